@@ -1,0 +1,80 @@
+"""Durable quarantine: Parquet files per partner and run under ``HUB_HOME/quarantine``.
+
+Files rather than a table so that extraction and validation can quarantine without the store
+existing yet; the pipeline copies them into the store's quarantine table when it publishes.
+"""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hub.privacy import mask_record
+from schemas.quarantine import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
+
+
+def record_json(record: dict) -> str:
+    """Serialise a held-back record (dates and NaN included) as JSON."""
+    clean = {k: (None if _is_missing(v) else v) for k, v in record.items()}
+    return json.dumps(clean, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def write_quarantine(root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame) -> Path | None:
+    """Append quarantined rows for one partner, run and stage; returns the file written.
+
+    ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
+    quarantined_at, which are filled in here.
+    """
+    if rows.empty:
+        return None
+    frame = rows.copy()
+    frame["partner"] = partner
+    frame["run_id"] = run_id
+    frame["stage"] = stage
+    frame["quarantined_at"] = pd.Timestamp(datetime.now(UTC))
+    for column in QUARANTINE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    table = pa.Table.from_pandas(frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA,
+                                 preserve_index=False)
+    folder = root / partner
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run_id}-{stage}.parquet"
+    if path.exists():
+        table = pa.concat_tables([pq.read_table(path, schema=QUARANTINE_SCHEMA), table])
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+    return path
+
+
+def read_quarantine(root: Path, partner: str | None = None, run_id: str | None = None) -> pd.DataFrame:
+    """Read quarantined rows, optionally for one partner and/or run (clear values: store use only)."""
+    folders = [root / partner] if partner else sorted(p for p in root.glob("*") if p.is_dir())
+    files = [f for folder in folders for f in sorted(folder.glob("*.parquet"))]
+    if run_id:
+        files = [f for f in files if f.name.startswith(f"{run_id}-")]
+    if not files:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
+    tables = [pq.read_table(f, schema=QUARANTINE_SCHEMA) for f in files]
+    return pa.concat_tables(tables).to_pandas()
+
+
+def masked_records(frame: pd.DataFrame) -> pd.Series:
+    """The ``record`` column with BSN and confidential address masked, for listings."""
+    def mask(text: object) -> str | None:
+        if not isinstance(text, str):
+            return None
+        return json.dumps(mask_record(json.loads(text)), ensure_ascii=False, sort_keys=True)
+
+    return frame["record"].map(mask)
