@@ -1,0 +1,76 @@
+"""Roles and what each may do: the one place where a permission is decided.
+
+Least privilege: staff find families and see who to call; stewards also decide matches and read
+quarantine; admins manage accounts and read the audit log but do not browse families. A partner
+affiliation (e.g. ``blijf_groep``) lets a user reveal the confidential addresses that partner
+itself registered, with a stated reason; everybody else only sees that a secret address exists.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    STEWARD = "steward"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    SEARCH = "search"
+    VIEW = "view"
+    REVEAL_BSN = "reveal_bsn"
+    REVIEW = "review"
+    QUARANTINE = "quarantine"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN}),
+    Role.STEWARD: frozenset(
+        {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
+         Permission.QUARANTINE}
+    ),
+    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
+}
+
+PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")
+"""Partner keys (docs/contracts.md) a user may be affiliated with."""
+
+
+@dataclass(frozen=True)
+class User:
+    """An authenticated account as the web app and the audit log see it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    partner: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in GRANTS[self.role]
+
+    def may_reveal_address_of(self, source: str) -> bool:
+        """True when this user's partner registered the record whose secret address is asked."""
+        return self.can(Permission.VIEW) and self.partner is not None and self.partner == source
+
+
+def parse_role(text: str) -> Role:
+    """Turn user input into a Role, with a clear error listing the valid ones."""
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        valid = ", ".join(r.value for r in Role)
+        raise ValueError(f"unknown role {text!r}; choose one of {valid}") from None
+
+
+def parse_partner(text: str | None) -> str | None:
+    """Validate a partner affiliation (empty means none)."""
+    if text is None or not text.strip():
+        return None
+    key = text.strip().lower()
+    if key not in PARTNERS:
+        raise ValueError(f"unknown partner {text!r}; choose one of {', '.join(PARTNERS)}")
+    return key
