@@ -9,10 +9,7 @@ SHA-256 of its predecessor, so an edit made by someone who drops the triggers is
 
 import sqlalchemy as sa
 
-try:
-    from schemas.store import metadata
-except ImportError:  # TEMPORARY until the store's tables land
-    metadata = sa.MetaData()
+from schemas.store import metadata
 
 users = sa.Table(
     "access_users",

@@ -1,4 +1,4 @@
-"""Fixtures of the web and access tests: an access-ready database and a filled demo store."""
+"""Fixtures of the web and access tests: a migrated store with the access tables."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -6,14 +6,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-import schemas.access  # noqa: F401 - registers the access tables on the shared metadata
-from schemas.access import metadata
+from hub.store.engine import make_engine, upgrade
 
 
 @pytest.fixture
-def access_engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    """A SQLite database with the access tables (and their append-only triggers)."""
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'access.sqlite'}")
-    metadata.create_all(engine)
+def store_url(tmp_path: Path) -> str:
+    """A SQLite store brought to the newest schema (store and access revisions)."""
+    url = f"sqlite:///{tmp_path / 'store' / 'hub.sqlite'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def access_engine(store_url: str) -> Iterator[sa.Engine]:
+    """An engine on that store (WAL mode, as the web app uses it)."""
+    engine = make_engine(store_url)
     yield engine
     engine.dispose()

@@ -89,3 +89,39 @@ def test_concurrent_writers_keep_one_chain(access_engine: sa.Engine) -> None:
                                              target_id=str(i)), range(40)))
     result = audit.verify(access_engine)
     assert result.ok and result.entries == 40
+
+
+@pytest.mark.postgres
+def test_postgres_audit_log_is_append_only_after_migration(pg_url: str) -> None:
+    from hub.store.engine import make_engine, upgrade
+
+    upgrade(pg_url)
+    engine = make_engine(pg_url)
+    try:
+        _fill(engine, 3)
+        assert audit.verify(engine).ok
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(audit_log.update().values(actor="mallory"))
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(audit_log.delete())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.mariadb
+def test_mariadb_audit_log_is_append_only(mariadb_url: str) -> None:
+    from schemas.access import audit_log as table
+    from schemas.store import metadata
+
+    engine = sa.create_engine(mariadb_url)
+    try:
+        metadata.create_all(engine, tables=[table])
+        _fill(engine, 3)
+        assert audit.verify(engine).ok
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(audit_log.delete())
+    finally:
+        engine.dispose()
