@@ -1,0 +1,79 @@
+"""Great Expectations Data Docs per run, under ``HUB_HOME/data_docs``, without personal values.
+
+Validation itself runs in the in-memory context (fast, one per process). For the docs, each
+result is copied with every list of failing *values* removed (counts and row positions stay) and
+stored in a file context whose Data Docs site is then rebuilt for those results. So the HTML never
+shows a BSN or a confidential address, whatever a rule looked at.
+"""
+
+import copy
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+VALUE_KEYS = (
+    "unexpected_list",
+    "partial_unexpected_list",
+    "partial_unexpected_counts",
+    "unexpected_index_query",
+    "partial_unexpected_index_list",
+    "details",
+    "observed_value",
+)
+"""Result entries that may hold data values: dropped before anything is written to disk."""
+
+
+@cache
+def _file_context(root: str) -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=root)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def sanitise(result: Any) -> Any:
+    """A copy of an ExpectationSuiteValidationResult with no data values left in it."""
+    clean = copy.deepcopy(result)
+    for item in clean.results:
+        for key in VALUE_KEYS:
+            if item.result and key in item.result:
+                item.result.pop(key)
+        item.exception_info = {
+            "raised_exception": bool((item.exception_info or {}).get("raised_exception")),
+            "exception_message": None,
+            "exception_traceback": None,
+        }
+    return clean
+
+
+def docs_index(root: Path) -> Path:
+    """The Data Docs start page under a data_docs folder."""
+    return root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def publish(root: Path, results: Iterable[Any], run_id: str) -> Path:
+    """Store sanitised results under ``run_id`` and rebuild the Data Docs; returns the index page."""
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    root.mkdir(parents=True, exist_ok=True)
+    context = _file_context(str(root))
+    run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
+    identifiers = []
+    for result in results:
+        clean = sanitise(result)
+        suite_id = ExpectationSuiteIdentifier(name=clean.suite_name)
+        key = ValidationResultIdentifier(expectation_suite_identifier=suite_id, run_id=run,
+                                         batch_identifier=clean.batch_id or "frame")
+        context.validation_results_store.set(key, clean)
+        identifiers.append(key)
+    if identifiers:
+        context.build_data_docs(resource_identifiers=identifiers)
+    return docs_index(root)
