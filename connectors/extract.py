@@ -1,0 +1,316 @@
+"""Extract one partner, or all: read, map, filter to the proeftuin, quarantine, stage, commit state.
+
+The order matters for exactly-once processing: staging is written first, then quarantine, then
+files are archived and the state (watermarks, file hashes) is saved. A crash before the state is
+saved means the same rows are read again next time, and the staging upsert makes that harmless.
+Counts reconcile per dataset: ``read == staged + quarantined + out_of_scope``.
+"""
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from connectors.config import DatasetConfig, HubConfig, PartnerConfig
+from connectors.delivery import Delivery, Rejected
+from connectors.files import folders, move_to, read_files
+from connectors.mapping import (
+    aggregate_registrations,
+    empty,
+    map_rows,
+    to_canonical,
+)
+from connectors.rest import read_rest
+from connectors.scope import persons_in_scope, registrations_in_scope
+from connectors.sql import read_sql
+from connectors.staging import read_staging, write_staging
+from connectors.state import load_state, save_state
+from hub.errors import HubError, ParseError, SourceUnavailableError
+from hub.quarantine import write_quarantine
+from hub.settings import Settings
+
+Progress = Callable[[str, int], None]
+"""Called as rows are read: ``(dataset, rows_so_far)``; used for the CLI progress display."""
+
+
+@dataclass
+class DatasetCounts:
+    """Counts of one dataset in one run; rows are source rows (before aggregation)."""
+
+    read: int = 0
+    staged: int = 0
+    quarantined: int = 0
+    out_of_scope: int = 0
+    scope_unknown: int = 0
+    files_read: int = 0
+    files_rejected: int = 0
+    files_skipped: int = 0
+
+    @property
+    def reconciled(self) -> bool:
+        return self.read == self.staged + self.quarantined + self.out_of_scope
+
+
+@dataclass
+class ExtractResult:
+    """What one partner's extraction produced (this run's rows) and its counts."""
+
+    partner: str
+    run_id: str
+    persons: pd.DataFrame
+    registrations: pd.DataFrame
+    counts: dict[str, DatasetCounts]
+    rejected_files: list[str] = field(default_factory=list)
+
+    @property
+    def reconciled(self) -> bool:
+        return all(c.reconciled for c in self.counts.values())
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id: UTC time plus a short random part."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def _deliveries(partner: PartnerConfig, dataset: DatasetConfig,
+                state: dict[str, Any]) -> Iterator[Delivery | Rejected]:
+    if partner.kind == "files":
+        return read_files(partner, dataset, state)
+    if partner.kind == "sql":
+        return read_sql(partner, dataset, state)
+    return read_rest(partner, dataset, state)
+
+
+@dataclass
+class _Read:
+    """Mapped rows and bookkeeping of one dataset, before scope and staging."""
+
+    rows: list[pd.DataFrame] = field(default_factory=list)
+    quarantine: list[pd.DataFrame] = field(default_factory=list)
+    counts: DatasetCounts = field(default_factory=DatasetCounts)
+    processed: list[Delivery] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    full: bool = False
+    watermark: Any = None
+
+
+def _read_dataset(partner: PartnerConfig, dataset: DatasetConfig, state: dict[str, Any],
+                  extracted_at: pd.Timestamp, progress: Progress | None) -> _Read:
+    out = _Read()
+    strict = partner.kind != "rest"
+    for delivery in _deliveries(partner, dataset, state):
+        if isinstance(delivery, Rejected):
+            out.rejected.append(delivery)
+            continue
+        if delivery.state.get("duplicate"):
+            out.counts.files_skipped += 1
+            out.processed.append(delivery)
+            continue
+        rows, quarantine, read = [], [], 0
+        try:
+            for chunk in delivery.chunks:
+                mapped = map_rows(chunk, dataset, partner.key, extracted_at, strict)
+                rows.append(mapped.rows)
+                quarantine.append(mapped.quarantine)
+                read += len(chunk)
+                if progress:
+                    progress(dataset.name, out.counts.read + read)
+        except ParseError as exc:
+            if partner.kind != "files":
+                raise SourceUnavailableError(exc.message, partner=partner.key,
+                                             origin=exc.origin or delivery.origin) from None
+            out.rejected.append(Rejected(origin=delivery.origin, reason=exc.message,
+                                         path=delivery.path, sha256=delivery.sha256))
+            continue
+        out.rows.extend(rows)
+        out.quarantine.extend(quarantine)
+        out.counts.read += read
+        out.counts.quarantined += sum(len(q) for q in quarantine)
+        out.processed.append(delivery)
+        out.full = out.full or delivery.full
+        if partner.kind == "files":
+            out.counts.files_read += 1
+    out.counts.files_rejected = len(out.rejected)
+    return out
+
+
+def _concat(frames: list[pd.DataFrame], kind: str) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty(kind)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _file_quarantine(rejected: list[Rejected], dataset: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "dataset": "file", "origin": r.origin, "origin_row": None, "source_record_id": None,
+        "rule": "parse", "field": None, "reason": f"{dataset} file rejected: {r.reason}",
+        "severity": "row", "record": None,
+    } for r in rejected])
+
+
+def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run_id: str,
+                    progress: Progress | None = None) -> ExtractResult:
+    """Extract one partner into staging; raises SourceUnavailableError when its system is down."""
+    if partner_key not in config.partners:
+        raise HubError("unknown partner (not in the partner configuration)", partner=partner_key)
+    partner = config.partners[partner_key]
+    state = load_state(settings, partner_key)
+    extracted_at = pd.Timestamp(datetime.now(UTC)).as_unit("us")
+    reads = {name: _read_dataset(partner, ds, state, extracted_at, progress)
+             for name, ds in partner.datasets.items()}
+    counts = {name: r.counts for name, r in reads.items()}
+    quarantine = [q for r in reads.values() for q in r.quarantine]
+    quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
+
+    persons = empty("persons")
+    if "persons" in reads:
+        persons, out_ids = _scope_persons(reads["persons"], config, partner_key, settings)
+    else:
+        out_ids = set()
+    registrations = empty("registrations")
+    if "registrations" in reads:
+        staged_ids = set(read_staging(settings, partner_key, "persons")["source_record_id"])
+        quarantined_ids = {i for q in reads.get("persons", _Read()).quarantine
+                           for i in q["source_record_id"].dropna()}
+        registrations, dropped = _scope_registrations(
+            reads["registrations"], partner.datasets["registrations"],
+            staged_ids | quarantined_ids, out_ids)
+        write_staging(settings, partner_key, "registrations", registrations,
+                      replace=reads["registrations"].full, remove_keys=dropped)
+
+    _write_quarantine(settings, partner_key, run_id, quarantine)
+    _archive(partner, reads, run_id)
+    for name, r in reads.items():
+        if r.processed and r.processed[0].state.get("watermark") is not None:
+            state["watermarks"][name] = r.processed[0].state["watermark"]
+        for d in r.processed:
+            if d.sha256:
+                state["files"].setdefault(d.sha256, {"name": d.origin, "run_id": run_id,
+                                                     "dataset": name})
+        for rej in r.rejected:
+            if rej.sha256:  # informative only: a re-delivered broken file is rejected again
+                state.setdefault("rejected", {})[rej.sha256] = {
+                    "name": rej.origin, "run_id": run_id, "dataset": name, "reason": rej.reason}
+    save_state(settings, partner_key, state)
+    return ExtractResult(partner=partner_key, run_id=run_id, persons=persons,
+                         registrations=registrations, counts=counts,
+                         rejected_files=[r.origin for rs in reads.values() for r in rs.rejected])
+
+
+def _scope_persons(read: _Read, config: HubConfig, partner: str,
+                   settings: Settings) -> tuple[pd.DataFrame, set[str]]:
+    rows = _concat(read.rows, "persons")
+    in_scope, unknown = persons_in_scope(rows, config.scope)
+    kept = rows[in_scope.to_numpy()].reset_index(drop=True)
+    out_ids = set(rows.loc[~in_scope.to_numpy(), "source_record_id"]) - set(kept["source_record_id"])
+    read.counts.out_of_scope = int((~in_scope).sum())
+    read.counts.scope_unknown = int(unknown.sum())
+    read.counts.staged = len(kept)
+    canonical = to_canonical(kept, "persons")
+    write_staging(settings, partner, "persons", canonical, replace=read.full,
+                  remove_keys=out_ids)
+    return canonical, out_ids
+
+
+def _scope_registrations(read: _Read, dataset: DatasetConfig, known_ids: set[str],
+                         out_ids: set[str]) -> tuple[pd.DataFrame, set[str]]:
+    """Aggregate, drop registrations without an in-scope person; returns kept rows, dropped ids."""
+    rows = _concat(read.rows, "registrations")
+    if dataset.aggregate_by:
+        rows, per_case = aggregate_registrations(rows)
+    else:
+        per_case = rows.groupby("case_id", sort=False).size()
+    if rows.empty:
+        return to_canonical(rows, "registrations"), set()
+    mask, pruned = registrations_in_scope(rows, known_ids, out_ids)
+    kept = pruned[mask.to_numpy()].reset_index(drop=True)
+    dropped = set(rows.loc[~mask.to_numpy(), "case_id"]) - set(kept["case_id"])
+    read.counts.out_of_scope = int(per_case.reindex(sorted(dropped)).sum()) if dropped else 0
+    read.counts.staged = read.counts.read - read.counts.quarantined - read.counts.out_of_scope
+    return to_canonical(kept, "registrations"), dropped
+
+
+def _write_quarantine(settings: Settings, partner: str, run_id: str,
+                      frames: list[pd.DataFrame]) -> None:
+    frames = [f for f in frames if len(f)]
+    if frames:
+        write_quarantine(settings.quarantine, partner, run_id, "extract",
+                         pd.concat(frames, ignore_index=True))
+
+
+def _archive(partner: PartnerConfig, reads: dict[str, _Read], run_id: str) -> None:
+    if partner.kind != "files":
+        return
+    _, archive, rejected = folders(partner)
+    moved: set[Path] = set()
+    for r in reads.values():
+        for d in r.processed:
+            if d.path and d.path not in moved and d.path.exists():
+                move_to(d.path, archive, d.sha256)
+                moved.add(d.path)
+        for rej in r.rejected:
+            if rej.path and rej.path not in moved and rej.path.exists():
+                move_to(rej.path, rejected, rej.sha256)
+                moved.add(rej.path)
+
+
+@dataclass
+class RunReport:
+    """The outcome of extracting several partners: results and errors per partner."""
+
+    run_id: str
+    results: dict[str, ExtractResult] = field(default_factory=dict)
+    errors: dict[str, HubError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(r.reconciled for r in self.results.values())
+
+
+def extract_all(config: HubConfig, settings: Settings, partners: list[str] | None = None,
+                run_id: str | None = None,
+                progress: Callable[[str], Progress | None] | None = None) -> RunReport:
+    """Extract every (or the named) partner; a failing partner is recorded and the rest go on."""
+    run_id = run_id or new_run_id()
+    report = RunReport(run_id=run_id)
+    keys = partners or list(config.partners)
+    with demo_services(config, settings, keys) as live:
+        for key in keys:
+            try:
+                report.results[key] = extract_partner(key, live, settings, run_id,
+                                                      progress(key) if progress else None)
+            except HubError as exc:
+                report.errors[key] = exc
+    return report
+
+
+@contextlib.contextmanager
+def demo_services(config: HubConfig, settings: Settings,
+                  keys: list[str] | None = None) -> Iterator[HubConfig]:
+    """Start the local demo API for REST partners whose base URL is not configured.
+
+    Yields the configuration with the live demo URL filled in; the server stops afterwards.
+    """
+    needed = [k for k in (keys or config.partners) if k in config.partners
+              and config.partners[k].demo_api]
+    if not needed:
+        yield config
+        return
+    from hub.demo.api_server import serve_jbra  # demo only: imported when needed
+
+    with contextlib.ExitStack() as stack:
+        partners = dict(config.partners)
+        for key in needed:
+            p = partners[key]
+            data_dir = settings.partner_systems / key
+            url = stack.enter_context(serve_jbra(data_dir, p.connection.get("token"), port=0))
+            partners[key] = PartnerConfig(key=p.key, name=p.name, kind=p.kind,
+                                          connection={**p.connection, "base_url": str(url)},
+                                          datasets=p.datasets, demo_api=False)
+        yield HubConfig(scope=config.scope, partners=partners, path=config.path)

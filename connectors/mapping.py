@@ -1,0 +1,392 @@
+"""Map a partner's raw rows onto the canonical schemas, following the declarative field rules.
+
+The mapping is column-wise: each field rule turns one raw column (or a constant) into one or more
+canonical columns and reports the rows it could not convert. A row with any failure goes to
+quarantine with the rule, the field and a reason that never quotes the value (it may be a BSN or a
+secret address); the other rows are canonical and carry their lineage (origin, row, content hash).
+"""
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
+from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
+from connectors.dates import DateParseError, parse_full_date, parse_partial_date
+from connectors.names import split_full_name, split_surname
+from hub.errors import ParseError
+from hub.quarantine import record_json
+from schemas.canonical import (
+    LINEAGE_FIELDS,
+    PERSON_COLUMNS,
+    PERSON_SCHEMA,
+    REGISTRATION_COLUMNS,
+    REGISTRATION_SCHEMA,
+)
+
+ORIGIN = "__origin"
+ORIGIN_ROW = "__origin_row"
+"""Columns every reader adds to its raw rows: where each row came from."""
+
+SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
+COLUMNS = {"persons": PERSON_COLUMNS, "registrations": REGISTRATION_COLUMNS}
+_LINEAGE = [f.name for f in LINEAGE_FIELDS]
+_TRUE = {"true", "1", "ja", "j", "yes", "y", "waar", "t"}
+_FALSE = {"false", "0", "nee", "n", "no", "onwaar", "f"}
+_PARSE_OUTPUTS = {
+    "surname_with_prefix": ("surname_prefix", "surname"),
+    "full_name": ("first_names", "surname_prefix", "surname"),
+    "house_number": ("house_number", "house_letter", "house_number_suffix"),
+}
+
+
+class RuleFailure(ValueError):
+    """One value could not be converted; carries the rule name (the message never quotes it)."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
+
+
+@dataclass
+class Mapped:
+    """Canonical rows and the quarantined rows (in :data:`schemas.quarantine` shape) of one batch."""
+
+    rows: pd.DataFrame
+    quarantine: pd.DataFrame
+
+
+def missing_columns(raw: pd.DataFrame, dataset: DatasetConfig) -> list[str]:
+    """Source columns the rules need that a delivery lacks (a wrong header rejects a file)."""
+    wanted = {r.column for r in dataset.fields.values() if r.column}
+    return sorted(c for c in wanted if c not in raw.columns)
+
+
+def text(value: Any) -> str | None:
+    """A raw value as trimmed text, or None when empty; integral floats lose their ``.0``."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    result = str(value).strip()
+    return result or None
+
+
+def _lookup(rule: FieldRule, value: Any) -> Any:
+    """Apply the ``values`` map (trimmed, case-insensitive); unmapped non-empty values fail."""
+    if rule.values is None:
+        return value
+    key = text(value)
+    if key is None:
+        return None
+    key = key.lower()
+    if key not in rule.values:
+        raise RuleFailure("values", "value is not in the values map")
+    return rule.values[key]
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = text(value)
+    if key is None:
+        return True  # unknown confidentiality fails safe: treated as secret
+    key = key.lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise RuleFailure("type", "not a yes/no value")
+
+
+def _to_int(value: Any) -> int | None:
+    key = text(value)
+    if key is None:
+        return None
+    try:
+        return int(key)
+    except ValueError:
+        raise RuleFailure("type", "not a whole number (use parse: house_number)") from None
+
+
+def _vocabulary(target: str) -> Callable[[Any], Any]:
+    allowed = VOCABULARIES[target]
+    upper = target == "sex"
+
+    def convert(value: Any) -> str | None:
+        key = text(value)
+        if key is None:
+            return None
+        key = key.upper() if upper else key.lower()
+        if key not in allowed:
+            raise RuleFailure("vocabulary", f"not a canonical {target} (add a values map)")
+        return key
+
+    return convert
+
+
+def _bsn(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).zfill(9)  # a numeric column dropped the leading zero
+    return text(value)
+
+
+def _municipality(value: Any) -> str | None:
+    key = text(value)
+    if key is None:
+        return None
+    key = key.upper().removeprefix("GM")
+    return key.zfill(4) if key.isdigit() else key
+
+
+def _postcode(value: Any) -> str | None:
+    try:
+        return normalise_postcode(text(value))
+    except AddressParseError as exc:
+        raise RuleFailure("postcode", str(exc)) from None
+
+
+def _partial_date(rule: FieldRule) -> Callable[[Any], Any]:
+    def convert(value: Any) -> str | None:
+        try:
+            return parse_partial_date(value, rule.date_formats)
+        except DateParseError as exc:
+            raise RuleFailure("date_format", str(exc)) from None
+
+    return convert
+
+
+def _full_date(rule: FieldRule) -> Callable[[Any], Any]:
+    def convert(value: Any) -> dt.date | None:
+        try:
+            return parse_full_date(value, rule.date_formats)
+        except DateParseError as exc:
+            raise RuleFailure("date_format", str(exc)) from None
+
+    return convert
+
+
+def _id_list(rule: FieldRule) -> Callable[[Any], Any]:
+    def convert(value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            items = [text(v) for v in value]
+        elif rule.parse == "list":
+            raw = text(value)
+            items = [text(v) for v in raw.split(rule.separator)] if raw else []
+        else:
+            items = [text(value)]
+        return [i for i in items if i]
+
+    return convert
+
+
+def _converter(rule: FieldRule) -> Callable[[Any], Any]:
+    """The type conversion for a plain (non-splitting) rule's target field."""
+    target = rule.target
+    if target in VOCABULARIES:
+        return _vocabulary(target)
+    if target == "address_confidential":
+        return _to_bool
+    if target == "house_number":
+        return _to_int
+    if target == "postcode":
+        return _postcode
+    if target == "bsn":
+        return _bsn
+    if target == "municipality_code":
+        return _municipality
+    if target == "birth_date":
+        return _partial_date(rule)
+    if target in ("start_date", "end_date"):
+        return _full_date(rule)
+    if target == "person_record_ids":
+        return _id_list(rule)
+    return text
+
+
+def _splitter(rule: FieldRule) -> Callable[[Any], tuple]:
+    def convert(value: Any) -> tuple:
+        raw = text(value)
+        if rule.parse == "surname_with_prefix":
+            return split_surname(raw)
+        if rule.parse == "full_name":
+            return split_full_name(raw)
+        try:
+            return split_house_number(raw)
+        except AddressParseError as exc:
+            raise RuleFailure("parse", str(exc)) from None
+
+    return convert
+
+
+def _source(raw: pd.DataFrame, rule: FieldRule) -> list[Any]:
+    if rule.has_constant:
+        return [rule.constant] * len(raw)
+    if rule.column not in raw.columns:
+        return [None] * len(raw)
+    return raw[rule.column].tolist()
+
+
+def _apply(values: list[Any], func: Callable[[Any], Any], rule: FieldRule,
+           errors: dict[int, tuple[str, str, str]]) -> list[Any]:
+    out: list[Any] = []
+    for i, value in enumerate(values):
+        if i in errors:
+            out.append(None)
+            continue
+        try:
+            out.append(func(_lookup(rule, value)))
+        except RuleFailure as exc:
+            errors[i] = (exc.rule, rule.target, exc.reason)
+            out.append(None)
+    return out
+
+
+def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
+             extracted_at: pd.Timestamp, strict_columns: bool = True) -> Mapped:
+    """Map raw rows (with :data:`ORIGIN` and :data:`ORIGIN_ROW`) to canonical rows.
+
+    ``strict_columns`` (files, SQL) rejects a batch lacking a configured column with a ParseError;
+    REST leaves it lenient because JSON omits empty keys.
+    """
+    kind = dataset.name
+    if strict_columns:
+        missing = missing_columns(raw, dataset)
+        if missing:
+            origin = str(raw[ORIGIN].iloc[0]) if len(raw) else None
+            raise ParseError(f"delivery lacks configured columns: {', '.join(missing)}",
+                             partner=partner, origin=origin)
+    errors: dict[int, tuple[str, str, str]] = {}
+    columns: dict[str, list[Any]] = {}
+    rules = list(dataset.fields.values())
+    for rule in sorted(rules, key=lambda r: r.parse not in _PARSE_OUTPUTS):
+        values = _source(raw, rule)
+        if rule.parse in _PARSE_OUTPUTS:
+            parts = _apply(values, _splitter(rule), rule, errors)
+            for j, name in enumerate(_PARSE_OUTPUTS[rule.parse]):
+                columns[name] = [p[j] if p else None for p in parts]
+            continue
+        converted = _apply(values, _converter(rule), rule, errors)
+        if rule.target in columns:  # an explicit column wins over a parsed part where filled
+            converted = [c if c is not None else d for c, d in zip(converted, columns[rule.target])]
+        columns[rule.target] = converted
+    frame = pd.DataFrame(columns, index=range(len(raw)))
+    key = "source_record_id" if kind == "persons" else "case_id"
+    for i, value in enumerate(frame[key].tolist()):
+        if value is None and i not in errors:
+            errors[i] = ("required", key, f"{key} is empty")
+    if kind == "registrations" and dataset.aggregate_by is None:
+        for i, ids in enumerate(frame["person_record_ids"].tolist()):
+            if not ids and i not in errors:
+                errors[i] = ("required", "person_record_ids", "no person ids")
+    frame["source"] = partner
+    frame["extracted_at"] = extracted_at
+    frame["origin"] = raw[ORIGIN].astype("str").to_numpy()
+    frame["origin_row"] = raw[ORIGIN_ROW].astype("int64").to_numpy()
+    bad = sorted(errors)
+    quarantine = _quarantine_rows(raw, frame, bad, errors, kind)
+    good = frame.drop(index=bad).reset_index(drop=True)
+    return Mapped(rows=_complete(good, kind), quarantine=quarantine)
+
+
+def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
+                     errors: dict[int, tuple[str, str, str]], kind: str) -> pd.DataFrame:
+    key = "source_record_id" if kind == "persons" else "case_id"
+    data_columns = [c for c in raw.columns if c not in (ORIGIN, ORIGIN_ROW)]
+    records = raw[data_columns].iloc[bad].to_dict("records") if bad else []
+    ids = frame[key].tolist() if key in frame else [None] * len(frame)
+    rows = []
+    for i, record in zip(bad, records):
+        rule, field, reason = errors[i]
+        rows.append({
+            "dataset": kind,
+            "origin": str(raw[ORIGIN].iloc[i]),
+            "origin_row": int(raw[ORIGIN_ROW].iloc[i]),
+            "source_record_id": ids[i],
+            "rule": rule,
+            "field": field,
+            "reason": f"field {field}: {reason}",
+            "severity": "row",
+            "record": record_json(record),
+        })
+    return pd.DataFrame(rows, columns=["dataset", "origin", "origin_row", "source_record_id",
+                                       "rule", "field", "reason", "severity", "record"])
+
+
+def _complete(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Add absent canonical columns as empty and order the columns as the schema does."""
+    for column in COLUMNS[kind]:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame[list(COLUMNS[kind])]
+
+
+def aggregate_registrations(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Group one-row-per-person registrations by case_id; return cases and rows per case.
+
+    person_record_ids are collected in delivery order without duplicates; other fields take the
+    first non-empty value of the case's rows.
+    """
+    if frame.empty:
+        return frame, pd.Series(dtype="int64")
+    rows_per_case = frame.groupby("case_id", sort=False).size()
+    ids = frame.groupby("case_id", sort=False)["person_record_ids"].agg(
+        lambda lists: list(dict.fromkeys(i for ids in lists for i in (ids or []))))
+    rest = frame.drop(columns=["person_record_ids"]).groupby("case_id", sort=False).first()
+    out = rest.join(ids).reset_index()
+    return _complete(out, "registrations"), rows_per_case
+
+
+def content_hashes(frame: pd.DataFrame, kind: str) -> list[str]:
+    """SHA-256 over the canonical content (lineage excluded), stable across runs."""
+    content = [c for c in COLUMNS[kind] if c not in _LINEAGE]
+    hashes = []
+    for record in frame[content].to_dict("records"):
+        clean = {k: (None if _missing(v) else v) for k, v in record.items()}
+        payload = json.dumps(clean, default=str, sort_keys=True, ensure_ascii=False)
+        hashes.append(hashlib.sha256(payload.encode()).hexdigest())
+    return hashes
+
+
+def _missing(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def to_canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Fill content_hash and return a frame that converts to the canonical schema exactly."""
+    frame = _complete(frame.copy(), kind)
+    frame["content_hash"] = content_hashes(frame, kind) if len(frame) else []
+    return to_table(frame, kind).to_pandas()
+
+
+def to_table(frame: pd.DataFrame, kind: str) -> pa.Table:
+    """Convert canonical rows to a pyarrow Table with the canonical schema (raises on mismatch)."""
+    frame = _complete(frame.copy(), kind)
+    for column in frame.columns:
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), None) \
+            if column != "person_record_ids" else frame[column]
+    return pa.Table.from_pandas(frame, schema=SCHEMAS[kind], preserve_index=False)
+
+
+def empty(kind: str) -> pd.DataFrame:
+    """An empty canonical frame with the schema's dtypes."""
+    return SCHEMAS[kind].empty_table().to_pandas()

@@ -1,0 +1,78 @@
+"""``hub extract``: read the partner systems into canonical staging and show reconciled counts."""
+
+from pathlib import Path
+
+import typer
+
+from hub.console import console, err_console, progress
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("extract")
+    def extract(
+        partner: list[str] | None = typer.Option(
+            None, "--partner", "-p",
+            help="Partner key to extract (repeatable); default: every configured partner."),
+        config: Path | None = typer.Option(
+            None, "--config",
+            help="Partner configuration file (default: HUB_PARTNERS_CONFIG or "
+                 "connectors/partners.yaml)."),
+    ) -> None:
+        """Extract partner systems into canonical staging (HUB_HOME/staging).
+
+        Prints per partner and dataset the rows read, staged, quarantined and out of scope, and
+        whether they reconcile. Exits 1 when any partner failed or did not reconcile.
+        """
+        from rich.table import Table
+
+        from connectors.config import load_config
+        from connectors.extract import extract_all
+        from hub.errors import HubError
+        from hub.settings import get_settings
+
+        settings = get_settings()
+        try:
+            hub_config = load_config(settings, config)
+        except HubError as exc:
+            err_console.print(f"[red]configuration error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        unknown = [p for p in partner or [] if p not in hub_config.partners]
+        if unknown:
+            err_console.print(f"[red]unknown partner(s):[/red] {', '.join(unknown)}; "
+                              f"known: {', '.join(hub_config.partners)}")
+            raise typer.Exit(2)
+        with progress() as bar:
+            def tracker(key: str):
+                task = bar.add_task(f"{key}", total=None)
+
+                def update(dataset: str, rows: int) -> None:
+                    bar.update(task, description=f"{key} {dataset}", completed=rows)
+
+                return update
+
+            report = extract_all(hub_config, settings, partners=partner or None,
+                                 progress=tracker)
+
+        table = Table(title=f"Extract run {report.run_id}")
+        for column in ("partner", "dataset", "read", "staged", "quarantined", "out of scope",
+                       "files (read/rejected/skipped)", "reconciled"):
+            table.add_column(column, justify="right" if column not in ("partner", "dataset")
+                             else "left")
+        for key, result in report.results.items():
+            for dataset, c in result.counts.items():
+                table.add_row(key, dataset, str(c.read), str(c.staged), str(c.quarantined),
+                              str(c.out_of_scope),
+                              f"{c.files_read}/{c.files_rejected}/{c.files_skipped}",
+                              "[green]yes[/green]" if c.reconciled else "[red]NO[/red]")
+        for key in report.errors:
+            table.add_row(key, "-", "-", "-", "-", "-", "-", "[red]failed[/red]")
+        console.print(table)
+        for key, result in report.results.items():
+            for name in result.rejected_files:
+                console.print(f"[yellow]{key}: file {name} rejected[/yellow] "
+                              f"(see {settings.quarantine / key})")
+        for key, error in report.errors.items():
+            err_console.print(f"[red]{key} failed:[/red] {error}")
+        console.print(f"staging: {settings.staging}   quarantine: {settings.quarantine}")
+        if not report.ok:
+            raise typer.Exit(1)
