@@ -1,0 +1,36 @@
+"""Asset keys and group names, in one place so jobs, sensors and tests agree on them."""
+
+import dagster as dg
+
+REGISTRATION_GROUP = "registration"
+"""The shared assets downstream of all partners: linking and the published registration."""
+
+LINKED_PERSONS = dg.AssetKey("linked_persons")
+HOUSEHOLDS = dg.AssetKey("households")
+MERGED_REGISTRATION = dg.AssetKey("merged_registration")
+REGISTRATION_KEYS = (LINKED_PERSONS, HOUSEHOLDS, MERGED_REGISTRATION)
+
+OWNER = "team:data-stewards"
+
+
+def extracted_key(partner: str) -> dg.AssetKey:
+    """``<partner>/extracted``: the partner's rows read from its own system into staging."""
+    return dg.AssetKey([partner, "extracted"])
+
+
+def staged_key(partner: str) -> dg.AssetKey:
+    """``<partner>/staged``: the partner's staging after validation (failing rows quarantined)."""
+    return dg.AssetKey([partner, "staged"])
+
+
+def partner_pool(partner: str) -> str:
+    """One concurrency pool per partner system: never two extractions of one partner at once.
+
+    Two runs extracting the same partner at the same time would race on its watermark and its
+    processed-file list (``state/<partner>.json``).
+    """
+    return f"source_{partner}"
+
+
+STORE_POOL = "hub_store"
+"""Publishing into the merged store runs one at a time."""

@@ -1,0 +1,74 @@
+"""Hand-over of one linking result between assets, as Parquet files under ``HUB_HOME/linking``.
+
+``linked_persons`` computes the match once; ``households`` and ``merged_registration`` read it from
+here instead of receiving a large object through Dagster. Files are replaced atomically, so a
+half-written result is never read.
+"""
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FRAMES = ("assignments", "links", "review", "events", "household_links")
+"""The DataFrame fields of ``matching.LinkResult`` (docs/contracts.md)."""
+
+
+def linking_folder(home: Path) -> Path:
+    """Where the latest linking result lives."""
+    return home / "linking"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, pd.DataFrame):
+        return value.to_dict(orient="list")
+    return str(value)
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def save_link_result(result: Any, folder: Path) -> Path:
+    """Write a ``LinkResult``'s frames as Parquet and its stats and config version as JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FRAMES:
+        frame = getattr(result, name)
+        _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet")
+    info = {"stats": result.stats, "config_version": result.config_version}
+    tmp = folder / "result.json.tmp"
+    tmp.write_text(json.dumps(info, default=_json_default, sort_keys=True), encoding="utf-8")
+    tmp.replace(folder / "result.json")
+    return folder
+
+
+def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) -> Any:
+    """Read a saved result back as a ``matching.LinkResult``.
+
+    ``columns`` optionally limits the columns read per frame (e.g. households need no
+    explanations), which keeps memory low at a million records.
+    """
+    from matching import LinkResult
+
+    info = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    values: dict[str, Any] = {
+        name: pd.read_parquet(folder / f"{name}.parquet", columns=(columns or {}).get(name))
+        for name in FRAMES
+    }
+    values["stats"] = info["stats"]
+    values["config_version"] = info["config_version"]
+    known = {f.name for f in fields(LinkResult)}
+    return LinkResult(**{k: v for k, v in values.items() if k in known})
