@@ -1,0 +1,57 @@
+"""Parameters of a link run. Stored with every link as ``config_version`` so results are traceable."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+ENGINE_VERSION = "1"
+
+DEFAULT_BLOCKING_RULES = (
+    "bsn",
+    "surname_birth_date",
+    "first_name_birth_date",
+    "first_name_surname",
+    "address_first_initial",
+    "surname_birth_year_initial",
+)
+"""Names of the blocking rules in :mod:`matching.blocking`; their union gives the candidate pairs."""
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Thresholds, blocking rules and seeds of the matching engine.
+
+    Weights are log2 Bayes factors including the prior (Splink's convention), so
+    ``match_probability = 1 / (1 + 2 ** -match_weight)``.
+    """
+
+    match_weight: float = 4.0
+    """Pairs at or above this weight link automatically (about 94 % probability)."""
+    review_weight: float = -2.0
+    """Pairs between this and ``match_weight`` that end in different persons go to review."""
+    cannot_weight: float = -12.0
+    """Pairs scoring below this can never be inside one person, even through a chain."""
+    blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING_RULES
+    max_block_size: int = 300
+    """Blocks larger than this (empty or very common values) are skipped and counted in stats."""
+    em_iterations: int = 40
+    em_sample_pairs: int = 2_000_000
+    """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
+    u_sample_pairs: int = 400_000
+    """Random record pairs drawn (seeded) to estimate u probabilities."""
+    seed: int = 20261122
+    tf_adjustment: bool = True
+    tf_min_u: float = 1e-5
+    twin_penalty: float = -25.0
+    """Added when birth date and surname agree but given names clearly differ (twins, triplets)."""
+    decision_weight: float = 10.0
+    """m/u shift that steward decisions give the levels of the pairs they judged."""
+    institution_min_surnames: int = 4
+    """An address shared by this many distinct surname families is an institution, not a home."""
+    institutional_postcodes: tuple[str, ...] = field(default_factory=tuple)
+    """Known shelters, group homes, asylum centres and postal addresses (postcode|number keys)."""
+
+    def version(self) -> str:
+        """A short hash of the engine version and every parameter."""
+        payload = json.dumps({"engine": ENGINE_VERSION, **asdict(self)}, sort_keys=True)
+        return f"m{ENGINE_VERSION}-" + hashlib.sha256(payload.encode()).hexdigest()[:12]

@@ -1,0 +1,215 @@
+"""The ``link()`` facade: standardise, block, compare, score, cluster, households, stable IDs.
+
+Reads as the data flow. Every step is a pure function over numpy arrays or pandas frames; this
+module only wires them and turns the arrays back into the frames of :class:`LinkResult`.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hub.errors import MappingError
+from matching.blocking import block
+from matching.clustering import cluster
+from matching.compare import FIELDS, compare, level_code
+from matching.config import LinkConfig
+from matching.households import build_households
+from matching.review import REVIEW_COLUMNS, review_frame, review_rows
+from matching.scoring import estimate_m, estimate_u, explain, score
+from matching.stable_ids import EVENT_COLUMNS, assign_ids
+from matching.standardise import prepare
+
+ASSIGNMENT_COLUMNS = ["source", "source_record_id", "person_id", "household_id"]
+LINK_COLUMNS = ["source", "source_record_id", "person_id", "match_weight", "explanation"]
+HOUSEHOLD_LINK_COLUMNS = ["household_id", "other_household_id", "relation", "evidence"]
+DECISIONS = ("must_link", "cannot_link")
+
+
+@dataclass
+class LinkResult:
+    """Everything one link run produces (see docs/contracts.md, "Matching")."""
+
+    assignments: pd.DataFrame
+    links: pd.DataFrame
+    review: pd.DataFrame
+    events: pd.DataFrame
+    household_links: pd.DataFrame
+    stats: dict = field(default_factory=dict)
+    config_version: str = ""
+
+
+def _keys(frame: pd.DataFrame, source: str, record: str) -> pd.Series:
+    return frame[source].astype("str") + "\x1f" + frame[record].astype("str")
+
+
+def _decision_pairs(decisions: pd.DataFrame | None, index: pd.Index
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Steward decisions as record-index pairs; decisions about absent records are ignored."""
+    out = {d: (np.zeros(0, np.int64), np.zeros(0, np.int64)) for d in DECISIONS}
+    if decisions is None or decisions.empty:
+        return out
+    needed = ["left_source", "left_record_id", "right_source", "right_record_id", "decision"]
+    for name in needed:
+        if name not in decisions.columns:
+            raise MappingError("steward decisions lack a column", origin="decisions", field=name)
+    unknown = ~decisions["decision"].isin(DECISIONS)
+    if unknown.any():
+        raise MappingError(f"decision must be one of {', '.join(DECISIONS)}", origin="decisions",
+                           row=int(np.flatnonzero(unknown.to_numpy())[0]) + 1, field="decision")
+    a = index.get_indexer(_keys(decisions, "left_source", "left_record_id"))
+    b = index.get_indexer(_keys(decisions, "right_source", "right_record_id"))
+    for decision in DECISIONS:
+        keep = (decisions["decision"].to_numpy() == decision) & (a >= 0) & (b >= 0) & (a != b)
+        out[decision] = (np.minimum(a, b)[keep], np.maximum(a, b)[keep])
+    return out
+
+
+def _previous(previous: pd.DataFrame | None, keys: pd.Series, column: str) -> np.ndarray:
+    if previous is None or previous.empty or column not in previous.columns:
+        return np.full(len(keys), "", dtype=object)
+    prev = previous.assign(_key=_keys(previous, "source", "source_record_id"))
+    mapping = prev.drop_duplicates("_key").set_index("_key")[column].astype("str").fillna("")
+    return keys.map(mapping).fillna("").to_numpy(dtype=object)
+
+
+def _empty_result(config: LinkConfig) -> LinkResult:
+    def empty(columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+
+    return LinkResult(empty(ASSIGNMENT_COLUMNS), empty(LINK_COLUMNS), empty(REVIEW_COLUMNS),
+                      empty(EVENT_COLUMNS), empty(HOUSEHOLD_LINK_COLUMNS),
+                      {"records": 0, "persons": 0, "households": 0}, config.version())
+
+
+def _best_links(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per record, the strongest candidate pair to another record of the same person (-1: none)."""
+    inside = np.flatnonzero(labels[left] == labels[right])
+    ends = np.concatenate([left[inside], right[inside]])
+    rows = np.concatenate([inside, inside])
+    order = np.lexsort((rows, -weight[rows], ends))
+    ends, rows = ends[order], rows[order]
+    first = np.r_[True, ends[1:] != ends[:-1]] if ends.size else np.zeros(0, bool)
+    best = np.full(n, -1, dtype=np.int64)
+    best[ends[first]] = rows[first]
+    return best, inside
+
+
+def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
+         decisions: pd.DataFrame | None = None, config: LinkConfig | None = None) -> LinkResult:
+    """Link canonical person records into persons and households.
+
+    Args:
+        persons: canonical person rows; only ``source`` and ``source_record_id`` are required.
+        previous: the previous assignment (source, source_record_id, person_id, household_id), so
+            IDs stay stable and merges/splits are reported as events.
+        decisions: steward decisions (left_source, left_record_id, right_source,
+            right_record_id, decision in {"must_link", "cannot_link"}); always obeyed.
+        config: thresholds, blocking rules and seeds (:class:`LinkConfig`).
+    """
+    config = config or LinkConfig()
+    if len(persons) == 0:
+        return _empty_result(config)
+    p = prepare(persons)
+    frame = p.frame
+    keys = _keys(frame, "source", "source_record_id")
+    decided = _decision_pairs(decisions, pd.Index(keys))
+
+    left, right, rule_stats = block(p, config.blocking_rules, config.max_block_size)
+    levels = compare(p, left, right)
+    u = estimate_u(p, config)
+    labelled = None
+    judged_l = np.concatenate([decided[d][0] for d in DECISIONS])
+    judged_r = np.concatenate([decided[d][1] for d in DECISIONS])
+    if judged_l.size:
+        labelled = (compare(p, judged_l, judged_r),
+                    np.r_[np.ones(decided["must_link"][0].size), np.zeros(
+                        decided["cannot_link"][0].size)])
+    model = estimate_m(levels, u, config, labelled)
+    scores = score(p, left, right, levels, model, config)
+    weight = scores.weight
+    bsn_i = [f.name for f in FIELDS].index("bsn")
+    both_valid_different = levels[:, bsn_i] == level_code("bsn", "both_valid_different")
+    cannot = scores.twin_guard | (weight < config.cannot_weight) | (
+        both_valid_different & (weight < config.match_weight + 10))
+
+    clusters = cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
+                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"])
+    person_labels = clusters.labels
+    member_keys = keys.to_numpy(dtype=object)
+    person_ids, person_events = assign_ids(person_labels, member_keys,
+                                           _previous(previous, keys, "person_id"), "P", "person")
+
+    homes = build_households(person_labels, p.address, p.sn, p.household_ref, p.role,
+                             config.institution_min_surnames)
+    household_ids, household_events = assign_ids(
+        homes.labels, member_keys, _previous(previous, keys, "household_id"), "H", "household")
+
+    assignments = pd.DataFrame({
+        "source": frame["source"], "source_record_id": frame["source_record_id"],
+        "person_id": person_ids, "household_id": household_ids,
+    }).astype("str")
+
+    best, inside = _best_links(p.n, left, right, weight, person_labels)
+    has_best = best >= 0
+    link_weight = np.full(p.n, np.nan)
+    link_weight[has_best] = np.round(weight[best[has_best]], 3)
+    link_explanation = np.full(p.n, "{}", dtype=object)
+    link_explanation[has_best] = explain(scores, model, best[has_best], config)
+    links = pd.DataFrame({
+        "source": assignments["source"], "source_record_id": assignments["source_record_id"],
+        "person_id": assignments["person_id"], "match_weight": link_weight,
+        "explanation": pd.Series(link_explanation, dtype="str"),
+    })
+
+    bsn_shared = scores.bsn_conflict | (
+        (levels[:, bsn_i] == level_code("bsn", "equal_valid")))
+    rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
+                                config.review_weight, bsn_shared, clusters.refused)
+    review = review_frame(frame, person_ids, left[rows], right[rows], weight[rows],
+                          explain(scores, model, rows, config), reasons)
+
+    household_row = pd.Series(household_ids)
+    first_row = pd.Series(np.arange(p.n)).groupby(homes.labels).min()
+    label_to_id = household_row.iloc[first_row.drop(index=-1, errors="ignore").to_numpy()]
+    label_to_id.index = first_row.drop(index=-1, errors="ignore").index
+    household_links = pd.DataFrame({
+        "household_id": label_to_id.reindex(homes.links["household"]).to_numpy(),
+        "other_household_id": label_to_id.reindex(homes.links["other"]).to_numpy(),
+        "relation": "shared_dossier",
+        "evidence": [json.dumps({"shared_references": int(k)}) for k in homes.links["shared_refs"]],
+    }, columns=HOUSEHOLD_LINK_COLUMNS)
+    swap = household_links["household_id"] > household_links["other_household_id"]
+    household_links.loc[swap, ["household_id", "other_household_id"]] = household_links.loc[
+        swap, ["other_household_id", "household_id"]].to_numpy()
+    household_links = household_links.astype(
+        {"household_id": "str", "other_household_id": "str", "relation": "str", "evidence": "str"}
+    ).sort_values(["household_id", "other_household_id"]).reset_index(drop=True)
+
+    events = pd.DataFrame(person_events + household_events, columns=EVENT_COLUMNS)
+    events["related_ids"] = events["related_ids"].map(json.dumps)
+    events = events.astype("str")
+
+    auto = weight >= config.match_weight
+    histogram, edges = np.histogram(np.clip(weight, -40, 40), bins=16, range=(-40, 40))
+    stats = {
+        "records": int(p.n),
+        "blocking": rule_stats,
+        "compared": int(left.size),
+        "auto_matched": int((auto & ~cannot).sum()),
+        "linked_pairs_in_persons": int(inside.size),
+        "review": int(len(review)),
+        "refused_by_constraints": len(clusters.refused),
+        "twin_guard_pairs": int(scores.twin_guard.sum()),
+        "persons": int(pd.Series(person_ids).nunique()),
+        "households": int(pd.Series(household_ids[household_ids != ""]).nunique()),
+        "institutional_addresses": homes.institutional_addresses,
+        "weight_histogram": {f"{edges[i]:.0f}..{edges[i + 1]:.0f}": int(c)
+                             for i, c in enumerate(histogram)},
+        "model": model.as_dict(),
+    }
+    return LinkResult(assignments=assignments, links=links, review=review, events=events,
+                      household_links=household_links, stats=stats,
+                      config_version=config.version())
