@@ -170,7 +170,9 @@ def align(assignments: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """Join engine output to truth on (source, source_record_id); every record must be in both."""
     left = assignments.drop_duplicates(KEY)
     if len(left) != len(assignments):
-        raise BenchmarkError("engine output has several rows for one record", field="source_record_id")
+        raise BenchmarkError(
+            "engine output has several rows for one record", field="source_record_id"
+        )
     joined = truth.merge(left, on=KEY, how="left", indicator=True, validate="one_to_one")
     missing = int((joined["_merge"] != "both").sum())
     if missing:

@@ -1,4 +1,4 @@
-"""A competent, standard Splink 5 (DuckDB) set-up: the baseline the hub's matching is measured against.
+"""A competent, standard Splink 5 (DuckDB) set-up: the baseline the hub's matching is measured by.
 
 It is written the way a Splink practitioner would write it from the Splink tutorials, without
 tuning on the ground truth:
@@ -121,7 +121,7 @@ def link_persons(prepared: pd.DataFrame, *, u_max_pairs: float = U_MAX_PAIRS) ->
 
     db_api = DuckDBAPI()
     table = db_api.register(prepared, dataset_display_name="persons")
-    linker = Linker(table, _settings(), log_level=logging.WARNING)
+    linker = Linker(table, _settings(), log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("bsn", "birth_date"), block_on("first_name", "surname", "birth_date")],

@@ -1,4 +1,4 @@
-"""Make the repository's ``bench`` folder importable: it is a tool, not part of the installed package."""
+"""Make the repository's ``bench`` folder importable: a tool, not part of the installed package."""
 
 import sys
 from pathlib import Path

