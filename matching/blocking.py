@@ -92,6 +92,17 @@ RULES: dict[str, KeyRule] = {
 }
 
 
+BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
+    "bsn": ("bsn",),
+    "surname_birth_date": ("surname", "birth_date"),
+    "first_name_birth_date": ("first_name", "birth_date"),
+    "first_name_surname": ("first_name", "surname"),
+    "address_first_initial": ("address", "first_name"),
+    "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
+}
+"""Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
+
+
 def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int
                     ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """All pairs (left < right) of rows sharing a key, skipping oversized blocks.
@@ -128,8 +139,12 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int
 
 
 def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int
-          ) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Union of the candidate pairs of all rules, sorted; stats give pairs per rule."""
+          ) -> tuple[np.ndarray, np.ndarray, dict, dict[str, np.ndarray]]:
+    """Union of the candidate pairs of all rules, sorted; stats give pairs per rule.
+
+    Also returns each rule's own pairs as codes ``left * n + right`` (for per-rule EM sessions).
+    """
+    per_rule: dict[str, np.ndarray] = {}
     stats: dict[str, dict[str, int]] = {}
     seen = np.zeros(0, dtype=np.int64)
     for name in rule_names:
@@ -143,6 +158,7 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int
         code = np.unique(left * p.n + right)
         new = np.setdiff1d(code, seen, assume_unique=True)
         seen = np.union1d(seen, code)
+        per_rule[name] = code
         stats[name] = {"pairs": int(code.size), "new_pairs": int(new.size),
                        "skipped_blocks": skipped, "skipped_records": skipped_records}
-    return seen // max(p.n, 1), seen % max(p.n, 1), stats
+    return seen // max(p.n, 1), seen % max(p.n, 1), stats, per_rule

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from hub.errors import MappingError
-from matching.blocking import block
+from matching.blocking import BLOCKED_FIELDS, block
 from matching.clustering import cluster
 from matching.compare import FIELDS, compare, level_code
 from matching.config import LinkConfig
@@ -117,7 +117,7 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     keys = _keys(frame, "source", "source_record_id")
     decided = _decision_pairs(decisions, pd.Index(keys))
 
-    left, right, rule_stats = block(p, config.blocking_rules, config.max_block_size)
+    left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size)
     levels = compare(p, left, right)
     u = estimate_u(p, config)
     labelled = None
@@ -127,7 +127,10 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         labelled = (compare(p, judged_l, judged_r),
                     np.r_[np.ones(decided["must_link"][0].size), np.zeros(
                         decided["cannot_link"][0].size)])
-    model = estimate_m(levels, u, config, labelled)
+    codes = left * p.n + right
+    sessions = [(np.searchsorted(codes, rule_pairs[name]), BLOCKED_FIELDS.get(name, ()))
+                for name in rule_pairs]
+    model = estimate_m(levels, u, config, sessions, labelled)
     scores = score(p, left, right, levels, model, config)
     weight = scores.weight
     bsn_i = [f.name for f in FIELDS].index("bsn")

@@ -108,46 +108,86 @@ def _initial_m() -> np.ndarray:
     return m
 
 
-def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
-               labels: tuple[np.ndarray, np.ndarray] | None = None) -> Model:
-    """EM for m and lambda with u fixed, on a seeded sample of candidate pairs.
-
-    ``labels``: (levels of steward-judged pairs, 1 for must_link / 0 for cannot_link).
-    """
-    rng = np.random.default_rng(config.seed + 1)
-    if levels.shape[0] > config.em_sample_pairs:
-        levels = levels[rng.choice(levels.shape[0], config.em_sample_pairs, replace=False)]
-    patterns, counts = _pattern_counts(levels)
-    m = _initial_m()
-    prior = 0.3
-    field_range = np.arange(len(FIELDS))
+def _em_session(levels: np.ndarray, u: np.ndarray, fields: np.ndarray, config: LinkConfig,
+                labels: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, int]:
+    """EM for m (and a session-local lambda) on the given fields of one session's pairs."""
+    patterns, counts = _pattern_counts(levels[:, fields])
+    m = _initial_m()[fields]
+    uf = u[fields]
+    prior = 0.5
+    field_range = np.arange(fields.size)
     iterations = 0
     for iterations in range(1, config.em_iterations + 1):
-        log_m = np.log(m[field_range, patterns]).sum(axis=1)
-        log_u = np.log(u[field_range, patterns]).sum(axis=1)
-        numerator = np.log(prior) + log_m
-        denominator = np.logaddexp(numerator, np.log(1 - prior) + log_u)
-        posterior = np.exp(numerator - denominator) * counts
+        numerator = np.log(prior) + np.log(m[field_range, patterns]).sum(axis=1)
+        other = np.log(1 - prior) + np.log(uf[field_range, patterns]).sum(axis=1)
+        posterior = np.exp(numerator - np.logaddexp(numerator, other)) * counts
         new_m = np.full_like(m, 1e-6)
-        for i in range(len(FIELDS)):
+        for i in field_range:
             new_m[i] += np.bincount(patterns[:, i], weights=posterior, minlength=_LEVELS)
-        if labels is not None and labels[0].shape[0]:
-            lab_patterns = labels[0].astype(np.int64) + 1
-            for i in range(len(FIELDS)):
-                new_m[i] += np.bincount(lab_patterns[:, i], weights=labels[1] * config.decision_weight,
+            if labels is not None and labels[0].shape[0]:
+                new_m[i] += np.bincount(labels[0][:, fields[i]].astype(np.int64) + 1,
+                                        weights=labels[1] * config.decision_weight,
                                         minlength=_LEVELS)
-        new_m[:, 0] = 1.0
-        for i, f in enumerate(FIELDS):
-            k = len(f.levels)
+        for i, f in enumerate(fields):
+            k = len(FIELDS[f].levels)
+            new_m[i, 0] = 1.0
             new_m[i, 1:k + 1] /= new_m[i, 1:k + 1].sum()
             new_m[i, k + 1:] = 1.0
-        new_prior = float(np.clip(posterior.sum() / counts.sum(), 1e-6, 1 - 1e-6))
+        new_prior = float(np.clip(posterior.sum() / counts.sum(), 1e-4, 1 - 1e-4))
         converged = np.abs(new_m - m).max() < 1e-5 and abs(new_prior - prior) < 1e-6
         m, prior = new_m, new_prior
         if converged:
             break
-    prior_weight = float(np.log2(prior / (1 - prior)))
-    return Model(m=m, u=u, prior=prior_weight, iterations=iterations)
+    return m, iterations
+
+
+def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
+               sessions: list[tuple[np.ndarray, tuple[str, ...]]],
+               labels: tuple[np.ndarray, np.ndarray] | None = None) -> Model:
+    """m probabilities by EM, one session per blocking rule, with u fixed (Splink's training).
+
+    A rule's candidate pairs all agree on the fields it blocks on, matches or not, so EM cannot
+    learn those fields from them: each session estimates only the other fields, and a field's m is
+    the mean over the sessions that estimated it. Sessions use a seeded sample of their pairs.
+    ``labels``: (levels of steward-judged pairs, 1 for must_link / 0 for cannot_link).
+    """
+    rng = np.random.default_rng(config.seed + 1)
+    total = np.zeros((len(FIELDS), _LEVELS))
+    seen = np.zeros(len(FIELDS))
+    iterations = 0
+    for rows, blocked in sessions:
+        fields = np.array([i for i, f in enumerate(FIELDS) if f.name not in blocked])
+        if rows.size < 50 or fields.size == 0:
+            continue
+        if rows.size > config.em_sample_pairs:
+            rows = rng.choice(rows, config.em_sample_pairs, replace=False)
+        m, used = _em_session(levels[rows], u, fields, config, labels)
+        total[fields] += m
+        seen[fields] += 1
+        iterations += used
+    m = _initial_m()
+    estimated = seen > 0
+    m[estimated] = total[estimated] / seen[estimated, None]
+    return Model(m=m, u=u, prior=0.0, iterations=iterations)
+
+
+def estimate_prior(partial_weight: np.ndarray, n: int, iterations: int = 50) -> float:
+    """log2 prior odds that two random records match, from the candidates' Bayes factors.
+
+    Fixed point of lambda = sum of posteriors / all pairs, treating pairs outside the blocks as
+    non-matches; the EM update of lambda with m and u held fixed.
+    """
+    all_pairs = max(n * (n - 1) / 2, 1.0)
+    prior = min(max(n, 1) / all_pairs, 0.5)
+    for _ in range(iterations):
+        odds = np.log2(prior / (1 - prior))
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds + partial_weight, -60, 60)))
+        new = float(np.clip(posterior.sum() / all_pairs, 1e-12, 0.5))
+        if abs(new - prior) < prior * 1e-4:
+            prior = new
+            break
+        prior = new
+    return float(np.log2(prior / (1 - prior)))
 
 
 @dataclass
@@ -203,8 +243,9 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
         date_differs & (levels[:, bd_i] != MISSING)
     )
     field_weights[bsn_conflict, bsn_i] = 0.0
-    total = model.prior + field_weights.sum(axis=1) + tf_fn + tf_sn
-    total = total + np.where(twin, config.twin_penalty, 0.0)
+    partial = field_weights.sum(axis=1) + tf_fn + tf_sn + np.where(twin, config.twin_penalty, 0.0)
+    model.prior = estimate_prior(partial, p.n)
+    total = model.prior + partial
     return Scores(levels=levels, weight=total, tf_first_name=tf_fn, tf_surname=tf_sn,
                   twin_guard=twin, bsn_conflict=bsn_conflict)
 
