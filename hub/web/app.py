@@ -1,0 +1,101 @@
+"""The FastAPI application: routers, guards, error pages, security headers, search start-up.
+
+Build it with :func:`create_app`; ``hub web`` serves it with uvicorn on 127.0.0.1.
+"""
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from hub.store.engine import make_engine, require_current
+from hub.web import views
+from hub.web.config import WebConfig
+from hub.web.routes import admin, api, auth, pages, steward
+from hub.web.routes.render import render
+from hub.web.search.service import SearchService
+from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message},
+                  status_code=status)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AuthRequired)
+    async def _auth(request: Request, exc: AuthRequired) -> Response:
+        if exc.api:
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error(request, 403, exc.message)
+
+    @app.exception_handler(views.Denied)
+    async def _denied(request: Request, exc: views.Denied) -> Response:
+        return _error(request, 403, exc.message)
+
+    @app.exception_handler(views.NotFound)
+    async def _not_found(request: Request, exc: views.NotFound) -> Response:
+        return _error(request, 404, exc.message)
+
+    @app.exception_handler(views.BadRequest)
+    async def _bad(request: Request, exc: views.BadRequest) -> Response:
+        return _error(request, 400, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Field names only: the rejected input itself may be a BSN.
+        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
+        return _error(request, 422, f"invalid or missing: {', '.join(fields) or 'request'}")
+
+
+def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> FastAPI:
+    """The web app over the store at ``engine`` (an engine or a URL of a migrated store)."""
+    engine = make_engine(engine) if isinstance(engine, str) else engine
+    require_current(engine)
+    config = config or WebConfig.from_env()
+    search = SearchService(engine, config.index_check_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202 - FastAPI lifespan protocol
+        search.start()
+        yield
+
+    app = FastAPI(
+        title="Registration hub",
+        summary="Search families, see who is involved, decide uncertain matches.",
+        version="1",
+        openapi_url=None,  # served by api.openapi, behind a session
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in (auth.router, pages.router, steward.router, admin.router, api.router):
+        app.include_router(router)
+    _install_handlers(app)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next) -> Response:  # noqa: ANN001
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,73 @@
+"""What a page or API response may show of a person: BSNs masked, secret addresses withheld.
+
+Every value leaving the web app passes through here. A confidential address is replaced by a
+marker naming the partner that holds it and whether this user may reveal it; BSNs keep their last
+two digits. Reveals happen elsewhere (:mod:`hub.web.views`), one value at a time, with a reason.
+"""
+
+import json
+from typing import Any
+
+from hub.access.roles import Permission, User
+from hub.privacy import mask_bsn, mask_record
+from schemas.canonical import CONFIDENTIAL_ADDRESS_FIELDS
+
+ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
+
+
+def display_name(row: dict[str, Any]) -> str:
+    parts = (row.get("first_names"), row.get("surname_prefix"), row.get("surname"))
+    return " ".join(p for p in parts if p) or "(no name)"
+
+
+def address_text(row: dict[str, Any]) -> str | None:
+    """'Dorpsstraat 12a-2, 1501AB Zaandam' or None when there is no address."""
+    number = "".join(str(row[k]) for k in ("house_number", "house_letter") if row.get(k))
+    if row.get("house_number_suffix"):
+        number += f"-{row['house_number_suffix']}"
+    street = " ".join(p for p in (row.get("street"), number) if p)
+    place = " ".join(p for p in (row.get("postcode"), row.get("city")) if p)
+    text = ", ".join(p for p in (street, place) if p)
+    return text or None
+
+
+def mask_source_record(record: dict[str, Any], user: User) -> dict[str, Any]:
+    """A source record for display: BSN masked, address withheld when confidential."""
+    out = {k: v for k, v in record.items() if k not in ADDRESS_FIELDS and k != "bsn"}
+    out["bsn_masked"] = mask_bsn(record.get("bsn"))
+    out["has_bsn"] = bool(record.get("bsn"))
+    out["name"] = display_name(record)
+    secret = bool(record.get("address_confidential"))
+    out["address_confidential"] = secret
+    out["address"] = None if secret else address_text(record)
+    out["may_reveal_address"] = secret and user.may_reveal_address_of(record["source"])
+    out["may_reveal_bsn"] = out["has_bsn"] and user.can(Permission.REVEAL_BSN)
+    return out
+
+
+def mask_person(person: dict[str, Any], user: User) -> dict[str, Any]:
+    """A golden record for display (its address is already empty when any source keeps it secret)."""
+    out = {k: v for k, v in person.items() if k not in ADDRESS_FIELDS and k != "bsn"}
+    out["bsn_masked"] = mask_bsn(person.get("bsn"))
+    out["has_bsn"] = bool(person.get("bsn"))
+    out["name"] = display_name(person)
+    secret = bool(person.get("has_confidential_address"))
+    out["has_confidential_address"] = secret
+    out["address"] = None if secret else address_text(person)
+    out["city"] = None if secret else person.get("city")
+    out["sources"] = [x for x in str(person.get("sources") or "").split(",") if x]
+    out["may_reveal_bsn"] = out["has_bsn"] and user.can(Permission.REVEAL_BSN)
+    return out
+
+
+def mask_quarantine_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A quarantine row with its held-back record masked (BSN, confidential address)."""
+    out = dict(row)
+    text = row.get("record")
+    if isinstance(text, str):
+        try:
+            out["record"] = json.dumps(mask_record(json.loads(text)), ensure_ascii=False,
+                                       sort_keys=True)
+        except (ValueError, TypeError, AttributeError):
+            out["record"] = "(unreadable record withheld)"
+    return out

@@ -1,0 +1,131 @@
+"""The JSON API under /api: the same views, guards, masks and audit entries as the pages.
+
+State-changing calls (POST) need the session cookie and the ``X-CSRF-Token`` header (the token
+is in ``GET /api/me``). The OpenAPI spec is served at /api/openapi.json to logged-in users only.
+"""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from hub.access.roles import PARTNERS, Permission
+from hub.access.sessions import Session
+from hub.web import views
+from hub.web.routes.pages import ID_PATTERN, build_query
+from hub.web.routes.steward import ITEM_PATTERN
+from hub.web.search.parse import QueryError
+from hub.web.security import guard, hub_state
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Anyone = Annotated[Session, Depends(guard())]
+Searcher = Annotated[Session, Depends(guard(Permission.SEARCH))]
+Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
+Reviewer = Annotated[Session, Depends(guard(Permission.REVIEW))]
+
+
+class SearchRequest(BaseModel):
+    """Every given field must match; a name is matched fuzzily, the others exactly."""
+
+    name: str = Field("", max_length=200, description="e.g. 'Jan v.d. Berg', typos allowed")
+    bsn: str = Field("", max_length=20, description="9 digits; never put a BSN in a URL")
+    birth_date: str = Field("", max_length=20, description="7-3-2014, 2014-03-07, 03-2014, 2014")
+    postcode: str = Field("", max_length=10, description="1501 AB (or 4 digits)")
+    house_number: str = Field("", max_length=10)
+
+
+class RevealRequest(BaseModel):
+    field: Literal["bsn", "address"]
+    source: str = Field(max_length=32)
+    record_id: str = Field(max_length=64)
+    reason: str = Field(min_length=views.MIN_REASON, max_length=500)
+
+
+class DecisionRequest(BaseModel):
+    decision: Literal["must_link", "cannot_link"]
+    reason: str = Field(min_length=views.MIN_REASON, max_length=1000)
+
+
+@router.get("/me")
+def me(session: Anyone) -> dict[str, Any]:
+    """Who is logged in, their rights, and the CSRF token for POST calls."""
+    user = session.user
+    return {"username": user.username, "role": user.role.value, "partner": user.partner,
+            "permissions": sorted(p.value for p in Permission if user.can(p)),
+            "csrf_token": session.csrf_token}
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi(request: Request, session: Anyone) -> JSONResponse:
+    """The OpenAPI spec of this API (logged-in users only)."""
+    return JSONResponse(request.app.openapi())
+
+
+@router.post("/search")
+def search(request: Request, body: SearchRequest, session: Searcher) -> dict[str, Any]:
+    """Search persons; hits show a masked BSN and no address beyond the city."""
+    try:
+        query = build_query(body.name, body.bsn, body.birth_date, body.postcode,
+                            body.house_number)
+    except QueryError as exc:
+        raise views.BadRequest(exc.message, field=exc.field) from None
+    if not query.criteria():
+        raise views.BadRequest("give at least one search field")
+    state = hub_state(request)
+    result = views.search(state.engine, state.search, session.user, query)
+    return {"total": result.total, "hits": views.hit_dicts(result)}
+
+
+@router.get("/households/{household_id}")
+def household(request: Request, session: Viewer,
+              household_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict[str, Any]:
+    """A household: members, roles, registrations with case workers, partner freshness."""
+    return views.household(hub_state(request).engine, session.user, household_id)
+
+
+@router.get("/persons/{person_id}")
+def person(request: Request, session: Viewer,
+           person_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict[str, Any]:
+    """A person: golden record, source records with per-field link explanations."""
+    return views.person(hub_state(request).engine, session.user, person_id)
+
+
+@router.post("/persons/{person_id}/reveal")
+def reveal(request: Request, body: RevealRequest, session: Viewer,
+           person_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict[str, Any]:
+    """Reveal one BSN or confidential address with a reason (audited; partner rights apply)."""
+    data = views.person(hub_state(request).engine, session.user, person_id,
+                        views.Reveal(body.field, body.source, body.record_id, body.reason))
+    return data["revealed"]
+
+
+@router.get("/review")
+def review_queue(request: Request, session: Reviewer) -> dict[str, Any]:
+    """Open review items and the latest decisions."""
+    return views.review_queue(hub_state(request).engine, session.user)
+
+
+@router.get("/review/{item_id}")
+def review_item(request: Request, session: Reviewer,
+                item_id: Annotated[str, Path(pattern=ITEM_PATTERN)]) -> dict[str, Any]:
+    """One pair, both records (masked), the explanation and earlier decisions."""
+    return views.review_item(hub_state(request).engine, session.user, item_id)
+
+
+@router.post("/review/{item_id}/decision")
+def decide(request: Request, body: DecisionRequest, session: Reviewer,
+           item_id: Annotated[str, Path(pattern=ITEM_PATTERN)]) -> dict[str, Any]:
+    """Decide a pair; the next pipeline run applies it."""
+    return views.decide(hub_state(request).engine, session.user, item_id, body.decision,
+                        body.reason)
+
+
+@router.get("/quarantine")
+def quarantine(request: Request,
+               session: Annotated[Session, Depends(guard(Permission.QUARANTINE))],
+               partner: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
+    """Quarantined rows (records masked), optionally for one partner."""
+    partner = partner if partner in PARTNERS else None
+    return views.quarantine(hub_state(request).engine, session.user, partner)

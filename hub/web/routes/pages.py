@@ -1,0 +1,100 @@
+"""Staff pages: search, household and person (with audited reveals)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hub.access.roles import Permission, Role
+from hub.access.sessions import Session
+from hub.web import views
+from hub.web.routes.render import render
+from hub.web.search.index import Query
+from hub.web.search.parse import (
+    QueryError,
+    parse_birth_date,
+    parse_bsn,
+    parse_house_number,
+    parse_postcode,
+)
+from hub.web.security import guard, hub_state
+
+router = APIRouter(include_in_schema=False)
+
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+Searcher = Annotated[Session, Depends(guard(Permission.SEARCH))]
+Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
+
+
+@router.get("/")
+def home(session: Annotated[Session, Depends(guard())]) -> Response:
+    target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users"}
+    return RedirectResponse(target[session.user.role], status_code=303)
+
+
+@router.get("/search")
+def search_form(request: Request, session: Searcher) -> Response:
+    """The search form. Searching is a POST so that no BSN or name ends up in a URL or log."""
+    return render(request, "search.html", {"form": {}, "result": None})
+
+
+def build_query(name: str, bsn: str, birth_date: str, postcode: str,
+                house_number: str) -> Query:
+    """Parse the form fields into a :class:`Query` (raises QueryError naming the field)."""
+    return Query(
+        name=name.strip() or None, bsn=parse_bsn(bsn), birth_date=parse_birth_date(birth_date),
+        postcode=parse_postcode(postcode), house_number=parse_house_number(house_number),
+    )
+
+
+@router.post("/search")
+def search(request: Request, session: Searcher,
+           name: Annotated[str, Form(max_length=200)] = "",
+           bsn: Annotated[str, Form(max_length=20)] = "",
+           birth_date: Annotated[str, Form(max_length=20)] = "",
+           postcode: Annotated[str, Form(max_length=10)] = "",
+           house_number: Annotated[str, Form(max_length=10)] = "") -> Response:
+    form = {"name": name, "birth_date": birth_date, "postcode": postcode,
+            "house_number": house_number}  # the BSN is not echoed back into the page
+    try:
+        query = build_query(name, bsn, birth_date, postcode, house_number)
+    except QueryError as exc:
+        return render(request, "search.html", {"form": form, "result": None,
+                                               "error": exc.message}, status_code=400)
+    if not query.criteria():
+        return render(request, "search.html", {"form": form, "result": None,
+                                               "error": "Fill in at least one field."},
+                      status_code=400)
+    state = hub_state(request)
+    result = views.search(state.engine, state.search, session.user, query)
+    return render(request, "search.html", {"form": form, "result": result})
+
+
+@router.get("/households/{household_id}")
+def household(request: Request, session: Viewer,
+              household_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> Response:
+    """Members with roles, their registrations and whom to call, and each partner's freshness."""
+    data = views.household(hub_state(request).engine, session.user, household_id)
+    return render(request, "household.html", data)
+
+
+@router.get("/persons/{person_id}")
+def person(request: Request, session: Viewer,
+           person_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> Response:
+    """The source records behind a person and why each was linked."""
+    data = views.person(hub_state(request).engine, session.user, person_id)
+    return render(request, "person.html", data)
+
+
+@router.post("/persons/{person_id}/reveal")
+def reveal(request: Request, session: Viewer,
+           person_id: Annotated[str, Path(pattern=ID_PATTERN)],
+           field: Annotated[str, Form(max_length=16)],
+           source: Annotated[str, Form(max_length=32)],
+           record_id: Annotated[str, Form(max_length=64)],
+           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Show one BSN or confidential address, for a stated reason, audited."""
+    data = views.person(hub_state(request).engine, session.user, person_id,
+                        views.Reveal(field=field, source=source, record_id=record_id,
+                                     reason=reason))
+    return render(request, "person.html", data)

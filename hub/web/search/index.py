@@ -1,0 +1,238 @@
+"""The search index of one published version: fuzzy names plus exact BSN, birth date, address.
+
+Scanning a million names with rapidfuzz per query would take seconds, so names are blocked on
+their *distinct* values: a typed word is compared (rapidfuzz, Levenshtein ratio) with the few
+thousand distinct surname cores, the rows of the cores that match are gathered from a sorted
+array, and only the distinct first names among those rows are compared with the other words.
+Exact criteria are binary searches in sorted arrays (:class:`ExactIndex`). Criteria combine as
+AND; a name ranks its hits, exact criteria only filter.
+
+The index holds clear BSNs in memory (to look them up); a :class:`Hit` carries only the masked
+BSN, the city (never for a confidential address) and what a worker needs to pick a person.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from hub.privacy import mask_bsn
+from hub.web.search.exact import ExactIndex
+from hub.web.search.names import first_name_key, query_tokens, surname_cores, variant
+
+SURNAME_CUTOFF = 75.0
+SHORT_SURNAME_CUTOFF = 66.0
+FIRST_NAME_CUTOFF = 70.0
+SURNAME_WEIGHT = 0.6
+MAX_SURNAME_MATCHES = 25
+
+PERSON_COLUMNS = ("person_id", "household_id", "bsn", "first_names", "surname_prefix", "surname",
+                  "birth_date", "sex", "postcode", "house_number", "city",
+                  "has_confidential_address", "sources")
+"""Columns of the golden person rows the index is built from (``persons`` of the store)."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed search: every given criterion must hold (see :mod:`hub.web.search.parse`)."""
+
+    name: str | None = None
+    bsn: str | None = None
+    birth_date: str | None = None
+    postcode: str | None = None
+    house_number: int | None = None
+    limit: int = 25
+
+    def criteria(self) -> list[str]:
+        """Which criteria were used (for the audit log: names of fields, never BSN values)."""
+        names = ("name", "bsn", "birth_date", "postcode", "house_number")
+        return [n for n in names if getattr(self, n) not in (None, "")]
+
+
+@dataclass(frozen=True)
+class Hit:
+    person_id: str
+    household_id: str | None
+    name: str
+    birth_date: str | None
+    sex: str | None
+    city: str | None
+    confidential_address: bool
+    sources: list[str]
+    bsn_masked: str | None
+    score: float
+
+
+@dataclass
+class Result:
+    hits: list[Hit]
+    total: int
+    criteria: list[str] = field(default_factory=list)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype("str").where(values.notna(), "")
+
+
+def _distinct_map(values: pd.Series, func) -> tuple[np.ndarray, list]:  # noqa: ANN001
+    """Apply ``func`` once per distinct value; returns (codes per row, results per code)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, [func(v) for v in uniques]
+
+
+class SearchIndex:
+    """Build once per published version with :meth:`build`; :meth:`search` is thread-safe."""
+
+    def __init__(self, persons: pd.DataFrame, extra_bsns: pd.DataFrame | None = None,
+                 version_id: int | None = None) -> None:
+        self.version_id = version_id
+        frame = persons.reset_index(drop=True)
+        self.size = len(frame)
+        self._frame = frame
+        rows = np.arange(self.size)
+        prefix, surname = _text(frame["surname_prefix"]), _text(frame["surname"])
+        codes, cores = _distinct_map(prefix + "\x1f" + surname,
+                                     lambda v: surname_cores(*v.split("\x1f")))
+        vocab: dict[str, int] = {}
+        per_code = [[vocab.setdefault(c, len(vocab)) for c in cs] for cs in cores]
+        lengths = np.array([len(c) for c in per_code], dtype=np.int64)[codes]
+        flat = np.array([c for cs in per_code for c in cs] or [0], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum([len(c) for c in per_code])])[:-1]
+        exp_rows = np.repeat(rows, lengths)
+        within = np.arange(len(exp_rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        exp_core = flat[starts[codes[exp_rows]] + within] if len(exp_rows) else exp_rows
+        order = np.argsort(exp_core, kind="stable")
+        self._core_vocab = list(vocab)
+        self._core_rows = exp_rows[order]
+        self._core_offsets = np.searchsorted(exp_core[order], np.arange(len(vocab) + 1))
+        first_codes, first_keys = _distinct_map(_text(frame["first_names"]), first_name_key)
+        first_vocab: dict[str, int] = {}
+        key_codes = np.array([first_vocab.setdefault(k, len(first_vocab)) for k in first_keys]
+                             or [0], dtype=np.int64)
+        self._first_vocab = np.array(list(first_vocab), dtype=object)
+        self._row_first = key_codes[first_codes] if self.size else np.zeros(0, dtype=np.int64)
+
+        bsn_keys = _text(frame["bsn"]).to_numpy(dtype=object)
+        bsn_rows = rows
+        if extra_bsns is not None and len(extra_bsns):
+            positions = pd.Index(frame["person_id"]).get_indexer(extra_bsns["person_id"])
+            keep = positions >= 0
+            bsn_keys = np.concatenate(
+                [bsn_keys, _text(extra_bsns["bsn"]).to_numpy(dtype=object)[keep]])
+            bsn_rows = np.concatenate([rows, positions[keep]])
+        self._bsn = ExactIndex(bsn_keys, bsn_rows)
+        self._birth = ExactIndex(_text(frame["birth_date"]).to_numpy(dtype=object), rows)
+        number = frame["house_number"].astype("Int64").astype("str").fillna("")
+        address = _text(frame["postcode"]).str.upper() + "|" + number
+        address = address.where(_text(frame["postcode"]) != "", "")
+        self._address = ExactIndex(address.to_numpy(dtype=object), rows)
+
+    # --- criteria -------------------------------------------------------------------------
+
+    def _name_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows matching a typed name and their scores (0-100)."""
+        tokens = query_tokens(text)[:4]
+        found_rows: list[np.ndarray] = []
+        found_scores: list[np.ndarray] = []
+        for i, token in enumerate(tokens):
+            cutoff = SHORT_SURNAME_CUTOFF if len(token) <= 4 else SURNAME_CUTOFF
+            matches = process.extract(token, self._core_vocab, scorer=fuzz.ratio,
+                                      score_cutoff=cutoff, limit=MAX_SURNAME_MATCHES)
+            if not matches:
+                continue
+            others = [variant(t) for j, t in enumerate(tokens) if j != i]
+            rows = np.concatenate([self._core_rows[self._core_offsets[c]:self._core_offsets[c + 1]]
+                                   for _, _, c in matches])
+            scores = np.concatenate([np.full(self._core_offsets[c + 1] - self._core_offsets[c], s)
+                                     for _, s, c in matches])
+            if others:
+                first = self._row_first[rows]
+                distinct, inverse = np.unique(first, return_inverse=True)
+                names = self._first_vocab[distinct].tolist()
+                matrix = process.cdist(others, names, scorer=fuzz.ratio)
+                initials = np.array([[100.0 if len(o) == 1 and n.startswith(o) else 0.0
+                                      for n in names] for o in others])
+                first_scores = np.maximum(matrix, initials).max(axis=0)[inverse]
+                keep = first_scores >= FIRST_NAME_CUTOFF
+                rows = rows[keep]
+                scores = SURNAME_WEIGHT * scores[keep] + (1 - SURNAME_WEIGHT) * first_scores[keep]
+            found_rows.append(rows)
+            found_scores.append(scores)
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows = np.concatenate(found_rows)
+        scores = np.concatenate(found_scores)
+        order = np.lexsort((-scores, rows))  # per row, best score first
+        rows, scores = rows[order], scores[order]
+        first = np.concatenate([[True], rows[1:] != rows[:-1]])
+        return rows[first], scores[first]
+
+    def _birth_rows(self, iso: str) -> np.ndarray:
+        """Persons born on that day, or registered with only its month or year (partial)."""
+        if len(iso) == 10:
+            parts = [self._birth.get(iso), self._birth.get(iso[:7]), self._birth.get(iso[:4])]
+        elif len(iso) == 7:
+            parts = [self._birth.prefix(iso), self._birth.get(iso[:4])]
+        else:
+            parts = [self._birth.prefix(iso)]
+        return np.concatenate(parts)
+
+    def _address_rows(self, postcode: str, number: int | None) -> np.ndarray:
+        if number is None:
+            return self._address.prefix(postcode if len(postcode) == 4 else f"{postcode}|")
+        if len(postcode) == 4:
+            rows = self._address.prefix(postcode)
+            keys = _text(self._frame["house_number"].iloc[rows].astype("Int64").astype("str"))
+            return rows[keys.to_numpy() == str(number)]
+        return self._address.get(f"{postcode}|{number}")
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, query: Query) -> Result:
+        """Run a query; hits best first (by name score, then name), at most ``query.limit``."""
+        filters: list[np.ndarray] = []
+        if query.bsn:
+            filters.append(self._bsn.get(query.bsn))
+        if query.birth_date:
+            filters.append(self._birth_rows(query.birth_date))
+        if query.postcode:
+            filters.append(self._address_rows(query.postcode, query.house_number))
+        if query.name and query.name.strip():
+            rows, scores = self._name_scores(query.name)
+        elif filters:
+            rows = np.unique(filters.pop())
+            scores = np.full(len(rows), 100.0)
+        else:
+            return Result([], 0, query.criteria())
+        for allowed in filters:
+            keep = np.isin(rows, allowed)
+            rows, scores = rows[keep], scores[keep]
+        total = len(rows)
+        if total > query.limit:
+            top = np.argpartition(-scores, query.limit - 1)[:query.limit]
+            rows, scores = rows[top], scores[top]
+        return Result(self._hits(rows, scores), total, query.criteria())
+
+    def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
+        records = self._frame.iloc[rows].to_dict("records")
+        hits = []
+        for record, score in zip(records, scores, strict=True):
+            secret = bool(record["has_confidential_address"])
+            name = " ".join(str(record[k]) for k in ("first_names", "surname_prefix", "surname")
+                            if isinstance(record[k], str) and record[k])
+            hits.append(Hit(
+                person_id=record["person_id"],
+                household_id=record["household_id"] if isinstance(record["household_id"], str)
+                else None,
+                name=name,
+                birth_date=record["birth_date"] if isinstance(record["birth_date"], str) else None,
+                sex=record["sex"] if isinstance(record["sex"], str) else None,
+                city=None if secret or not isinstance(record["city"], str) else record["city"],
+                confidential_address=secret,
+                sources=[s for s in str(record["sources"] or "").split(",") if s],
+                bsn_masked=mask_bsn(record["bsn"]) if isinstance(record["bsn"], str) else None,
+                score=round(float(score), 1),
+            ))
+        hits.sort(key=lambda h: (-h.score, h.name, h.person_id))
+        return hits
