@@ -1,0 +1,64 @@
+"""Turn validation outcomes into durable quarantine rows (``hub/quarantine.py``, stage validate).
+
+One quarantine row per failing row and rule, so a steward sees every reason a row was held back.
+Writing replaces the run's earlier validation file for the partner, so validating twice in one run
+(an asset and its check) never doubles the listing.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from expectations.outcome import ValidationOutcome
+from hub.quarantine import record_json, write_quarantine
+
+STAGE = "validate"
+ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    return value
+
+
+def quarantine_rows(outcome: ValidationOutcome) -> pd.DataFrame:
+    """The quarantine entries of one outcome (without partner, run, stage, timestamp)."""
+    frame = outcome.frame
+    id_column = ID_COLUMNS.get(outcome.dataset, "source_record_id")
+    rows = []
+    for result in outcome.rules:
+        for position in result.failed_rows:
+            record = {k: _plain(v) for k, v in frame.iloc[position].to_dict().items()}
+            origin_row = record.get("origin_row")
+            rows.append({
+                "dataset": outcome.dataset,
+                "origin": str(record.get("origin") or f"staging/{outcome.dataset}"),
+                "origin_row": None if pd.isna(origin_row) else int(origin_row),
+                "source_record_id": None if pd.isna(record.get(id_column))
+                else str(record.get(id_column)),
+                "rule": result.rule,
+                "field": result.field,
+                "reason": result.reason,
+                "severity": result.severity,
+                "record": record_json(record),
+            })
+    columns = ["dataset", "origin", "origin_row", "source_record_id", "rule", "field", "reason",
+               "severity", "record"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["origin_row"] = out["origin_row"].astype("Int64")
+    return out
+
+
+def quarantine_file(root: Path, partner: str, run_id: str) -> Path:
+    """Where :func:`hub.quarantine.write_quarantine` puts this run's validation rows."""
+    return root / partner / f"{run_id}-{STAGE}.parquet"
+
+
+def write_outcomes(root: Path, partner: str, run_id: str,
+                   outcomes: list[ValidationOutcome]) -> Path | None:
+    """Replace the partner's validation quarantine of this run with the outcomes' failures."""
+    rows = pd.concat([quarantine_rows(o) for o in outcomes], ignore_index=True)
+    quarantine_file(root, partner, run_id).unlink(missing_ok=True)
+    return write_quarantine(root, partner, run_id, STAGE, rows)

@@ -1,0 +1,186 @@
+"""Dagster asset checks that run the hub's Great Expectations suites (``expectations/``).
+
+``staging_checks`` gives each partner two checks per dataset: the blocking rules (a failure stops
+every downstream asset: nothing is linked or published from that staging) and the row-level rules
+(failing rows are quarantined and the check warns). ``merged_checks`` guards the merged output.
+Metadata carries counts per rule, a few failing rows with BSN and confidential addresses masked,
+and a link to the run's Data Docs. GX is imported only when a check runs.
+"""
+
+from collections.abc import Callable, Sequence
+
+import dagster as dg
+import pandas as pd
+
+from hub.privacy import mask_frame
+from hub.settings import Settings
+from pipelines.resources import HubResource
+
+SAMPLE_ROWS = 5
+ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
+MERGED_CHECK = "merged_output_valid"
+MERGED_SAFE_COLUMNS = (
+    "source", "source_record_id", "person_id", "household_id", "staged", "quarantined", "linked",
+    "_hub_link_count", "_hub_expected_links", "_hub_household_count", "_hub_member_count",
+    "_hub_unreconciled",
+)
+"""Identifiers and counts only: a failing merged row is shown without any personal field."""
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    """A small Markdown table (values already masked)."""
+    if frame.empty:
+        return "(none)"
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def _sample(outcome, results) -> pd.DataFrame:  # noqa: ANN001 - expectations types, lazy import
+    """A few failing rows per rule: id, origin row, the failing field (masked) and the rule."""
+    id_column = ID_COLUMNS.get(outcome.dataset)
+    rows = []
+    for result in results:
+        picked = outcome.frame.iloc[list(result.failed_rows[:SAMPLE_ROWS])]
+        masked = mask_frame(picked)
+        for _, record in masked.iterrows():
+            field = result.field
+            rows.append({
+                "rule": result.rule,
+                "id": record.get(id_column) if id_column else None,
+                "origin_row": record.get("origin_row"),
+                "field": field,
+                "value": record.get(field) if field in masked.columns else None,
+            })
+    return pd.DataFrame(rows, columns=["rule", "id", "origin_row", "field", "value"])
+
+
+def outcome_metadata(outcome, results, docs: str | None) -> dict[str, object]:  # noqa: ANN001
+    """Counts per rule, masked failing rows and the Data Docs link, for one check."""
+    counts = pd.DataFrame(
+        [{"rule": r.rule, "severity": r.severity, "failed": r.failed,
+          "evaluated": r.evaluated, "error": r.error or ""} for r in results]
+    )
+    metadata: dict[str, object] = {
+        "rows": len(outcome.frame),
+        "failed_rows": len({i for r in results for i in r.failed_rows}),
+        "rules_failed": sum(not r.success for r in results),
+        "counts": dg.MetadataValue.md(_markdown(counts)),
+        "failing_rows_masked": dg.MetadataValue.md(_markdown(_sample(outcome, results))),
+    }
+    if docs:
+        metadata["data_docs"] = dg.MetadataValue.path(docs)
+        metadata["data_docs_url"] = dg.MetadataValue.url(f"file://{docs}")
+    return metadata
+
+
+def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking: bool
+                   ) -> dg.AssetChecksDefinition:
+    kind = "blocking" if blocking else "row_level"
+
+    @dg.asset_check(
+        asset=asset_key,
+        name=f"{dataset}_{kind}_rules",
+        blocking=blocking,
+        description=(
+            f"{partner} {dataset}: "
+            + ("blocking expectations; a failure stops linking and publishing."
+               if blocking else
+               "row-level expectations; failing rows are quarantined, the rest continues.")
+        ),
+    )
+    def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
+        from expectations.partner import validate_partner
+        from expectations.rules import BLOCKING
+
+        validation = validate_partner(hub.settings(), partner, context.run_id)
+        outcome = getattr(validation, dataset)
+        results = [r for r in outcome.rules
+                   if (r.severity == BLOCKING or r.error is not None) == blocking]
+        failed = [r for r in results if not r.success]
+        docs = str(validation.data_docs) if validation.data_docs else None
+        return dg.AssetCheckResult(
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            metadata=outcome_metadata(outcome, results, docs),
+            description=("; ".join(f"{r.rule}: {r.failed} rows" + (f" ({r.error})" if r.error
+                                                                   else "") for r in failed)
+                         or None),
+        )
+
+    return check
+
+
+def staging_checks(partner: str, persons_asset_key: dg.AssetKey,
+                   registrations_asset_key: dg.AssetKey) -> list[dg.AssetChecksDefinition]:
+    """Blocking and row-level checks of a partner's staging (both keys may be the same asset).
+
+    The checks need a ``hub`` resource (:class:`pipelines.resources.HubResource`). They validate
+    the partner's current staging once per run (shared with anything else that called
+    :func:`expectations.partner.validate_partner` in this process and run), write its quarantine
+    and Data Docs.
+    """
+    return [
+        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), True),
+        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), False),
+        _staging_check(partner, "registrations",
+                       dg.AssetKey.from_coercible(registrations_asset_key), True),
+        _staging_check(partner, "registrations",
+                       dg.AssetKey.from_coercible(registrations_asset_key), False),
+    ]
+
+
+MergedLoader = Callable[[Settings, str], "object"]
+"""``(settings, run_id) -> expectations.MergedInputs``: how the pipeline assembles its output."""
+
+
+def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
+                  additional_deps: Sequence[dg.AssetKey] = ()) -> list[dg.AssetChecksDefinition]:
+    """A blocking check of the merged output: links, households, secret addresses, counts."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey.from_coercible(asset_key),
+        name=MERGED_CHECK,
+        blocking=True,
+        additional_deps=list(additional_deps),
+        description=(
+            "Every staged record linked to exactly one person, every person in at most one "
+            "household, no empty household, no confidential address on an open record, and "
+            "staged = linked + quarantined per partner."
+        ),
+    )
+    def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
+        from expectations import data_docs
+        from expectations.validate import validate_merged
+
+        settings = hub.settings()
+        outcomes = validate_merged(load_inputs(settings, context.run_id))
+        docs = str(data_docs.publish(settings.data_docs,
+                                     [r for o in outcomes for r in o.gx_results], context.run_id))
+        results = [r for o in outcomes for r in o.rules]
+        failed = [r for r in results if not r.success]
+        metadata: dict[str, object] = {
+            "counts": dg.MetadataValue.md(_markdown(pd.DataFrame(
+                [{"rule": r.rule, "failed": r.failed, "evaluated": r.evaluated,
+                  "error": r.error or ""} for r in results]))),
+            "rules_failed": len(failed),
+            "data_docs": dg.MetadataValue.path(docs),
+            "data_docs_url": dg.MetadataValue.url(f"file://{docs}"),
+        }
+        for outcome in outcomes:
+            bad = [r for r in outcome.rules if r.failed_rows]
+            if bad:
+                rows = outcome.frame.iloc[list(bad[0].failed_rows[:SAMPLE_ROWS])]
+                visible = [c for c in rows.columns if c in MERGED_SAFE_COLUMNS]
+                metadata[f"failing_{outcome.dataset}"] = dg.MetadataValue.md(
+                    _markdown(rows[visible]))
+        return dg.AssetCheckResult(
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata=metadata,
+            description="; ".join(f"{r.rule}: {r.failed} rows" for r in failed) or None,
+        )
+
+    return [check]
