@@ -1,0 +1,61 @@
+"""Link and publish in one call: the store side of a pipeline run, for the CLI and tests.
+
+Dagster's assets call the same pieces separately (previous assignments and decisions in, matching,
+then :func:`hub.store.publish.publish`); this function is the reference order of those calls.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from hub.store.decisions import decisions_for_matching
+from hub.store.ids import previous_assignments
+from hub.store.publish import PartnerRun, PublishResult, is_unchanged, publish
+from hub.store.versions import current_version
+
+
+@dataclass
+class _Kept:
+    """A stand-in result for an unchanged run: publish keeps the current version."""
+
+    assignments: pd.DataFrame
+    links: pd.DataFrame
+    review: pd.DataFrame
+    events: pd.DataFrame
+    household_links: pd.DataFrame
+    stats: dict
+    config_version: str
+
+
+def link_and_publish(
+    engine: sa.Engine,
+    run_id: str,
+    persons: pd.DataFrame,
+    registrations: pd.DataFrame,
+    *,
+    config: object | None = None,
+    quarantined: pd.DataFrame | None = None,
+    partners: list[PartnerRun] | None = None,
+    snapshots: Path | None = None,
+    keep: int | None = None,
+) -> PublishResult:
+    """Match ``persons`` against the published IDs and decisions, then publish the result.
+
+    Matching is skipped when the inputs equal those of the published version.
+    """
+    from matching import LinkConfig, link
+
+    config = config or LinkConfig()
+    decisions = decisions_for_matching(engine)
+    if is_unchanged(engine, persons, registrations, config.version(), decisions):
+        empty = pd.DataFrame()
+        with engine.connect() as conn:
+            stats = {"skipped": "inputs unchanged", "version_id": current_version(conn).version_id}
+        result = _Kept(empty, empty, empty, empty, empty, stats, config.version())
+    else:
+        result = link(persons, previous=previous_assignments(engine), decisions=decisions,
+                      config=config)
+    return publish(engine, run_id, persons, registrations, result, decisions=decisions,
+                   quarantined=quarantined, partners=partners, snapshots=snapshots, keep=keep)
