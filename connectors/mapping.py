@@ -8,14 +8,15 @@ secret address); the other rows are canonical and carry their lineage (origin, r
 
 import datetime as dt
 import hashlib
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
 from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
@@ -233,27 +234,39 @@ def _splitter(rule: FieldRule) -> Callable[[Any], tuple]:
     return convert
 
 
-def _source(raw: pd.DataFrame, rule: FieldRule) -> list[Any]:
+def _source(raw: pd.DataFrame, rule: FieldRule) -> np.ndarray:
     if rule.has_constant:
-        return [rule.constant] * len(raw)
+        values = np.empty(len(raw), dtype=object)
+        values[:] = [rule.constant] * len(raw)
+        return values
     if rule.column not in raw.columns:
-        return [None] * len(raw)
-    return raw[rule.column].tolist()
+        return np.full(len(raw), None, dtype=object)
+    column = raw[rule.column]
+    if column.dtype != object and pd.api.types.is_string_dtype(column):
+        return pa.array(column).to_numpy(zero_copy_only=False)  # arrow strings, fast path
+    return column.to_numpy(dtype=object, na_value=None)
 
 
-def _apply(values: list[Any], func: Callable[[Any], Any], rule: FieldRule,
+def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
            errors: dict[int, tuple[str, str, str]]) -> list[Any]:
-    out: list[Any] = []
-    for i, value in enumerate(values):
-        if i in errors:
-            out.append(None)
-            continue
+    """Convert each distinct value once (partner columns repeat a lot), then spread the results."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (JSON lists): convert one by one
+        codes, uniques = np.arange(len(values)), values
+    results: list[Any] = []
+    failed: dict[int, RuleFailure] = {}
+    for j, value in enumerate(list(uniques) + [None]):  # the last one stands for missing
         try:
-            out.append(func(_lookup(rule, value)))
+            results.append(func(_lookup(rule, value)))
         except RuleFailure as exc:
-            errors[i] = (exc.rule, rule.target, exc.reason)
-            out.append(None)
-    return out
+            failed[j if j < len(uniques) else -1] = exc
+            results.append(None)
+    if failed:
+        for i in np.flatnonzero(np.isin(codes, list(failed))).tolist():
+            exc = failed[int(codes[i])]
+            errors.setdefault(i, (exc.rule, rule.target, exc.reason))
+    return [results[c] for c in codes.tolist()]
 
 
 def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
@@ -352,39 +365,48 @@ def aggregate_registrations(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Serie
 
 
 def content_hashes(frame: pd.DataFrame, kind: str) -> list[str]:
-    """SHA-256 over the canonical content (lineage excluded), stable across runs."""
-    content = [c for c in COLUMNS[kind] if c not in _LINEAGE]
-    hashes = []
-    for record in frame[content].to_dict("records"):
-        clean = {k: (None if _missing(v) else v) for k, v in record.items()}
-        payload = json.dumps(clean, default=str, sort_keys=True, ensure_ascii=False)
-        hashes.append(hashlib.sha256(payload.encode()).hexdigest())
-    return hashes
+    """SHA-256 over the canonical content (lineage excluded), stable across runs.
 
-
-def _missing(value: Any) -> bool:
-    if isinstance(value, list | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    Each field is rendered as text (missing as an empty marker) and joined with separators that
+    cannot occur in partner data, so the hash changes exactly when the canonical content does.
+    """
+    if frame.empty:
+        return []
+    table = to_table(frame, kind)
+    parts = []
+    for name in COLUMNS[kind]:
+        if name in _LINEAGE:
+            continue
+        column = table[name]
+        if pa.types.is_list(column.type):
+            column = pc.binary_join(column, "\x1e")
+        text_column = pc.fill_null(pc.cast(column, pa.string()), "\x00")
+        parts.append(text_column)
+    joined = pc.binary_join_element_wise(*parts, "\x1f").to_pylist()
+    return [hashlib.sha256(row.encode()).hexdigest() for row in joined]
 
 
 def to_canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Fill content_hash and return a frame that converts to the canonical schema exactly."""
     frame = _complete(frame.copy(), kind)
-    frame["content_hash"] = content_hashes(frame, kind) if len(frame) else []
+    frame["content_hash"] = "" if frame.empty else content_hashes(frame, kind)
     return to_table(frame, kind).to_pandas()
 
 
 def to_table(frame: pd.DataFrame, kind: str) -> pa.Table:
     """Convert canonical rows to a pyarrow Table with the canonical schema (raises on mismatch)."""
     frame = _complete(frame.copy(), kind)
-    for column in frame.columns:
-        frame[column] = frame[column].astype("object").where(frame[column].notna(), None) \
-            if column != "person_record_ids" else frame[column]
-    return pa.Table.from_pandas(frame, schema=SCHEMAS[kind], preserve_index=False)
+    arrays = []
+    for schema_field in SCHEMAS[kind]:
+        column = frame[schema_field.name]
+        if schema_field.name == "person_record_ids":
+            values = [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in column]
+            arrays.append(pa.array(values, type=schema_field.type))
+            continue
+        if column.dtype == object:
+            column = column.where(column.notna(), None)
+        arrays.append(pa.Array.from_pandas(column, type=schema_field.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMAS[kind])
 
 
 def empty(kind: str) -> pd.DataFrame:

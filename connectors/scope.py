@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from connectors.addresses import postcode_digits
 from connectors.config import Scope
 
 
@@ -23,7 +22,9 @@ def persons_in_scope(persons: pd.DataFrame, scope: Scope) -> tuple[pd.Series, pd
         return true, pd.Series(False, index=persons.index)
     codes = persons["municipality_code"]
     by_code = codes.isin(list(scope.municipality_codes))
-    digits = persons["postcode"].map(postcode_digits)
+    postcode = persons["postcode"].astype("str")
+    digits = pd.to_numeric(postcode.str.slice(0, 4).where(postcode.str.match(r"^\d{4}")),
+                           errors="coerce")
     by_postcode = pd.Series(False, index=persons.index)
     for low, high in scope.postcode_ranges:
         by_postcode |= digits.between(low, high).fillna(False).astype(bool)

@@ -1,0 +1,21 @@
+"""Fixtures for connector tests: a partner configuration built from a YAML snippet."""
+
+import textwrap
+from collections.abc import Callable
+
+import pytest
+import yaml
+
+from connectors.config import HubConfig, parse_config
+from hub.settings import Settings
+
+
+@pytest.fixture
+def make_config(hub_settings: Settings) -> Callable[[str], HubConfig]:
+    """Build a validated configuration from a YAML text (dedented), in the test's HUB_HOME."""
+
+    def build(text: str, environ: dict[str, str] | None = None) -> HubConfig:
+        return parse_config(yaml.safe_load(textwrap.dedent(text)), hub_settings,
+                            environ=environ or {})
+
+    return build
