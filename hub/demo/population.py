@@ -460,6 +460,10 @@ class _Generator:
         first_anchor_case, first = np.unique(case_of_row[anchor_rows], return_index=True)
         need = ~has_anchor[first_anchor_case]
         keep[anchor_rows[first[need]]] = True
+        # twins and triplets are registered together: a case about one concerns the others too
+        is_multiple = pd.notna(self.p_twin_group[person])
+        any_kept = np.bincount(case_of_row, weights=keep & is_multiple, minlength=len(self.c_hh))
+        keep |= is_multiple & (any_kept[case_of_row] > 0)
         self.r_case = case_of_row[keep]
         self.r_person = person[keep]
         self.r_reporter = np.full(len(self.r_case), -1)
