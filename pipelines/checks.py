@@ -95,7 +95,7 @@ def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking:
         from expectations.partner import validate_partner
         from expectations.rules import BLOCKING
 
-        validation = validate_partner(hub.settings(), partner, context.run_id)
+        validation = validate_partner(hub.settings(), partner, context.run.run_id)
         outcome = getattr(validation, dataset)
         results = [r for r in outcome.rules
                    if (r.severity == BLOCKING or r.error is not None) == blocking]
@@ -156,9 +156,9 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
         from expectations.validate import validate_merged
 
         settings = hub.settings()
-        outcomes = validate_merged(load_inputs(settings, context.run_id))
+        outcomes = validate_merged(load_inputs(settings, context.run.run_id))
         docs = str(data_docs.publish(settings.data_docs,
-                                     [r for o in outcomes for r in o.gx_results], context.run_id))
+                                     [r for o in outcomes for r in o.gx_results], context.run.run_id))
         results = [r for o in outcomes for r in o.rules]
         failed = [r for r in results if not r.success]
         metadata: dict[str, object] = {

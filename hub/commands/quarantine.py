@@ -1,0 +1,60 @@
+"""``hub quarantine list``: what was held back, per partner and run, with personal data masked."""
+
+import typer
+
+from hub.console import console
+from hub.settings import get_settings
+
+COLUMNS = ("quarantined_at", "partner", "run_id", "stage", "dataset", "origin", "origin_row",
+           "source_record_id", "rule", "field", "severity", "reason")
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="Rows and files held back by extraction or validation.",
+                        no_args_is_help=True)
+    app.add_typer(group, name="quarantine")
+
+    @group.command("list")
+    def list_(
+        partner: str = typer.Option(None, "--partner", "-p", help="Only this partner."),
+        run: str = typer.Option(None, "--run", "-r", help="Only this run id."),
+        stage: str = typer.Option(None, "--stage", help="Only extract or validate."),
+        limit: int = typer.Option(50, "--limit", "-n", min=1,
+                                  help="Show at most this many rows (newest first)."),
+        records: bool = typer.Option(
+            False, "--records", help="Also show each held-back record (BSN and secret address "
+            "masked)."),
+    ) -> None:
+        """List quarantined rows, newest first; BSNs and confidential addresses are masked."""
+        from rich.table import Table
+
+        from hub.quarantine import masked_records, read_quarantine
+
+        settings = get_settings()
+        frame = read_quarantine(settings.quarantine, partner=partner, run_id=run)
+        if stage:
+            frame = frame[frame["stage"] == stage]
+        total = len(frame)
+        if not total:
+            console.print("Quarantine is empty for this selection.")
+            return
+        frame = frame.sort_values(["quarantined_at", "partner", "origin_row"],
+                                  ascending=[False, True, True]).head(limit)
+        table = Table(title=f"quarantine: {len(frame)} of {total} rows", title_justify="left")
+        shown = [*COLUMNS, "record"] if records else list(COLUMNS)
+        for column in shown:
+            table.add_column(column, overflow="fold")
+        masked = masked_records(frame) if records else None
+        for position, (_, row) in enumerate(frame.iterrows()):
+            values = ["" if _missing(row[c]) else str(row[c]) for c in COLUMNS]
+            if masked is not None:
+                values.append(masked.iloc[position] or "")
+            table.add_row(*values)
+        console.print(table)
+
+
+def _missing(value: object) -> bool:
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
