@@ -390,7 +390,15 @@ def to_canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Fill content_hash and return a frame that converts to the canonical schema exactly."""
     frame = _complete(frame.copy(), kind)
     frame["content_hash"] = "" if frame.empty else content_hashes(frame, kind)
-    return to_table(frame, kind).to_pandas()
+    return table_to_frame(to_table(frame, kind))
+
+
+def table_to_frame(table: pa.Table) -> pd.DataFrame:
+    """A canonical table as a DataFrame whose person_record_ids are Python lists."""
+    frame = table.to_pandas()
+    if "person_record_ids" in frame.columns:
+        frame["person_record_ids"] = table["person_record_ids"].to_pylist()
+    return frame
 
 
 def to_table(frame: pd.DataFrame, kind: str) -> pa.Table:

@@ -24,16 +24,27 @@ def origin_name(dataset: DatasetConfig) -> str:
     return dataset.table or f"query:{dataset.name}"
 
 
-def build_select(engine: sa.Engine, dataset: DatasetConfig, last: Any) -> sa.Select:
-    """SELECT the dataset's rows after the watermark, ordered by it (or by nothing)."""
-    quote = engine.dialect.identifier_preparer.quote
+def build_select(conn: sa.Connection, dataset: DatasetConfig, last: Any) -> sa.Select:
+    """SELECT the dataset's rows after the watermark, ordered by it (or in source order).
+
+    A table is reflected so that the driver's type conversion applies (dates come back as dates,
+    also from SQLite); a query is wrapped as a subquery.
+    """
     if dataset.table:
         schema, _, name = dataset.table.rpartition(".")
-        table = sa.table(name, schema=schema or None)
-        source: Any = table
-    else:
-        source = sa.text(f"({dataset.query}) AS hub_src")
-    select = sa.select(sa.literal_column("*")).select_from(source)
+        table = sa.Table(name, sa.MetaData(), schema=schema or None, autoload_with=conn)
+        select = sa.select(table)
+        if dataset.watermark:
+            if dataset.watermark not in table.c:
+                raise sa.exc.NoSuchColumnError(f"watermark column {dataset.watermark}")
+            column = table.c[dataset.watermark]
+            if last is not None:
+                select = select.where(column > sa.bindparam("last", last, type_=column.type))
+            select = select.order_by(column)
+        return select
+    quote = conn.dialect.identifier_preparer.quote
+    select = sa.select(sa.literal_column("*")).select_from(
+        sa.text(f"({dataset.query}) AS hub_src"))
     if dataset.watermark:
         column = sa.literal_column(quote(dataset.watermark))
         if last is not None:
@@ -64,8 +75,9 @@ def _chunks(url: str, partner: str, dataset: DatasetConfig, origin: str, last: A
     high = last
     try:
         with engine.connect() as conn:
+            select = build_select(conn, dataset, last)
             result = conn.execution_options(stream_results=True, yield_per=chunk_size).execute(
-                build_select(engine, dataset, last))
+                select)
             for part in result.partitions(chunk_size):
                 frame = pd.DataFrame([tuple(r) for r in part], columns=list(result.keys()),
                                      dtype="object")
@@ -75,6 +87,9 @@ def _chunks(url: str, partner: str, dataset: DatasetConfig, origin: str, last: A
                 if dataset.watermark and len(frame):
                     high = frame[dataset.watermark].iloc[-1]
                 yield frame
+    except sa.exc.NoSuchTableError:
+        raise SourceUnavailableError("table not found", partner=partner,
+                                     origin=origin) from None
     except sa.exc.SQLAlchemyError as exc:
         cause = getattr(exc, "orig", None) or exc
         detail = str(cause).strip().splitlines()[0][:200] if str(cause).strip() else ""

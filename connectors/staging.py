@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from connectors.mapping import SCHEMAS, to_table
+from connectors.mapping import SCHEMAS, table_to_frame, to_table
 from hub.settings import Settings
 
 KEYS = {"persons": "source_record_id", "registrations": "case_id"}
@@ -28,8 +28,8 @@ def read_staging(settings: Settings, partner: str, dataset: str) -> pd.DataFrame
     """The partner's staged canonical rows (empty with the canonical columns when none yet)."""
     path = staging_path(settings, partner, dataset)
     if not path.exists():
-        return SCHEMAS[dataset].empty_table().to_pandas()
-    return pq.read_table(path, schema=SCHEMAS[dataset]).to_pandas()
+        return table_to_frame(SCHEMAS[dataset].empty_table())
+    return table_to_frame(pq.read_table(path, schema=SCHEMAS[dataset]))
 
 
 def write_staging(settings: Settings, partner: str, dataset: str, rows: pd.DataFrame,
