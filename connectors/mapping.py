@@ -299,9 +299,8 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
         columns[rule.target] = converted
     frame = pd.DataFrame(columns, index=range(len(raw)))
     key = "source_record_id" if kind == "persons" else "case_id"
-    for i, value in enumerate(frame[key].tolist()):
-        if value is None and i not in errors:
-            errors[i] = ("required", key, f"{key} is empty")
+    for i in np.flatnonzero(frame[key].isna().to_numpy()).tolist():
+        errors.setdefault(i, ("required", key, f"{key} is empty"))
     if kind == "registrations" and dataset.aggregate_by is None:
         for i, ids in enumerate(frame["person_record_ids"].tolist()):
             if not ids and i not in errors:
