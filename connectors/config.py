@@ -57,9 +57,7 @@ def demo_defaults(settings: Settings) -> dict[str, str]:
     systems = settings.partner_systems
     return {
         "RVDK_DB_URL": f"sqlite:///{systems / 'rvdk' / 'rvdk.sqlite'}",
-        "WSS_DB_URL": f"sqlite:///{systems / 'wss' / 'wss.sqlite'}",
         "LDH_DB_URL": f"sqlite:///{systems / 'ldh' / 'ldh.sqlite'}",
-        "JGB_DB_URL": f"sqlite:///{systems / 'jgb' / 'jgb.sqlite'}",
         "JBRA_API_TOKEN": DEMO_API_TOKEN,
     }
 
