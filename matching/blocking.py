@@ -1,10 +1,13 @@
 """Blocking: cheap rules whose union gives the candidate pairs worth comparing.
 
 Each rule emits, per record, zero or more integer keys; records sharing a key form a block and every
-pair inside a block is a candidate. Blocks larger than ``max_block_size`` (an empty value slipped
-through, or a very common name) are skipped and counted, because they add quadratic work and
-almost no true matches that another rule would not find. Pairs are generated in numpy: after sorting
+pair inside a block is a candidate. Pairs are generated in numpy: after sorting
 by key, the d-th neighbour of every record in the same block is paired, for d = 1, 2, ...
+
+Blocks larger than ``max_block_size`` (an empty value slipped through, a very common name, a
+professional reporter in hundreds of meldingen) are not compared all-pairs: each record is paired
+only with its next ``window`` neighbours in the block (sorted neighbourhood). That keeps the work
+linear while a chain of matches still connects a person's many records.
 """
 
 from collections.abc import Callable
@@ -66,9 +69,17 @@ def rule_first_name_birth_date(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _single(_combine(p.fn_variant, _full_date(p)))
 
 
-def rule_first_name_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Same given-name variant and surname core: finds wrong or partial birth dates."""
-    return _single(_combine(p.fn_variant, p.sn))
+def rule_first_name_surname_year(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant, surname core and birth year: finds swapped, placeholder and
+    partial birth dates (a name pair alone makes giant blocks for 'Mohamed El Amrani')."""
+    year = np.where(p.year > 0, p.year, -1)
+    return _single(_combine(p.fn_variant, p.sn, year))
+
+
+def rule_first_name_surname_day(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant, surname core, month and day: finds a typo in the birth year."""
+    day = np.where(p.day > 0, p.month.astype(np.int64) * 100 + p.day, -1)
+    return _single(_combine(p.fn_variant, p.sn, day))
 
 
 def rule_address_first_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +97,8 @@ RULES: dict[str, KeyRule] = {
     "bsn": rule_bsn,
     "surname_birth_date": rule_surname_birth_date,
     "first_name_birth_date": rule_first_name_birth_date,
-    "first_name_surname": rule_first_name_surname,
+    "first_name_surname_year": rule_first_name_surname_year,
+    "first_name_surname_day": rule_first_name_surname_day,
     "address_first_initial": rule_address_first_initial,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
 }
@@ -96,18 +108,19 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "bsn": ("bsn",),
     "surname_birth_date": ("surname", "birth_date"),
     "first_name_birth_date": ("first_name", "birth_date"),
-    "first_name_surname": ("first_name", "surname"),
+    "first_name_surname_year": ("first_name", "surname"),
+    "first_name_surname_day": ("first_name", "surname"),
     "address_first_initial": ("address", "first_name"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
 }
 """Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
 
 
-def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int
+def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, window: int
                     ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """All pairs (left < right) of rows sharing a key, skipping oversized blocks.
+    """All pairs (left < right) of rows sharing a key; oversized blocks only within ``window``.
 
-    Returns (left, right, skipped blocks, records in skipped blocks).
+    Returns (left, right, windowed blocks, records in windowed blocks).
     """
     order = np.lexsort((rows, keys))
     keys = keys[order]
@@ -118,9 +131,9 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, keys.size])
     big = sizes > max_block_size
-    skipped, skipped_records = int(big.sum()), int(sizes[big].sum())
-    ok = (sizes >= 2) & ~big
-    size_of = np.repeat(np.where(ok, sizes, 0), sizes)
+    windowed, windowed_records = int(big.sum()), int(sizes[big].sum())
+    size_of = np.repeat(np.where(sizes >= 2, sizes, 0), sizes)
+    reach = np.repeat(np.where(big, window, sizes), sizes)
     position = np.arange(keys.size) - np.repeat(starts, sizes)
     active = np.flatnonzero(position + 1 < size_of)
     lefts, rights = [], []
@@ -129,16 +142,16 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int
         lefts.append(rows[active])
         rights.append(rows[active + step])
         step += 1
-        active = active[position[active] + step < size_of[active]]
+        active = active[(position[active] + step < size_of[active]) & (step <= reach[active])]
     left = np.concatenate(lefts).astype(np.int64) if lefts else np.zeros(0, np.int64)
     right = np.concatenate(rights).astype(np.int64) if rights else np.zeros(0, np.int64)
     swap = left > right
     left[swap], right[swap] = right[swap], left[swap]
     same = left != right
-    return left[same], right[same], skipped, skipped_records
+    return left[same], right[same], windowed, windowed_records
 
 
-def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int
+def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window: int = 8
           ) -> tuple[np.ndarray, np.ndarray, dict, dict[str, np.ndarray]]:
     """Union of the candidate pairs of all rules, sorted; stats give pairs per rule.
 
@@ -154,11 +167,12 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int
             raise ConfigError(f"unknown blocking rule {name!r}; known: {', '.join(RULES)}",
                               field="blocking_rules")
         rows, keys = RULES[name](p)
-        left, right, skipped, skipped_records = pairs_in_blocks(rows, keys, max_block_size)
+        left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
+                                                                  window)
         code = np.unique(left * p.n + right)
         new = np.setdiff1d(code, seen, assume_unique=True)
         seen = np.union1d(seen, code)
         per_rule[name] = code
         stats[name] = {"pairs": int(code.size), "new_pairs": int(new.size),
-                       "skipped_blocks": skipped, "skipped_records": skipped_records}
+                       "windowed_blocks": windowed, "windowed_records": windowed_records}
     return seen // max(p.n, 1), seen % max(p.n, 1), stats, per_rule

@@ -1,22 +1,29 @@
 """BSN (burgerservicenummer) standardisation.
 
-A BSN is strong evidence only when it passes the elfproef (checked with python-stdnum): a BSN that
-fails it was mistyped and is at most a weak hint. Partners drop leading zeros (spreadsheets), add
-dots or spaces; all of that is undone here. Never log the values this module handles.
+A BSN is strong evidence only when it passes the elfproef: a BSN that fails it was mistyped and is
+at most a weak hint. Partners drop leading zeros (spreadsheets), add dots or spaces; all of that is
+undone here. Never log the values this module handles.
+
+The elfproef is python-stdnum's (``stdnum.nl.bsn``): :func:`normalise_bsn` calls it per value;
+:func:`normalise_bsns` applies the same checksum as numpy arithmetic, because calling stdnum a
+million times costs about 45 s. A test keeps the two in agreement.
 """
 
 import re
 
+import numpy as np
+import pandas as pd
 from stdnum.nl import bsn as _bsn
 
 _NON_DIGIT = re.compile(r"\D+")
+_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
 
 
 def normalise_bsn(value: str) -> tuple[str, bool]:
-    """Return (9 digits or '', valid by the elfproef).
+    """Return (9 digits or '', valid by the elfproef) for one value.
 
-    Eight-digit numbers get their lost leading zero back; anything else that is not 9 digits is
-    kept as digits but marked invalid.
+    Seven- or eight-digit numbers get their lost leading zeros back; anything else that is not 9
+    digits is kept as digits but marked invalid.
     """
     digits = _NON_DIGIT.sub("", value or "")
     if not digits or set(digits) == {"0"}:
@@ -24,3 +31,20 @@ def normalise_bsn(value: str) -> tuple[str, bool]:
     if 7 <= len(digits) < 9:
         digits = digits.zfill(9)
     return digits, len(digits) == 9 and bool(_bsn.is_valid(digits))
+
+
+def normalise_bsns(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`normalise_bsn`: (BSN as int64, -1 when missing; elfproef validity)."""
+    digits = values.astype("str").fillna("").str.replace(r"\D+", "", regex=True)
+    length = digits.str.len().fillna(0).to_numpy(dtype=np.int64)
+    padded = digits.where(~((length >= 7) & (length < 9)), digits.str.zfill(9))
+    length = padded.str.len().fillna(0).to_numpy(dtype=np.int64)
+    usable = (length > 0) & (length <= 18)
+    number = np.full(len(values), -1, dtype=np.int64)
+    number[usable] = pd.to_numeric(padded[usable]).to_numpy(dtype=np.int64)
+    number[number == 0] = -1
+    nine = (length == 9) & (number > 0)
+    places = 10 ** np.arange(8, -1, -1, dtype=np.int64)
+    checksum = ((number[:, None] // places) % 10 * _WEIGHTS).sum(axis=1) % 11
+    valid = nine & (checksum == 0)
+    return number, valid

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.standardise import Prepared
 
@@ -28,13 +28,15 @@ FIELDS: tuple[Field, ...] = (
     Field("first_name", ("different", "initial", "jw_0.80", "jw_0.92", "other_given_name",
                          "variant", "exact")),
     Field("surname", ("different", "jw_0.80", "jw_0.92", "double_name_part", "exact")),
-    Field("birth_date", ("different", "one_typo", "partial_agrees", "day_month_swapped", "exact")),
+    Field("birth_date", ("different_far", "different", "one_typo", "partial_agrees", "day_month_swapped", "exact")),
     Field("bsn", ("both_valid_different", "different", "one_digit", "equal_invalid",
-                  "equal_valid")),
-    Field("address", ("different", "same_postcode", "exact")),
+                  "equal_valid", "contested")),
+    Field("address", ("different", "same_postcode", "postcode_typo", "exact")),
     Field("sex", ("different", "equal")),
 )
 FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
+NEUTRAL_LEVELS = (("bsn", "contested"),)
+"""Levels that carry no evidence (weight 0) whatever EM estimates."""
 
 
 def level_code(field: str, level: str) -> int:
@@ -42,27 +44,38 @@ def level_code(field: str, level: str) -> int:
     return FIELDS[FIELD_INDEX[field]].levels.index(level)
 
 
-def _similarity(strings: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Jaro-Winkler of strings[a] vs strings[b], computed once per distinct (a, b) pair."""
-    out = np.zeros(a.shape[0], dtype=np.float32)
+def _similarity(strings: np.ndarray, a: np.ndarray, b: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Jaro-Winkler and OSA edit distance of strings[a] vs strings[b], once per distinct pair."""
     if a.size == 0:
-        return out
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int32)
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    key = lo * (int(hi.max()) + 1) + hi
-    unique, inverse = np.unique(key, return_inverse=True)
-    ua, ub = unique // (int(hi.max()) + 1), unique % (int(hi.max()) + 1)
-    scores = process.cpdist(list(strings[ua]), list(strings[ub]),
-                            scorer=JaroWinkler.normalized_similarity, workers=-1)
-    return np.asarray(scores, dtype=np.float32)[inverse]
+    base = int(hi.max()) + 1
+    unique, inverse = np.unique(lo * base + hi, return_inverse=True)
+    left = list(strings[unique // base])
+    right = list(strings[unique % base])
+    jw = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=-1)
+    edits = process.cpdist(left, right, scorer=OSA.distance, workers=-1)
+    inverse = inverse.ravel()
+    return np.asarray(jw, dtype=np.float32)[inverse], np.asarray(edits, dtype=np.int32)[inverse]
 
 
 def _jw_bands(strings: np.ndarray, a: np.ndarray, b: np.ndarray, todo: np.ndarray,
               levels: np.ndarray, high: int, low: int) -> None:
-    """Set ``levels`` to high (JW >= 0.92) or low (>= 0.80) for rows in ``todo``."""
+    """Set ``levels`` to high (JW >= 0.92 or one edit) or low (JW >= 0.80) for rows in ``todo``.
+
+    One edit (OSA: a dropped, doubled, swapped or wrong letter) counts as high even where
+    Jaro-Winkler is harsh on short names ('Jan'/'Jn' is 0.61).
+    """
     idx = np.flatnonzero(todo)
-    sim = _similarity(strings, a[idx], b[idx])
+    sim, edits = _similarity(strings, a[idx], b[idx])
+    longest = np.maximum(_lengths(strings)[a[idx]], _lengths(strings)[b[idx]])
     levels[idx[sim >= 0.80]] = low
-    levels[idx[sim >= 0.92]] = high
+    levels[idx[(sim >= 0.92) | ((edits <= 1) & (longest >= 3))]] = high
+
+
+def _lengths(strings: np.ndarray) -> np.ndarray:
+    return np.fromiter((len(x) for x in strings), dtype=np.int32, count=len(strings))
 
 
 def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -82,16 +95,18 @@ def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     rest = full & ~exact & ~variant
     _jw_bands(p.fn_strings, fa, fb, rest, lv, level_code("first_name", "jw_0.92"),
               level_code("first_name", "jw_0.80"))
+    # a typo in a transliterated name ('Yosusef' for 'Yusuf'): compare the variant keys too
+    on_keys = np.zeros_like(lv)
+    _jw_bands(p.fn_variant_strings, p.fn_variant[left], p.fn_variant[right], rest, on_keys,
+              level_code("first_name", "jw_0.92"), level_code("first_name", "jw_0.80"))
+    lv[rest] = np.maximum(lv[rest], on_keys[rest])
     weak = np.flatnonzero(rest & (lv < level_code("first_name", "jw_0.92")))
     if weak.size:
-        all_a, all_b = p.fn_all[left[weak]], p.fn_all[right[weak]]
-        multi = np.char.find(p.fn_all_strings.astype(str), " ") >= 0
-        cand = weak[multi[all_a] | multi[all_b]]
-        for row in cand:
-            names_a = set(p.fn_all_strings[p.fn_all[left[row]]].split(" "))
-            names_b = set(p.fn_all_strings[p.fn_all[right[row]]].split(" "))
-            if names_a & names_b:
-                lv[row] = level_code("first_name", "other_given_name")
+        # 'Jan Pieter' versus 'Pieter': any given name in common
+        ta = p.fn_tokens[p.fn_all[left[weak]]]
+        tb = p.fn_tokens[p.fn_all[right[weak]]]
+        common = ((ta[:, :, None] == tb[:, None, :]) & (ta[:, :, None] >= 0)).any(axis=(1, 2))
+        lv[weak[common]] = level_code("first_name", "other_given_name")
     return lv
 
 
@@ -115,7 +130,11 @@ def compare_surname(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndar
 
 
 def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Birth-date levels honouring partial dates, 1 January placeholders, swaps and typos."""
+    """Birth-date levels honouring partial dates, 1 January placeholders, swaps and typos.
+
+    'different_far' (three or more years apart, not one typo) separates a parent and a child or
+    siblings with the same name from a real date error, which is nearly always one digit.
+    """
     ya, ma, da = (x[left].astype(np.int32) for x in (p.year, p.month, p.day))
     yb, mb, db = (x[right].astype(np.int32) for x in (p.year, p.month, p.day))
     lv = np.full(left.shape[0], level_code("birth_date", "different"), dtype=np.int8)
@@ -141,6 +160,7 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     typo = full & ~exact & ~swap & ~partial & (
         (diff == 1) | ((ma == mb) & (da == db) & (np.abs(ya - yb) == 1))
     )
+    lv[present & (np.abs(ya - yb) >= 3)] = level_code("birth_date", "different_far")
     lv[typo] = level_code("birth_date", "one_typo")
     lv[partial] = level_code("birth_date", "partial_agrees")
     lv[swap] = level_code("birth_date", "day_month_swapped")
@@ -166,18 +186,44 @@ def compare_bsn(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     equal = present & (ba == bb)
     lv[equal] = level_code("bsn", "equal_invalid")
     lv[equal & va] = level_code("bsn", "equal_valid")
+    lv[p.bsn_contested[left] | p.bsn_contested[right]] = level_code("bsn", "contested")
     lv[~present] = MISSING
     return lv
 
 
 def compare_address(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Address levels on non-confidential addresses only (confidential ones count as missing)."""
+    """Address levels on non-confidential addresses only (confidential ones count as missing).
+
+    'postcode_typo': same 4-digit area, house number, letter and suffix but other postcode letters
+    (1441JD versus 1441DJ).
+    """
     aa, ab = p.address[left], p.address[right]
     lv = np.full(left.shape[0], level_code("address", "different"), dtype=np.int8)
     lv[(p.postcode[left] == p.postcode[right])] = level_code("address", "same_postcode")
+    typo = (p.house_key[left] == p.house_key[right]) & (p.house_key[left] >= 0)
+    lv[typo & (aa != ab)] = level_code("address", "postcode_typo")
     lv[aa == ab] = level_code("address", "exact")
     lv[(aa < 0) | (ab < 0)] = MISSING
     return lv
+
+
+def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
+                   levels: np.ndarray) -> np.ndarray:
+    """Records whose valid BSN is also carried by a clearly different person.
+
+    When two records share a valid BSN but differ in given name and birth date, one of them holds
+    a relative's BSN (a sibling's, typically). Which one is unknown, so the BSN stops being evidence
+    on every record that carries it: neither for linking nor as a conflict between clusters.
+    """
+    fn_i, bd_i, bsn_i = FIELD_INDEX["first_name"], FIELD_INDEX["birth_date"], FIELD_INDEX["bsn"]
+    clash = (
+        (levels[:, bsn_i] == level_code("bsn", "equal_valid"))
+        & (levels[:, fn_i] == level_code("first_name", "different"))
+        & (p.fn[left] >= 0) & (p.fn[right] >= 0)
+        & (levels[:, bd_i] >= 0) & (levels[:, bd_i] <= level_code("birth_date", "different"))
+    )
+    values = np.unique(p.bsn[left[clash]])
+    return np.isin(p.bsn, values) & (p.bsn >= 0)
 
 
 def compare_sex(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ DEFAULT_BLOCKING_RULES = (
     "bsn",
     "surname_birth_date",
     "first_name_birth_date",
-    "first_name_surname",
+    "first_name_surname_year",
+    "first_name_surname_day",
     "address_first_initial",
     "surname_birth_year_initial",
 )
@@ -31,12 +32,20 @@ class LinkConfig:
     """Pairs between this and ``match_weight`` that end in different persons go to review."""
     cannot_weight: float = -12.0
     """Pairs scoring below this can never be inside one person, even through a chain."""
+    distinct_within_reference: bool = True
+    """Two rows of one partner's family/dossier reference are two people (a dossier lists a
+    person once), so they never link."""
     blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING_RULES
-    max_block_size: int = 300
-    """Blocks larger than this (empty or very common values) are skipped and counted in stats."""
+    max_block_size: int = 100
+    """Blocks larger than this (very common values) are compared only within ``block_window``."""
+    block_window: int = 8
+    """In an oversized block each record meets its next this-many neighbours (sorted
+    neighbourhood), so work stays linear and a chain still connects one person's records."""
     em_iterations: int = 40
     em_sample_pairs: int = 2_000_000
     """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
+    em_min_pairs: int = 100
+    """An EM session (one blocking rule) with fewer candidate pairs is skipped."""
     u_sample_pairs: int = 400_000
     """Random record pairs drawn (seeded) to estimate u probabilities."""
     seed: int = 20261122
@@ -44,6 +53,8 @@ class LinkConfig:
     tf_min_u: float = 1e-5
     twin_penalty: float = -25.0
     """Added when birth date and surname agree but given names clearly differ (twins, triplets)."""
+    sibling_penalty: float = -10.0
+    """Added when surname agrees but complete birth dates clearly differ and no BSN agrees."""
     decision_weight: float = 10.0
     """m/u shift that steward decisions give the levels of the pairs they judged."""
     institution_min_surnames: int = 4

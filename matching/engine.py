@@ -13,7 +13,7 @@ import pandas as pd
 from hub.errors import MappingError
 from matching.blocking import BLOCKED_FIELDS, block
 from matching.clustering import cluster
-from matching.compare import FIELDS, compare, level_code
+from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level_code
 from matching.config import LinkConfig
 from matching.households import build_households
 from matching.review import REVIEW_COLUMNS, review_frame, review_rows
@@ -117,8 +117,15 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     keys = _keys(frame, "source", "source_record_id")
     decided = _decision_pairs(decisions, pd.Index(keys))
 
-    left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size)
+    left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size,
+                                                   config.block_window)
     levels = compare(p, left, right)
+    p.bsn_contested = contested_bsns(p, left, right, levels)
+    if p.bsn_contested.any():
+        touched = p.bsn_contested[left] | p.bsn_contested[right]
+        bsn_column = [f.name for f in FIELDS].index("bsn")
+        levels[touched, bsn_column] = compare_bsn(p, left[touched], right[touched])
+        p.bsn_valid = p.bsn_valid & ~p.bsn_contested
     u = estimate_u(p, config)
     labelled = None
     judged_l = np.concatenate([decided[d][0] for d in DECISIONS])
@@ -137,6 +144,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     both_valid_different = levels[:, bsn_i] == level_code("bsn", "both_valid_different")
     cannot = scores.twin_guard | (weight < config.cannot_weight) | (
         both_valid_different & (weight < config.match_weight + 10))
+    if config.distinct_within_reference:
+        cannot |= (p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right])
 
     clusters = cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
                        must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"])
@@ -167,8 +176,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         "explanation": pd.Series(link_explanation, dtype="str"),
     })
 
-    bsn_shared = scores.bsn_conflict | (
-        (levels[:, bsn_i] == level_code("bsn", "equal_valid")))
+    bsn_shared = scores.bsn_conflict | (levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
+        levels[:, bsn_i] == level_code("bsn", "contested"))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
                                 config.review_weight, bsn_shared, clusters.refused)
     review = review_frame(frame, person_ids, left[rows], right[rows], weight[rows],

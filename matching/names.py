@@ -86,12 +86,13 @@ def first_name_tokens(first_names: str) -> tuple[list[str], bool]:
     'J.P.' -> (['j', 'p'], True); 'JP' -> (['j', 'p'], True); 'Jan Piet' -> (['jan', 'piet'], False).
     """
     raw = first_names.strip()
-    if re.fullmatch(r"(?:[A-Za-zÀ-ÿ]\.?\s*){1,4}", raw) and (
-        "." in raw or raw.isupper() or len(raw.replace(" ", "")) == 1
-    ):
-        letters = [fold(ch) for ch in raw if ch.isalpha()]
-        return [x for x in letters if x], True
-    tokens = [t for t in fold(raw).replace("-", " ").split(" ") if t]
+    folded = fold(raw).replace("-", " ")
+    tokens = [t for t in folded.split(" ") if t]
+    if tokens and all(len(t) == 1 for t in tokens):
+        return tokens, True
+    compact = raw.replace(" ", "")
+    if 2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper():
+        return [ch for ch in fold(compact)], True
     return tokens, False
 
 

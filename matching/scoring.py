@@ -12,10 +12,13 @@ pair is the sum over fields of ``log2(m / u)``, where ``m = P(level | same perso
 * Term-frequency adjustment: agreeing on a rare surname is stronger evidence than on 'de Jong'.
   For an exact agreement the u of the level is replaced by the value's own frequency, i.e. a term
   ``log2(u_exact / tf(value))`` is added (Splink's tf adjustment).
-* A missing level adds nothing. Two guards encode domain knowledge the independence assumption
+* A missing level adds nothing, nor does a BSN that two clearly different persons carry
+  ('contested'). Three guards encode domain knowledge the independence assumption
   cannot: twins and triplets (same birth date and surname, clearly different given names) get a
   strong penalty and can never link, and a shared BSN does not count when both the given name and
-  the birth date disagree (a sibling's BSN copied into the wrong record).
+  the birth date disagree (a sibling's BSN copied into the wrong record), and relatives who share
+  surname and address but have complete, clearly different birth dates (siblings or a parent and
+  child with one given name) get a penalty unless a valid BSN agrees.
 * Steward decisions, when present, are added to the EM estimate as labelled pairs with a large
   weight, so m follows what stewards confirmed.
 
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.compare import FIELD_INDEX, FIELDS, MISSING, compare, level_code
+from matching.compare import FIELD_INDEX, FIELDS, MISSING, NEUTRAL_LEVELS, compare, level_code
 from matching.config import LinkConfig
 from matching.standardise import Prepared
 
@@ -49,6 +52,8 @@ class Model:
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.log2(self.m / self.u)
         w[:, 0] = 0.0
+        for name, level in NEUTRAL_LEVELS:
+            w[FIELD_INDEX[name], level_code(name, level) + 1] = 0.0
         return np.nan_to_num(w, nan=0.0, posinf=20.0, neginf=-20.0)
 
     def as_dict(self) -> dict:
@@ -147,27 +152,27 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
     """m probabilities by EM, one session per blocking rule, with u fixed (Splink's training).
 
     A rule's candidate pairs all agree on the fields it blocks on, matches or not, so EM cannot
-    learn those fields from them: each session estimates only the other fields, and a field's m is
-    the mean over the sessions that estimated it. Sessions use a seeded sample of their pairs.
+    learn those fields from them: each session estimates only the other fields. Sessions are
+    ordered by how clean their pairs are (equal BSN first: nearly all true matches; name-based
+    blocks mix in relatives who share surname and address), and a field takes its m from the
+    first session that estimated it. Sessions use a seeded sample of their pairs.
     ``labels``: (levels of steward-judged pairs, 1 for must_link / 0 for cannot_link).
     """
     rng = np.random.default_rng(config.seed + 1)
-    total = np.zeros((len(FIELDS), _LEVELS))
-    seen = np.zeros(len(FIELDS))
+    m = _initial_m()
+    done = np.zeros(len(FIELDS), dtype=bool)
     iterations = 0
     for rows, blocked in sessions:
-        fields = np.array([i for i, f in enumerate(FIELDS) if f.name not in blocked])
-        if rows.size < 50 or fields.size == 0:
+        fields = np.array([i for i, f in enumerate(FIELDS) if f.name not in blocked], dtype=int)
+        if rows.size < config.em_min_pairs or fields.size == 0 or done[fields].all():
             continue
         if rows.size > config.em_sample_pairs:
             rows = rng.choice(rows, config.em_sample_pairs, replace=False)
-        m, used = _em_session(levels[rows], u, fields, config, labels)
-        total[fields] += m
-        seen[fields] += 1
+        session_m, used = _em_session(levels[rows], u, fields, config, labels)
+        new = ~done[fields]
+        m[fields[new]] = session_m[new]
+        done[fields[new]] = True
         iterations += used
-    m = _initial_m()
-    estimated = seen > 0
-    m[estimated] = total[estimated] / seen[estimated, None]
     return Model(m=m, u=u, prior=0.0, iterations=iterations)
 
 
@@ -200,6 +205,7 @@ class Scores:
     tf_surname: np.ndarray
     twin_guard: np.ndarray
     bsn_conflict: np.ndarray
+    sibling_guard: np.ndarray
 
     @property
     def probability(self) -> np.ndarray:
@@ -237,17 +243,23 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     both_full = (p.fn[left] >= 0) & (p.fn[right] >= 0)
     date_exact = levels[:, bd_i] == level_code("birth_date", "exact")
     same_family = levels[:, sn_i] >= level_code("surname", "double_name_part")
-    twin = names_differ & both_full & date_exact & same_family
+    bsn_agrees = levels[:, bsn_i] == level_code("bsn", "equal_valid")
+    twin = names_differ & both_full & date_exact & same_family & ~bsn_agrees
     date_differs = levels[:, bd_i] <= level_code("birth_date", "one_typo")
     bsn_conflict = (levels[:, bsn_i] == level_code("bsn", "equal_valid")) & names_differ & (
         date_differs & (levels[:, bd_i] != MISSING)
     )
     field_weights[bsn_conflict, bsn_i] = 0.0
-    partial = field_weights.sum(axis=1) + tf_fn + tf_sn + np.where(twin, config.twin_penalty, 0.0)
+    both_dates = (p.day[left] > 0) & (p.day[right] > 0)
+    sibling = same_family & both_dates & (levels[:, bd_i] >= 0) & (
+        levels[:, bd_i] <= level_code("birth_date", "different")) & (
+        levels[:, bsn_i] != level_code("bsn", "equal_valid")) & ~twin
+    partial = (field_weights.sum(axis=1) + tf_fn + tf_sn + np.where(twin, config.twin_penalty, 0.0)
+               + np.where(sibling, config.sibling_penalty, 0.0))
     model.prior = estimate_prior(partial, p.n)
     total = model.prior + partial
     return Scores(levels=levels, weight=total, tf_first_name=tf_fn, tf_surname=tf_sn,
-                  twin_guard=twin, bsn_conflict=bsn_conflict)
+                  twin_guard=twin, bsn_conflict=bsn_conflict, sibling_guard=sibling)
 
 
 def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) -> np.ndarray:
@@ -265,7 +277,8 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
         return np.array([], dtype=object)
     w = model.weights()
     levels = scores.levels[rows]
-    flags = np.c_[levels.astype(np.int64) + 1, scores.bsn_conflict[rows], scores.twin_guard[rows]]
+    flags = np.c_[levels.astype(np.int64) + 1, scores.bsn_conflict[rows], scores.twin_guard[rows],
+                  scores.sibling_guard[rows]]
     unique, inverse = np.unique(flags, axis=0, return_inverse=True)
     heads = []
     for pattern in unique:
@@ -279,6 +292,8 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
             item[f.name] = [name, round(value, 2)]
         if pattern[len(FIELDS) + 1]:
             item["twin_guard"] = config.twin_penalty
+        if pattern[len(FIELDS) + 2]:
+            item["sibling_guard"] = config.sibling_penalty
         heads.append(json.dumps(item, separators=(",", ":"))[:-1])
     text = pd.Series(np.asarray(heads, dtype=object)[inverse.ravel()], dtype="str")
     tf_fn = pd.Series(np.round(scores.tf_first_name[rows], 2))

@@ -23,6 +23,21 @@ def make_id(prefix: str, key: str) -> str:
     return f"{prefix}-" + base64.b32encode(digest).decode()[:10]
 
 
+_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", dtype=np.uint8)
+
+
+def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
+    """:func:`make_id` for many keys at once (base32 done in numpy: b32encode is slow)."""
+    if not keys:
+        return np.array([], dtype=object)
+    head = b"".join(hashlib.sha256(k.encode()).digest()[:8] for k in keys)
+    value = np.frombuffer(head, dtype=">u8").astype(np.uint64)
+    shifts = np.arange(59, 9, -5, dtype=np.uint64)
+    chars = _ALPHABET[((value[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]
+    text = chars.view(f"S{len(shifts)}").ravel().astype(str)
+    return np.char.add(f"{prefix}-", text).astype(object)
+
+
 def assign_ids(
     labels: np.ndarray,
     member_keys: np.ndarray,
@@ -73,22 +88,24 @@ def assign_ids(
                            "related_ids": sorted(int(x) for x in others), "reason":
                            f"records of one previous {kind} now form several"})
 
-    fresh = ids[ids == ""].index
-    new_ids = {}
-    for label in fresh:
-        candidate = make_id(prefix, first_key[label])
+    fresh = ids[ids == ""].index.to_numpy()
+    candidates = make_ids(prefix, list(first_key.reindex(fresh).to_numpy(dtype=object)))
+    clash = np.flatnonzero(pd.Series(candidates).duplicated().to_numpy()
+                           | np.isin(candidates, list(taken)))
+    for i in clash:
         salt = 0
-        while candidate in taken:
+        while candidates[i] in taken or (candidates == candidates[i]).sum() > 1:
             salt += 1
-            candidate = make_id(prefix, f"{first_key[label]}#{salt}")
-        taken.add(candidate)
-        new_ids[label] = candidate
-    if new_ids:
-        ids.loc[list(new_ids)] = list(new_ids.values())
+            candidates[i] = make_id(prefix, f"{first_key[fresh[i]]}#{salt}")
+    taken.update(candidates.tolist())
+    if fresh.size:
+        ids.loc[fresh] = candidates
         if not old.empty:
-            for label in sorted(new_ids):
-                events.append({"kind": kind, "event": "new", "id": new_ids[label],
-                               "related_ids": [], "reason": f"{int(size[label])} record(s)"})
+            sizes = size.reindex(fresh).to_numpy()
+            for label, new_id, count in zip(fresh.tolist(), candidates.tolist(), sizes.tolist(),
+                                            strict=True):
+                events.append({"kind": kind, "event": "new", "id": new_id,
+                               "related_ids": [], "reason": f"{int(count)} record(s)"})
     # split events name the IDs of the clusters, not internal labels
     for event in events:
         if event["event"] == "split":

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from matching.addresses import normalise_postcode
-from matching.bsn import normalise_bsn
+from matching.bsn import normalise_bsns
 from matching.dates import parse_partial_date
 from matching.names import first_name_key, split_surname, unglue
 from schemas.canonical import PERSON_COLUMNS
@@ -63,9 +63,11 @@ class Prepared:
     fn: np.ndarray
     fn_strings: np.ndarray
     fn_variant: np.ndarray
+    fn_variant_strings: np.ndarray
     fn_initial: np.ndarray
     fn_all: np.ndarray
     fn_all_strings: np.ndarray
+    fn_tokens: np.ndarray
     sn: np.ndarray
     sn_strings: np.ndarray
     sn2: np.ndarray
@@ -76,8 +78,10 @@ class Prepared:
     day: np.ndarray
     bsn: np.ndarray
     bsn_valid: np.ndarray
+    bsn_contested: np.ndarray
     address: np.ndarray
     postcode: np.ndarray
+    house_key: np.ndarray
     sex: np.ndarray
     household_ref: np.ndarray
     role: np.ndarray
@@ -131,9 +135,15 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     fn_codes, fn_keys = _map_unique(_text(frame, "first_names"), first_name_key)
     fn_key_arr = np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys else np.empty((0, 4), object)
     fn, fn_strings = _recode(fn_key_arr[:, 0][fn_codes] if n else np.array([], dtype=object))
-    fn_variant, _ = _recode(fn_key_arr[:, 1][fn_codes] if n else np.array([], dtype=object))
+    fn_variant, fn_variant_strings = _recode(fn_key_arr[:, 1][fn_codes] if n else np.array([], dtype=object))
     fn_initial, _ = _recode(fn_key_arr[:, 2][fn_codes] if n else np.array([], dtype=object))
     fn_all, fn_all_strings = _recode(fn_key_arr[:, 3][fn_codes] if n else np.array([], dtype=object))
+
+    token_lists = [str(v).split(" ")[:3] if v else [] for v in fn_all_strings]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for ts in token_lists for t in ts}))}
+    fn_tokens = np.full((len(fn_all_strings), 3), -1, dtype=np.int32)
+    for row, tokens in enumerate(token_lists):
+        fn_tokens[row, :len(tokens)] = [vocabulary[t] for t in tokens]
 
     combined = _text(frame, "surname_prefix") + "\x1f" + _text(frame, "surname")
     sn_codes, sn_split = _map_unique(combined, lambda v: split_surname(*v.split("\x1f", 1)))
@@ -158,9 +168,10 @@ def prepare(persons: pd.DataFrame) -> Prepared:
                                                                                        np.int16)
     ymd = parsed_arr[date_codes] if n else np.zeros((0, 3), np.int16)
 
-    bsn_codes, bsn_norm = _map_unique(_text(frame, "bsn"), normalise_bsn)
-    bsn_digits = np.array([int(d) if d else -1 for d, _ in bsn_norm], dtype=np.int64)
-    bsn_ok = np.array([ok for _, ok in bsn_norm], dtype=bool)
+    bsn_text, bsn_codes = np.unique(_text(frame, "bsn").to_numpy(dtype=object).astype(str),
+                                    return_inverse=True)
+    bsn_digits, bsn_ok = normalise_bsns(pd.Series(bsn_text, dtype="str"))
+    bsn_codes = bsn_codes.ravel()
 
     confidential = _confidential(frame)
     pc_codes, pcs = _map_unique(_text(frame, "postcode"), normalise_postcode)
@@ -175,6 +186,8 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     postcode_text = postcode_text.copy()
     postcode_text[confidential] = ""
     address, _ = _recode(addr_text)
+    house_text = np.array([k[:4] + k[6:] if k else "" for k in addr_text], dtype=object)
+    house_key, _ = _recode(house_text)
     postcode, _ = _recode(postcode_text)
 
     sex, _ = _codes(_text(frame, "sex").str.upper())
@@ -184,14 +197,16 @@ def prepare(persons: pd.DataFrame) -> Prepared:
 
     return Prepared(
         frame=frame, n=n, source=source,
-        fn=fn, fn_strings=fn_strings, fn_variant=fn_variant, fn_initial=fn_initial,
-        fn_all=fn_all, fn_all_strings=fn_all_strings,
+        fn=fn, fn_strings=fn_strings, fn_variant=fn_variant,
+        fn_variant_strings=fn_variant_strings, fn_initial=fn_initial,
+        fn_all=fn_all, fn_all_strings=fn_all_strings, fn_tokens=fn_tokens,
         sn=sn, sn_strings=sn_strings, sn2=sn2, sn_glued=sn_glued,
         sn_glued_strings=sn_glued_strings,
         year=ymd[:, 0].copy(), month=ymd[:, 1].copy(), day=ymd[:, 2].copy(),
         bsn=bsn_digits[bsn_codes] if n else np.zeros(0, np.int64),
         bsn_valid=bsn_ok[bsn_codes] if n else np.zeros(0, bool),
-        address=address, postcode=postcode, sex=sex,
+        bsn_contested=np.zeros(n, dtype=bool),
+        address=address, postcode=postcode, house_key=house_key, sex=sex,
         household_ref=household_ref, role=role, confidential=confidential,
         fn_freq=_frequency(fn), sn_freq=_frequency(sn),
     )
