@@ -8,7 +8,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 _hasher = PasswordHasher()  # argon2id with the library's current RFC 9106 defaults
 
 MIN_LENGTH = 12
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the account does not exist (made once, on first need)."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +29,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password. Without an account a dummy hash is checked, so timing does not tell."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

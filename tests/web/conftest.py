@@ -7,6 +7,7 @@ quarantined row that holds a BSN.
 """
 
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -137,12 +138,54 @@ def fill_store(engine: sa.Engine) -> None:
                                   "address_confidential": False, "street": "Kerkweg"})}])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_argon2() -> Iterator[None]:
+    """Argon2id with the library's cheapest parameters in tests: the same code path, but a
+    login costs microseconds instead of most of a second on a loaded 2-core machine."""
+    from argon2 import PasswordHasher, profiles
+
+    from hub.access import passwords
+
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    passwords._DUMMY_HASH = passwords._hasher.hash("dummy-password-for-timing")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
+@pytest.fixture(scope="session")
+def _template_stores(_cheap_argon2: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Migrated stores built once per session (migrations and argon2 hashing are slow)."""
+    folder = tmp_path_factory.mktemp("web_templates")
+    empty, filled = folder / "empty.sqlite", folder / "filled.sqlite"
+    upgrade(f"sqlite:///{empty}")
+    shutil.copy(empty, filled)
+    engine = make_engine(f"sqlite:///{filled}")
+    try:
+        fill_store(engine)
+        create_user(engine, "staff", PASSWORD, "staff", display_name="Sam Staff")
+        create_user(engine, "blijf", PASSWORD, "staff", partner="blijf_groep",
+                    display_name="Bo Blijf")
+        create_user(engine, "steward", PASSWORD, "steward", display_name="Stef Steward")
+        create_user(engine, "admin", PASSWORD, "admin", display_name="Ada Admin")
+        with engine.connect() as conn:  # fold the WAL into the file before copying it
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return {"empty": empty, "filled": filled}
+
+
+def _copy(template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "store" / "hub.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    """A SQLite store brought to the newest schema (store and access revisions), empty."""
-    url = f"sqlite:///{tmp_path / 'store' / 'hub.sqlite'}"
-    upgrade(url)
-    return url
+def store_url(_template_stores: dict[str, Path], tmp_path: Path) -> str:
+    """A SQLite store at the newest schema (store and access revisions), empty."""
+    return _copy(_template_stores["empty"], tmp_path)
 
 
 @pytest.fixture
@@ -154,12 +197,9 @@ def access_engine(store_url: str) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def filled_engine(access_engine: sa.Engine) -> sa.Engine:
-    """The store with the family published and one user per role (password ``PASSWORD``)."""
-    fill_store(access_engine)
-    create_user(access_engine, "staff", PASSWORD, "staff", display_name="Sam Staff")
-    create_user(access_engine, "blijf", PASSWORD, "staff", partner="blijf_groep",
-                display_name="Bo Blijf")
-    create_user(access_engine, "steward", PASSWORD, "steward", display_name="Stef Steward")
-    create_user(access_engine, "admin", PASSWORD, "admin", display_name="Ada Admin")
-    return access_engine
+def filled_engine(_template_stores: dict[str, Path], tmp_path: Path) -> Iterator[sa.Engine]:
+    """The store with the family published and one user per role (password ``PASSWORD``):
+    staff, blijf (staff of blijf_groep), steward, admin."""
+    engine = make_engine(_copy(_template_stores["filled"], tmp_path))
+    yield engine
+    engine.dispose()

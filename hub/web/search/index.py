@@ -163,6 +163,8 @@ class SearchIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows = np.concatenate(found_rows)
         scores = np.concatenate(found_scores)
+        if rows.size == 0:
+            return rows.astype(np.int64), scores
         order = np.lexsort((-scores, rows))  # per row, best score first
         rows, scores = rows[order], scores[order]
         first = np.concatenate([[True], rows[1:] != rows[:-1]])

@@ -1,0 +1,122 @@
+"""What staff and stewards see and do: search, household, person, review, audit trail."""
+
+import sqlalchemy as sa
+from conftest import PASSWORD, REVIEW_ITEM
+from web_helpers import client_for, login
+
+from hub.access import audit
+from hub.store.decisions import decisions_for_matching
+
+
+def test_staff_find_a_misspelled_child_and_see_whom_to_call(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "staff", PASSWORD)
+        results = client.post("/search", data={"name": "jan vd bergh", "csrf_token": token})
+        household = client.get("/households/H-FAMILY")
+    assert "/persons/P-CHILD" in results.text and "/households/H-FAMILY" in results.text
+    for text in ("Jan van der Berg", "Fatma Çelik", "Mohammed El Amrani", "Sanne Bakker",
+                 "06-12345678", "melding", "opvang", "ots", "veilig_thuis"):
+        assert text in household.text, text
+    assert "Freshness of partner data" in household.text and "2026-11-01" in household.text
+
+
+def test_search_combines_criteria(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "staff", PASSWORD)
+        headers = {"X-CSRF-Token": token}
+        by_date = client.post("/api/search", json={"name": "Berg", "birth_date": "7-3-2014"},
+                              headers=headers).json()
+        by_address = client.post("/api/search", json={"postcode": "1501 ab",
+                                                      "house_number": "12"},
+                                 headers=headers).json()
+        bad_date = client.post("/api/search", json={"birth_date": "31-02-2014"}, headers=headers)
+    assert [h["person_id"] for h in by_date["hits"]] == ["P-CHILD"]
+    assert "P-MOTHER" not in {h["person_id"] for h in by_address["hits"]}  # shelter: no address
+    assert {"P-CHILD", "P-FATHER", "P-ANNA"} <= {h["person_id"] for h in by_address["hits"]}
+    assert bad_date.status_code == 400
+    assert all("bsn" not in h for h in by_date["hits"])
+
+
+def test_person_page_explains_each_link(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        login(client, "staff", PASSWORD)
+        page = client.get("/persons/P-CHILD")
+        api = client.get("/api/persons/P-CHILD").json()
+    assert "veilig_thuis" in page.text and "J-2" in page.text
+    assert "first_name" in page.text and "exact" in page.text
+    assert {r["source_record_id"] for r in api["records"]} == {"VT-2", "J-2"}
+    assert api["records"][0]["explanation"]["total"] == 14.2
+
+
+def test_steward_decides_a_review_item_for_the_next_run(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "steward", PASSWORD)
+        queue = client.get("/review")
+        assert f"/review/{REVIEW_ITEM}" in queue.text
+        item = client.get(f"/review/{REVIEW_ITEM}")
+        assert "R-5" in item.text and "VT-2" in item.text and "day_month_swapped" in item.text
+        done = client.post(f"/review/{REVIEW_ITEM}/decision",
+                           data={"decision": "cannot_link", "reason": "different birth dates",
+                                 "csrf_token": token})
+        assert done.status_code == 200 and f"/review/{REVIEW_ITEM}" not in done.text.split(
+            "Decision history")[0]
+        assert "different birth dates" in done.text
+    decisions = decisions_for_matching(filled_engine)
+    assert decisions.to_dict("records") == [{
+        "left_source": "rvdk", "left_record_id": "R-5", "right_source": "veilig_thuis",
+        "right_record_id": "VT-2", "decision": "cannot_link"}]
+    entry = [e for e in audit.iter_entries(filled_engine) if e.action == "decision"][-1]
+    assert entry.actor == "steward" and entry.target_id == REVIEW_ITEM
+    assert entry.reason == "different birth dates"
+
+
+def test_every_read_is_in_a_verifiable_audit_trail(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "steward", PASSWORD)
+        client.post("/search", data={"name": "Vries", "csrf_token": token})
+        client.get("/households/H-OTHER")
+        client.get("/persons/P-ANNA")
+        client.get("/quarantine")
+    entries = list(audit.iter_entries(filled_engine))
+    assert [(e.action, e.target_kind, e.target_id) for e in entries] == [
+        ("login", None, None), ("view", "review_queue", None), ("search", "search", None),
+        ("view", "household", "H-OTHER"),
+        ("view", "person", "P-ANNA"), ("view", "quarantine", None)]
+    assert all(e.actor == "steward" for e in entries)
+    assert audit.verify(filled_engine).ok
+
+
+def test_admin_creates_a_user_with_a_one_time_password(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "admin", PASSWORD)
+        page = client.post("/admin/users", data={"username": "nina", "role": "steward",
+                                                 "partner": "jbra", "csrf_token": token})
+        password = page.text.split("shown once: <strong class=\"mono\">")[1].split("<")[0]
+        audit_page = client.get("/admin/audit")
+    assert "Chain intact" in audit_page.text
+    with client_for(filled_engine) as client:
+        login(client, "nina", password)
+        me = client.get("/api/me").json()
+    assert me["role"] == "steward" and me["partner"] == "jbra"
+
+
+def test_a_new_published_version_is_searched_after_refresh(filled_engine) -> None:
+    from hub.web.app import create_app
+    from hub.web.config import WebConfig
+    from schemas import store as s
+
+    app = create_app(filled_engine, WebConfig())
+    service = app.state.hub.search
+    service.start()
+    with filled_engine.begin() as conn:
+        conn.execute(s.persons.insert().values(
+            version_id=2, person_id="P-NEW", household_id=None, first_names="Zoë",
+            surname="Zwart", has_confidential_address=False, record_count=1, sources="ldh"))
+        conn.execute(s.published_version.update().values(version_id=2))
+    service.refresh(wait=True)
+    from hub.web.search.index import Query
+
+    assert [h.person_id for h in service.search(Query(name="Zoe Zwart")).hits] == ["P-NEW"]
+    assert service.version == 2
+    with filled_engine.connect() as conn:
+        assert conn.execute(sa.select(s.published_version.c.version_id)).scalar() == 2
