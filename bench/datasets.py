@@ -1,10 +1,16 @@
 """Labelled data sets for the benchmark: the hub's synthetic Dutch population and FEBRL.
 
 The synthetic data comes from the demo-data generator (``hub.demo.generate_population``), whose
-truth names for every person record the true person and household and flags the hard cases
-(twins, typos, moves, ...). Every boolean truth column is treated as a hard-case flag for the
-error breakdown; the twin flag also defines the twin groups (records flagged as twins in one true
-household) unless the truth carries an explicit twin-group column.
+truth names for every person record the true person and household and the hard case it belongs to
+(twin group, moves, separated parents, BSN / date / address / name errors, ...). The benchmark
+
+- keeps only rows inside the pilot region (``in_scope``): connectors count the others and never
+  stage them, so matching never sees them;
+- scores households over household members only: a reporter is never a household member, so
+  reporters' rows get no true household (they still count for persons);
+- turns the truth's hard-case columns into boolean flags for the error breakdown: boolean columns
+  as they are, categorical columns as ``column=value`` (combined values such as
+  ``mistyped+unpadded`` or ``initials|typo`` raise both flags), and ``twin`` for twin-group rows.
 """
 
 import hashlib
@@ -23,33 +29,52 @@ def _generate(households: int, seed: int, profile: str) -> LabelledData:
     from hub.demo import generate_population
 
     population = generate_population(households, seed, profile=profile)
-    persons = population.persons.reset_index(drop=True)
     truth = population.truth.reset_index(drop=True)
-    return LabelledData(f"synthetic-{profile}", persons, with_twin_groups(truth))
+    persons = population.persons.reset_index(drop=True)
+    if "in_scope" in truth.columns:
+        keep = truth["in_scope"].fillna(True).astype(bool).to_numpy()
+        truth, persons = truth[keep].reset_index(drop=True), persons[keep].reset_index(drop=True)
+    if "is_reporter" in truth.columns:
+        reporter = truth["is_reporter"].fillna(False).astype(bool)
+        truth["true_household_id"] = truth["true_household_id"].where(~reporter)
+    truth = with_flags(with_twin_groups(truth))
+    return LabelledData(f"synthetic-{profile}", persons, truth)
+
+
+CATEGORY_COLUMNS = ("special_address", "bsn_error", "date_error", "address_error", "name_errors")
+"""Truth columns naming the kind of error or special case of a row (empty: none)."""
+FLAG_PREFIX = "flag:"
+
+
+def with_flags(truth: pd.DataFrame) -> pd.DataFrame:
+    """Add one boolean ``flag:<name>`` column per hard case found in the truth."""
+    flags: dict[str, pd.Series] = {}
+    for column in truth.columns:
+        if column in KEY or column == "in_scope":
+            continue
+        if pd.api.types.is_bool_dtype(truth[column]):
+            flags[f"{FLAG_PREFIX}{column}"] = truth[column].fillna(False).astype(bool)
+    for column in CATEGORY_COLUMNS:
+        if column not in truth.columns:
+            continue
+        tokens = truth[column].fillna("").astype("str").str.split(r"[+|]", regex=True)
+        for value in sorted({t for parts in tokens for t in parts if t}):
+            flags[f"{FLAG_PREFIX}{column}={value}"] = tokens.map(lambda parts, v=value: v in parts)
+    if TWIN_GROUP in truth.columns:
+        flags[f"{FLAG_PREFIX}twin"] = truth[TWIN_GROUP].notna()
+    return pd.concat([truth, pd.DataFrame(flags, index=truth.index)], axis=1)
 
 
 def with_twin_groups(truth: pd.DataFrame) -> pd.DataFrame:
-    """Add ``twin_group`` (missing for non-twins) from whatever twin columns the truth has."""
-    truth = truth.copy()
-    explicit = [c for c in truth.columns if "twin" in c.lower() and c != TWIN_GROUP
-                and not pd.api.types.is_bool_dtype(truth[c])]
-    flags = [c for c in truth.columns if "twin" in c.lower()
-             and pd.api.types.is_bool_dtype(truth[c])]
+    """Make sure ``twin_group`` exists (missing for everyone when the truth has no twins)."""
     if TWIN_GROUP in truth.columns:
         return truth
-    if explicit:
-        truth[TWIN_GROUP] = truth[explicit[0]].astype("str")
-    elif flags and "true_household_id" in truth.columns:
-        is_twin = truth[flags].fillna(False).any(axis=1)
-        truth[TWIN_GROUP] = truth["true_household_id"].astype("str").where(is_twin)
-    else:
-        truth[TWIN_GROUP] = pd.Series(None, index=truth.index, dtype="str")
-    return truth
+    return truth.assign(**{TWIN_GROUP: pd.Series(None, index=truth.index, dtype="str")})
 
 
 def flag_columns(truth: pd.DataFrame) -> list[str]:
-    """Boolean truth columns: the hard-case flags."""
-    return [c for c in truth.columns if c not in KEY and pd.api.types.is_bool_dtype(truth[c])]
+    """The hard-case flag columns added by :func:`with_flags`."""
+    return [c for c in truth.columns if c.startswith(FLAG_PREFIX)]
 
 
 def records_per_household(seed: int, profile: str = "normal") -> float:
@@ -91,6 +116,7 @@ __all__ = [
     "LabelledData",
     "cached_synthetic",
     "flag_columns",
+    "with_flags",
     "load_febrl3",
     "load_febrl4",
     "records_per_household",

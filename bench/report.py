@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from rich.table import Table
 
-from bench.metrics import Evaluation
+from bench.metrics import Evaluation, FlagErrors
 from bench.speed import SpeedResult
 
 
@@ -52,9 +52,30 @@ ACCURACY_HEADER = [
 ]
 """P, R, F1: pairwise on persons; hh: on households; FP / FN: wrong and missed person pairs."""
 
-BREAKDOWN_HEADER = ["data set", "engine", "flag", "flagged records", "false-merge pairs",
-                    "missed pairs"]
-"""Wrong person pairs with at least one record carrying the flag (a pair may count twice)."""
+def breakdown_header(engines: list[str]) -> list[str]:
+    return ["data set", "hard case", "records", *[f"{e} FP / FN" for e in engines]]
+
+
+def breakdown_rows(
+    by_flag: dict[tuple[str, str], list[FlagErrors]], engines: list[str]
+) -> list[list[str]]:
+    """One row per data set and hard case with any wrong pair; per engine false merges / misses.
+
+    A pair counts under every flag one of its two records carries.
+    """
+    rows = []
+    datasets = list(dict.fromkeys(name for name, _ in by_flag))
+    for name in datasets:
+        per_engine = {e: {f.flag: f for f in by_flag.get((name, e), [])} for e in engines}
+        flags = list(dict.fromkeys(f for e in engines for f in per_engine[e]))
+        for flag in flags:
+            found = [per_engine[e].get(flag) for e in engines]
+            if not any(f and (f.false_merge_pairs or f.missed_pairs) for f in found):
+                continue
+            records = next(f.records for f in found if f)
+            cells = [f"{f.false_merge_pairs:,} / {f.missed_pairs:,}" if f else "-" for f in found]
+            rows.append([name, flag.removeprefix("flag:"), f"{records:,}", *cells])
+    return rows
 
 SPEED_HEADER = ["records", "engine", "e2e s", "link s", "process s", "peak MB", "F1"]
 """e2e: read Parquet + link + write Parquet; process: including interpreter start and imports."""

@@ -32,10 +32,11 @@ from bench.engines import ENGINES
 from bench.metrics import FlagErrors, evaluate, pair_counts
 from bench.report import (
     ACCURACY_HEADER,
-    BREAKDOWN_HEADER,
     SPEED_HEADER,
     AccuracyRow,
     accuracy_cells,
+    breakdown_header,
+    breakdown_rows,
     markdown_table,
     rich_table,
     speed_cells,
@@ -193,8 +194,9 @@ def main(
     skip = set(_sizes(skip_splink_at))
     command = "python -m bench.run_matching " + shlex.join(sys.argv[1:])
     rows: list[AccuracyRow] = []
-    breakdown: list[list[str]] = []
+    by_flag: dict[tuple[str, str], list[FlagErrors]] = {}
     speed_rows: list[tuple[SpeedResult, float | None]] = []
+    breakdown: list[list[str]] = []
 
     if accuracy:
         with progress() as bar:
@@ -205,19 +207,15 @@ def main(
                 flags = datasets.flag_columns(data.truth)
                 for engine in chosen:
                     bar.update(task, description=f"{engine} on {data.name}")
-                    row, by_flag = _run_accuracy(data, engine, flags)
+                    row, by_flag[data.name, engine] = _run_accuracy(data, engine, flags)
                     rows.append(row)
-                    breakdown += [
-                        [data.name, engine, f.flag, f"{f.records:,}", f"{f.false_merge_pairs:,}",
-                         f"{f.missed_pairs:,}"]
-                        for f in by_flag
-                    ]
                     bar.advance(task)
+        breakdown = breakdown_rows(by_flag, chosen)
         _show(rich_table("Accuracy (pairwise)", ACCURACY_HEADER,
                                  [accuracy_cells(r) for r in rows]))
         if breakdown:
-            _show(rich_table("Wrong person pairs touching a hard-case record",
-                                     BREAKDOWN_HEADER, breakdown))
+            _show(rich_table("Wrong person pairs touching a hard-case record (FP / FN)",
+                             breakdown_header(chosen), breakdown))
 
     if speed:
         size_list = _sizes(sizes)
@@ -249,7 +247,7 @@ def main(
         console.print("[bold]Targets[/bold]")
         for line in target_lines:
             console.print("  " + line, highlight=False)
-    _write(out, command, rows, breakdown, speed_rows, target_lines)
+    _write(out, command, rows, (breakdown_header(chosen), breakdown), speed_rows, target_lines)
 
 
 
@@ -257,7 +255,7 @@ def _write(
     out: Path,
     command: str,
     rows: list[AccuracyRow],
-    breakdown: list[list[str]],
+    breakdown: tuple[list[str], list[list[str]]],
     speed_rows: list[tuple[SpeedResult, float | None]],
     target_lines: list[str],
 ) -> None:
@@ -267,9 +265,9 @@ def _write(
     if rows:
         table = markdown_table(ACCURACY_HEADER, [accuracy_cells(r) for r in rows])
         parts += ["### Accuracy", table]
-    if breakdown:
-        parts += ["### Wrong person pairs by hard case",
-                  markdown_table(BREAKDOWN_HEADER, breakdown)]
+    if breakdown[1]:
+        parts += ["### Wrong person pairs touching a hard-case record (FP / FN)",
+                  markdown_table(*breakdown)]
     if speed_rows:
         parts += ["### Speed", markdown_table(SPEED_HEADER,
                                               [speed_cells(r, f1) for r, f1 in speed_rows])]
@@ -287,7 +285,7 @@ def _write(
              "twins_merged": None if r.evaluation is None else r.evaluation.twins_merged}
             for r in rows
         ],
-        "breakdown": breakdown,
+        "breakdown": [dict(zip(breakdown[0], row, strict=True)) for row in breakdown[1]],
         "speed": [asdict(r) | {"person_f1": f1} for r, f1 in speed_rows],
         "targets": target_lines,
     }
