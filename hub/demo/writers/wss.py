@@ -24,7 +24,7 @@ from hub.demo.writers.common import (
 )
 
 PARTNER = "wss"
-CLIENT_HEADERS = ("Clientnummer", "Dossiernummer", "Naam", "Voornamen", "Geb.datum", "Geslacht",
+CLIENT_HEADERS = ("Clientnummer", "Dossiernummer", "Naam", "Voornamen", "Geboortedatum", "Geslacht",
                   "BSN", "Relatie", "Adres", "Huisnummer", "Postcode", "Woonplaats")
 MEASURE_HEADERS = ("Dossiernummer", "Maatregel", "Status", "Ingangsdatum", "Einddatum",
                    "Reden beëindiging", "Jeugdbeschermer", "Telefoon/e-mail", "Clientnummers")
