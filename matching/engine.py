@@ -154,7 +154,7 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     person_ids, person_events = assign_ids(person_labels, member_keys,
                                            _previous(previous, keys, "person_id"), "P", "person")
 
-    homes = build_households(person_labels, p.address, p.sn, p.household_ref, p.role,
+    homes = build_households(person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
                              config.institution_min_surnames)
     household_ids, household_events = assign_ids(
         homes.labels, member_keys, _previous(previous, keys, "household_id"), "H", "household")

@@ -1,19 +1,25 @@
 """Households: the people who live together at one main address as a family.
 
-Built after persons, on persons (not records), from three kinds of evidence:
+Built after persons, on persons (not records). An address alone is weak evidence: families move
+out and others move in, flats lack a suffix, shelters, group homes, asylum centres and postal
+addresses are shared by unrelated people. So two persons are put in one household when they share
+a usable address **and** are related:
 
-* **Shared home addresses.** A person's usable addresses are the non-confidential addresses of its
-  non-reporter records. Persons sharing one are one household, so a family stays one household
-  when some partners still hold the old address after a move. Addresses where many unrelated
-  families meet (a shelter, group home, asylum centre, postal address: at least
-  ``institution_min_surnames`` distinct surnames, or listed in ``institutional_postcodes``) are not
-  evidence; a confidential address never is.
-* **Partner family and dossier references.** A dossier may list both separated parents, so a
-  reference is not proof of one household. It attaches persons without a usable address (a child
-  in a shelter or placement, a mother with a secret address) to the household of the dossier
-  member they live with (the custodial parent's household first), and it links the households it
-  spans as ``shared_dossier`` household links instead of merging them.
-* **Roles.** A reporter is never a household member (its rows get an empty household).
+* they appear together in one partner family or dossier reference, or
+* they share a surname (either part of a double name).
+
+A usable address is non-confidential (a confidential address is never a key) and not an
+institution (an address where at least ``institution_min_surnames`` distinct surnames meet, or one
+listed in ``institutional_addresses``). Because every usable address of a person counts, a family
+stays one household when some partners still hold the old address after a move.
+
+Persons without a related co-resident (a child in a shelter or a placement, a mother with a secret
+address, a child known only at a group home) are attached through their references to the
+household of a dossier member they live with: a custodial parent's household first, then the one
+that shares most references. A dossier may list both separated parents, so the households a
+reference spans are reported as ``shared_dossier`` links instead of being merged. A person with
+neither stays in the one household living at their address, or alone. A reporter is never a
+household member (its rows get an empty household).
 """
 
 from dataclasses import dataclass
@@ -24,6 +30,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 CUSTODY_ROLES = ("parent_with_custody", "foster_parent", "guardian")
+MAX_RESIDENTS = 60
+"""Addresses with more distinct persons than this are treated as institutions outright."""
 
 
 @dataclass
@@ -40,19 +48,38 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def institutional(person: np.ndarray, address: np.ndarray, surname: np.ndarray,
-                  min_surnames: int) -> np.ndarray:
-    """Address codes shared by at least ``min_surnames`` distinct surnames (unrelated families)."""
-    ok = (address >= 0) & (surname >= 0)
-    frame = pd.DataFrame({"a": address[ok], "s": surname[ok], "p": person[ok]}).drop_duplicates()
-    counts = frame.groupby("a")["s"].nunique()
-    return counts[counts >= min_surnames].index.to_numpy()
+def institutional(residents: pd.DataFrame, surnames: pd.DataFrame, min_surnames: int
+                  ) -> np.ndarray:
+    """Addresses shared by at least ``min_surnames`` distinct surnames or too many persons."""
+    joined = residents.merge(surnames, on="person")
+    by_surname = joined.groupby("address")["surname"].nunique()
+    by_person = residents.groupby("address")["person"].nunique()
+    crowded = by_person[by_person > MAX_RESIDENTS].index
+    return np.union1d(by_surname[by_surname >= min_surnames].index.to_numpy(),
+                      crowded.to_numpy())
+
+
+def _related_pairs(residents: pd.DataFrame, surnames: pd.DataFrame, refs: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Pairs of persons (a < b) who share an address and a surname or a reference."""
+    pairs = residents.merge(residents, on="address", suffixes=("_a", "_b"))
+    pairs = pairs.loc[pairs["person_a"] < pairs["person_b"], ["person_a", "person_b"]]
+    pairs = pairs.drop_duplicates()
+    if pairs.empty:
+        return pairs
+    found = []
+    for table, column in ((surnames, "surname"), (refs[["person", "ref"]], "ref")):
+        a = pairs.merge(table.rename(columns={"person": "person_a"}), on="person_a")
+        both = a.merge(table.rename(columns={"person": "person_b"}), on=["person_b", column])
+        found.append(both[["person_a", "person_b"]])
+    return pd.concat(found).drop_duplicates()
 
 
 def build_households(
     person: np.ndarray,
     address: np.ndarray,
     surname: np.ndarray,
+    surname2: np.ndarray,
     household_ref: np.ndarray,
     role: np.ndarray,
     min_surnames: int,
@@ -63,76 +90,105 @@ def build_households(
     Args:
         person: person label per record.
         address: usable address code per record (-1 when missing or confidential).
-        surname: surname core code per record.
+        surname, surname2: surname core codes per record (second part of a double name or -1).
         household_ref: (source, family/dossier ref) code per record (-1 when missing).
         role: canonical role per record.
         min_surnames: institution guard (see module docstring).
         blocked_addresses: further address codes that are never household evidence.
     """
     n_persons = int(person.max(initial=-1)) + 1
-    reporter = role == "reporter"
-    member = ~reporter
-    # a person is a member when at least one of its rows is not a reporter row
+    member = role != "reporter"
     is_member = np.zeros(n_persons, dtype=bool)
     is_member[person[member]] = True
 
-    inst = institutional(person[member], address[member], surname[member], min_surnames)
+    names = pd.DataFrame({"person": np.r_[person[member], person[member]],
+                          "surname": np.r_[surname[member], surname2[member]]})
+    names = names[names["surname"] >= 0].drop_duplicates()
+    residents = pd.DataFrame({"person": person[member], "address": address[member]})
+    residents = residents[residents["address"] >= 0].drop_duplicates()
+    inst = institutional(residents, names, min_surnames)
     if blocked_addresses is not None:
         inst = np.union1d(inst, blocked_addresses)
-    usable = member & (address >= 0) & ~np.isin(address, inst)
-
-    # persons x addresses bipartite graph: persons sharing an address are one household
-    n_addr = int(address.max(initial=-1)) + 1
-    left = person[usable]
-    right = n_persons + address[usable]
-    labels = _components(n_persons + n_addr, left, right)[:n_persons]
-    has_home = np.zeros(n_persons, dtype=bool)
-    has_home[person[usable]] = True
-
-    # dossier references: attach homeless persons to the household of a dossier member
+    residents = residents[~residents["address"].isin(inst)]
     refs = pd.DataFrame({"ref": household_ref[member], "person": person[member],
                          "role": role[member]})
     refs = refs[refs["ref"] >= 0].drop_duplicates(["ref", "person", "role"])
-    refs["home"] = has_home[refs["person"].to_numpy()]
-    refs["household"] = labels[refs["person"].to_numpy()]
-    refs["custody"] = refs["role"].isin(CUSTODY_ROLES)
-    housed = refs[refs["home"]]
-    homeless = refs[~refs["home"]]
-    if not homeless.empty and not housed.empty:
-        votes = homeless[["ref", "person"]].merge(
-            housed[["ref", "household", "custody", "person"]].rename(
-                columns={"person": "housed_person"}), on="ref")
-        votes = votes[votes["person"] != votes["housed_person"]]
-        if not votes.empty:
-            score = votes.groupby(["person", "household"]).agg(
-                custody=("custody", "max"), refs=("ref", "nunique"),
-                members=("housed_person", "nunique")).reset_index()
-            score = score.sort_values(["person", "custody", "refs", "members", "household"],
-                                      ascending=[True, False, False, False, True])
-            best = score.drop_duplicates("person")
-            labels = labels.copy()
-            labels[best["person"].to_numpy()] = best["household"].to_numpy()
-            has_home[best["person"].to_numpy()] = True
-    # persons still without a household share one with homeless dossier mates (e.g. a shelter)
-    still = refs[~has_home[refs["person"].to_numpy()]]
-    if not still.empty:
-        first = still.groupby("ref")["person"].transform("min").to_numpy()
-        group = _components(n_persons, still["person"].to_numpy(), first)
-        roots = pd.Series(np.arange(n_persons)).groupby(group).transform("min").to_numpy()
-        labels = labels.copy()
-        moved = still["person"].to_numpy()
-        labels[moved] = labels[roots[moved]]
+
+    related = _related_pairs(residents, names, refs.drop_duplicates(["ref", "person"]))
+    labels = _components(n_persons, related["person_a"].to_numpy(),
+                         related["person_b"].to_numpy())
+    housed = np.zeros(n_persons, dtype=bool)
+    housed[related["person_a"].to_numpy()] = True
+    housed[related["person_b"].to_numpy()] = True
+    alone_at = residents.groupby("address")["person"].transform("nunique") == 1
+    housed[residents.loc[alone_at, "person"].to_numpy()] = True  # sole resident: own home
+
+    labels = _attach_by_reference(labels, housed, refs)
+    labels = _attach_by_address(labels, housed, residents)
 
     _, dense = np.unique(labels, return_inverse=True)
     dense = dense.ravel()
-    row_labels = np.where(reporter | ~is_member[person], -1, dense[person])
+    row_labels = np.where(~member | ~is_member[person], -1, dense[person])
+    return Households(labels=row_labels, links=_shared_dossiers(refs, dense),
+                      institutional_addresses=int(inst.size))
 
-    # links between households that share a dossier reference
-    refs["household"] = dense[refs["person"].to_numpy()]
-    spans = refs[["ref", "household"]].drop_duplicates()
+
+def _attach_by_reference(labels: np.ndarray, housed: np.ndarray, refs: pd.DataFrame
+                         ) -> np.ndarray:
+    """Give persons without a related co-resident the household of a housed dossier member."""
+    labels = labels.copy()
+    refs = refs.assign(housed=housed[refs["person"].to_numpy()],
+                       household=labels[refs["person"].to_numpy()],
+                       custody=refs["role"].isin(CUSTODY_ROLES))
+    homeless = refs.loc[~refs["housed"], ["ref", "person"]].drop_duplicates()
+    anchors = refs.loc[refs["housed"], ["ref", "household", "custody", "person"]]
+    if homeless.empty:
+        return labels
+    votes = homeless.merge(anchors.rename(columns={"person": "mate"}), on="ref")
+    if not votes.empty:
+        score = votes.groupby(["person", "household"]).agg(
+            custody=("custody", "max"), refs=("ref", "nunique"), members=("mate", "nunique"),
+        ).reset_index()
+        score = score.sort_values(["person", "custody", "refs", "members", "household"],
+                                  ascending=[True, False, False, False, True])
+        best = score.drop_duplicates("person")
+        labels[best["person"].to_numpy()] = best["household"].to_numpy()
+        housed[best["person"].to_numpy()] = True
+    # homeless dossier mates without any housed member stay together (a family in a shelter)
+    still = homeless[~housed[homeless["person"].to_numpy()]]
+    if not still.empty:
+        first = still.groupby("ref")["person"].transform("min").to_numpy()
+        people = still["person"].to_numpy()
+        group = _components(labels.size, people, first)
+        root = pd.Series(np.arange(labels.size)).groupby(group).transform("min").to_numpy()
+        labels[people] = labels[root[people]]
+        housed[people] = True
+    return labels
+
+
+def _attach_by_address(labels: np.ndarray, housed: np.ndarray, residents: pd.DataFrame
+                       ) -> np.ndarray:
+    """A person still alone joins the household at their address when exactly one lives there."""
+    labels = labels.copy()
+    loose = residents[~housed[residents["person"].to_numpy()]]
+    settled = residents[housed[residents["person"].to_numpy()]]
+    if loose.empty or settled.empty:
+        return labels
+    homes = settled.assign(household=labels[settled["person"].to_numpy()])
+    homes = homes.groupby("address")["household"].agg(["nunique", "min"]).reset_index()
+    single = homes[homes["nunique"] == 1]
+    target = loose.merge(single, on="address").sort_values(["person", "min"])
+    target = target.drop_duplicates("person")
+    labels[target["person"].to_numpy()] = target["min"].to_numpy()
+    return labels
+
+
+def _shared_dossiers(refs: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """Household pairs that one reference spans (separated parents, a placed child)."""
+    spans = pd.DataFrame({"ref": refs["ref"].to_numpy(),
+                          "household": labels[refs["person"].to_numpy()]}).drop_duplicates()
     pairs = spans.merge(spans, on="ref")
     pairs = pairs[pairs["household_x"] < pairs["household_y"]]
-    links = (pairs.groupby(["household_x", "household_y"])["ref"].nunique().reset_index()
-             .rename(columns={"household_x": "household", "household_y": "other",
-                              "ref": "shared_refs"}))
-    return Households(labels=row_labels, links=links, institutional_addresses=int(inst.size))
+    return (pairs.groupby(["household_x", "household_y"])["ref"].nunique().reset_index()
+            .rename(columns={"household_x": "household", "household_y": "other",
+                             "ref": "shared_refs"}))
