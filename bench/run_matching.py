@@ -251,6 +251,20 @@ def main(
 
 
 
+def _revision() -> str:
+    """The commit the run measured, and whether matching/ or bench/ had uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=OUT.parent.parent, capture_output=True,
+                              text=True, check=False)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "matching", "bench")
+    return f"{commit} (uncommitted changes in matching/ or bench/)" if dirty else commit
+
+
 def _write(
     out: Path,
     command: str,
@@ -261,7 +275,7 @@ def _write(
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    parts = [f"Command: `{command}`", f"Run at {stamp}"]
+    parts = [f"Command: `{command}`", f"Run at {stamp} on commit {_revision()}"]
     if rows:
         table = markdown_table(ACCURACY_HEADER, [accuracy_cells(r) for r in rows])
         parts += ["### Accuracy", table]
