@@ -55,6 +55,19 @@ def save_link_result(result: Any, folder: Path) -> Path:
     return folder
 
 
+def save_decisions(decisions: pd.DataFrame | None, folder: Path) -> None:
+    """Keep the steward decisions linking used, so publishing fingerprints the same ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = decisions if decisions is not None else pd.DataFrame()
+    _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), folder / "decisions.parquet")
+
+
+def load_decisions(folder: Path) -> pd.DataFrame | None:
+    """The decisions saved with the latest linking result (None if there were none)."""
+    path = folder / "decisions.parquet"
+    return pd.read_parquet(path) if path.exists() else None
+
+
 def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) -> Any:
     """Read a saved result back as a ``matching.LinkResult``.
 

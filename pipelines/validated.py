@@ -6,17 +6,21 @@ failing rows in quarantine. Linking and publishing read every partner's last val
 partner whose extraction failed today still contributes its last good data.
 """
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors.mapping import to_table
 from hub.settings import Settings
 from schemas.canonical import PERSON_SCHEMA, REGISTRATION_SCHEMA
 
 SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
 
 
-def validated_path(settings: Settings, partner: str, dataset: str):
+def validated_path(settings: Settings, partner: str, dataset: str) -> Path:
     """``HUB_HOME/validated/<partner>/<dataset>.parquet``."""
     return settings.home / "validated" / partner / f"{dataset}.parquet"
 
@@ -25,8 +29,7 @@ def write_validated(settings: Settings, partner: str, dataset: str, rows: pd.Dat
     """Replace a partner's validated rows atomically, in the canonical schema."""
     path = validated_path(settings, partner, dataset)
     path.parent.mkdir(parents=True, exist_ok=True)
-    schema = SCHEMAS[dataset]
-    table = pa.Table.from_pandas(rows[schema.names], schema=schema, preserve_index=False)
+    table = to_table(rows, dataset)
     tmp = path.with_suffix(".parquet.tmp")
     pq.write_table(table, tmp)
     tmp.replace(path)
@@ -40,9 +43,51 @@ def read_validated(settings: Settings, partner: str, dataset: str) -> pd.DataFra
     return pq.read_table(path, schema=SCHEMAS[dataset]).to_pandas()
 
 
+def write_held_back(settings: Settings, partner: str, rows: pd.DataFrame) -> None:
+    """Record which staged person records validation held back (ids only, no personal data)."""
+    path = settings.home / "validated" / partner / "held_back.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ids = pd.DataFrame({"source": rows["source"].astype("str"),
+                        "source_record_id": rows["source_record_id"].astype("str")})
+    tmp = path.with_suffix(".parquet.tmp")
+    ids.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+def read_all_held_back(settings: Settings, partners: list[str]) -> pd.DataFrame:
+    """``source, source_record_id`` of every partner's held-back person records."""
+    paths = [settings.home / "validated" / p / "held_back.parquet" for p in partners]
+    frames = [pd.read_parquet(p) for p in paths if p.exists()]
+    if not frames:
+        return pd.DataFrame({"source": pd.Series(dtype="str"),
+                             "source_record_id": pd.Series(dtype="str")})
+    return pd.concat(frames, ignore_index=True)
+
+
 def read_all_validated(settings: Settings, partners: list[str], dataset: str) -> pd.DataFrame:
     """Every partner's validated rows of one dataset, concatenated (canonical columns)."""
     frames = [f for p in partners if (f := read_validated(settings, p, dataset)) is not None]
     if not frames:
         return SCHEMAS[dataset].empty_table().to_pandas()
     return pd.concat(frames, ignore_index=True)
+
+
+def write_validated_info(settings: Settings, partner: str, extracted_at: datetime,
+                         run_id: str) -> None:
+    """Record when the partner's validated data was extracted: its freshness when published."""
+    path = settings.home / "validated" / partner / "info.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    info = {"extracted_at": extracted_at.astimezone(UTC).isoformat(), "run_id": run_id}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_validated_info(settings: Settings, partner: str) -> dict | None:
+    """``{"extracted_at": datetime, "run_id": str}`` of the partner's validated data, or None."""
+    path = settings.home / "validated" / partner / "info.json"
+    if not path.exists():
+        return None
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info["extracted_at"] = datetime.fromisoformat(info["extracted_at"])
+    return info

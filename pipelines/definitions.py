@@ -1,0 +1,14 @@
+"""Entry point of the Dagster code location ``registration_hub`` (``dg dev``, ``dg check defs``).
+
+Everything is found in ``pipelines/defs/``, one module per concern: partners (the asset factory
+over the partner configuration), linking, publishing, jobs, schedules, sensors, resources.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

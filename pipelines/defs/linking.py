@@ -1,0 +1,134 @@
+"""``linked_persons`` and ``households``: every partner's records linked into persons and
+households, once, for the whole proeftuin."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.catalog import load_catalog
+from pipelines.keys import (
+    HOUSEHOLDS,
+    LINKED_PERSONS,
+    OWNER,
+    REGISTRATION_GROUP,
+    staged_key,
+)
+from pipelines.linkstore import (
+    linking_folder,
+    load_link_result,
+    save_decisions,
+    save_link_result,
+)
+from pipelines.metadata import histogram_markdown, weight_histogram
+from pipelines.resources import HubResource
+from pipelines.store_io import previous_and_decisions
+from pipelines.validated import read_all_validated
+
+
+def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame) -> dict:
+    """Match statistics for the UI: pairs compared, auto-matched, sent for review, weights."""
+    weights = pd.concat(
+        [links.get("match_weight", pd.Series(dtype="float64")),
+         review.get("match_weight", pd.Series(dtype="float64"))],
+        ignore_index=True,
+    )
+    histogram = weight_histogram(weights)
+    return {
+        "pairs_compared": int(stats.get("compared", 0)),
+        "auto_matched": int(stats.get("auto_matched", 0)),
+        "sent_for_review": int(len(review)),
+        "persons": int(stats.get("persons", 0)),
+        "households": int(stats.get("households", 0)),
+        "pairs_per_blocking_rule": dg.MetadataValue.json(
+            json.loads(json.dumps(stats.get("pairs", stats.get("pairs_per_rule", {})), default=int))
+        ),
+        "match_weight_distribution": dg.MetadataValue.md(histogram_markdown(histogram)),
+    }
+
+
+def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
+    """The linking assets, depending on every partner's staged asset."""
+
+    @dg.asset(
+        key=LINKED_PERSONS,
+        deps=[staged_key(p) for p in partners],
+        group_name=REGISTRATION_GROUP,
+        owners=[OWNER],
+        kinds={"python", "parquet"},
+        description=(
+            "Every validated person record of every partner linked to one hub person (P-...), "
+            "with stable IDs across runs and the stewards' must-link / cannot-link decisions "
+            "applied. Unsure pairs go to the review queue. Uses each partner's last good data."
+        ),
+    )
+    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+        from matching import link
+
+        settings = hub.settings()
+        configured = [p.key for p in load_catalog(settings)]
+        persons = read_all_validated(settings, configured, "persons")
+        previous, decisions = previous_and_decisions(settings)
+        context.log.info(
+            f"linking {len(persons)} person records of {persons['source'].nunique()} partners"
+        )
+        result = link(persons, previous=previous, decisions=decisions)
+        save_link_result(result, linking_folder(settings.home))
+        save_decisions(decisions, linking_folder(settings.home))
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": int(len(result.assignments)),
+                **link_stats_metadata(result.stats, result.links, result.review),
+                "config_version": str(result.config_version),
+                "previous_assignments": int(len(previous)) if previous is not None else 0,
+                "steward_decisions": int(len(decisions)) if decisions is not None else 0,
+            }
+        )
+
+    @dg.asset(
+        key=HOUSEHOLDS,
+        deps=[LINKED_PERSONS],
+        group_name=REGISTRATION_GROUP,
+        owners=[OWNER],
+        kinds={"python", "parquet"},
+        description=(
+            "Hub persons grouped into households (H-...): who lives together as a family, "
+            "reporters excluded; separated parents' households linked to each other."
+        ),
+    )
+    def households(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+        settings = hub.settings()
+        result = load_link_result(
+            linking_folder(settings.home),
+            columns={"links": ["person_id"], "review": ["match_weight"], "events": ["kind"]},
+        )
+        assignments = result.assignments
+        members = assignments.dropna(subset=["household_id"]).drop_duplicates(
+            ["household_id", "person_id"]
+        )
+        sizes = members.groupby("household_id").size()
+        partners_per_household = (
+            assignments.dropna(subset=["household_id"]).groupby("household_id")["source"].nunique()
+        )
+        size_table = sizes.clip(upper=8).value_counts().sort_index()
+        lines = ["| members | households |", "|---:|---:|"]
+        lines += [
+            f"| {'8+' if size == 8 else size} | {count} |" for size, count in size_table.items()
+        ]
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": int(len(sizes)),
+                "households": int(len(sizes)),
+                "persons_in_households": int(len(members)),
+                "households_known_to_several_partners": int((partners_per_household > 1).sum()),
+                "household_links": int(len(result.household_links)),
+                "household_sizes": dg.MetadataValue.md("\n".join(lines)),
+            }
+        )
+
+    return [linked_persons, households]
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=build_linking_assets([p.key for p in load_catalog()]))

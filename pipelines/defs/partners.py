@@ -1,0 +1,149 @@
+"""Per-partner assets, made from the partner configuration: ``<partner>/extracted`` and
+``<partner>/staged``.
+
+Adding a partner is a YAML block in ``connectors/partners.yaml``; this factory builds its assets,
+groups them under the partner's key and gives each partner its own concurrency pool. Extraction is
+retried with exponential backoff and jitter (a partner system may be briefly down); a partner that
+stays down fails its own assets only (see ``pipelines/defs/jobs.py`` for how the others go on).
+"""
+
+import os
+from dataclasses import asdict
+
+import dagster as dg
+
+from hub.errors import HubError, SourceUnavailableError
+from pipelines.catalog import PartnerEntry, load_catalog
+from pipelines.checks import staging_checks
+from pipelines.freshness import last_extract_time
+from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
+from pipelines.metadata import counts_metadata
+from pipelines.resources import HubResource
+from pipelines.validated import write_held_back, write_validated, write_validated_info
+
+KIND_LABELS = {"files": "csv", "sql": "sql", "rest": "api"}
+
+
+def extract_retry_policy() -> dg.RetryPolicy:
+    """Retries for flaky sources: ``HUB_EXTRACT_RETRIES`` times (default 3), starting after
+    ``HUB_EXTRACT_RETRY_DELAY`` seconds (default 5), doubling, with jitter."""
+    return dg.RetryPolicy(
+        max_retries=int(os.environ.get("HUB_EXTRACT_RETRIES", "3")),
+        delay=float(os.environ.get("HUB_EXTRACT_RETRY_DELAY", "5")),
+        backoff=dg.Backoff.EXPONENTIAL,
+        jitter=dg.Jitter.PLUS_MINUS,
+    )
+
+
+def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.AssetsDefinition:
+    """``<partner>/extracted``: read the partner's system and upsert its canonical staging."""
+
+    @dg.asset(
+        key=extracted_key(partner.key),
+        group_name=partner.key,
+        owners=[OWNER],
+        kinds={"python", KIND_LABELS.get(partner.kind, partner.kind), "parquet"},
+        pool=partner_pool(partner.key),
+        retry_policy=retry_policy,
+        description=(
+            f"Meldingen, dossiers and persons read from {partner.name} ({partner.kind}), mapped to "
+            "the canonical form and upserted into staging. Rows outside the proeftuin are counted, "
+            "never stored; rows that cannot be mapped go to quarantine with their reason."
+        ),
+        tags={"hub/partner": partner.key, "hub/stage": "extract"},
+    )
+    def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+        from connectors.config import load_config
+        from connectors.extract import demo_services, extract_partner
+
+        settings = hub.settings()
+        try:
+            config = load_config(settings)
+            # Starts the local demo API when the partner is the demo's (no URL configured).
+            with demo_services(config, settings, [partner.key]) as live:
+                result = extract_partner(partner.key, live, settings, context.run_id)
+        except SourceUnavailableError:
+            raise  # retried by the retry policy, then fails this partner only
+        except HubError as exc:
+            # A configuration or parse problem does not go away by retrying.
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        counts = {name: asdict(row) for name, row in result.counts.items()}
+        staged_rows = int(counts.get("persons", {}).get("staged", 0))
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": staged_rows,
+                **counts_metadata(counts),
+                "rejected_files": len(result.rejected_files),
+                "retry_attempt": context.retry_number,
+            }
+        )
+
+    return extracted
+
+
+def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
+    """``<partner>/staged``: the partner's staging validated; passing rows go on to linking."""
+
+    @dg.asset(
+        key=staged_key(partner.key),
+        deps=[extracted_key(partner.key)],
+        group_name=partner.key,
+        owners=[OWNER],
+        kinds={"python", "great_expectations", "parquet"},
+        description=(
+            f"The current picture of {partner.name} after validation with Great Expectations: "
+            "rows failing a row-level rule are quarantined with the rule and reason, the rest "
+            "goes on to linking. A failing blocking rule keeps the last good data of this "
+            "partner in use and stops publishing from this staging."
+        ),
+        tags={"hub/partner": partner.key, "hub/stage": "validate"},
+    )
+    def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+        from expectations.partner import validate_partner
+
+        settings = hub.settings()
+        validation = validate_partner(settings, partner.key, context.run_id)
+        if not validation.blocked:
+            write_validated(settings, partner.key, "persons", validation.persons.passed)
+            write_validated(settings, partner.key, "registrations",
+                            validation.registrations.passed)
+            persons = validation.persons
+            write_held_back(settings, partner.key,
+                            persons.frame.iloc[persons.quarantined_positions])
+            write_validated_info(settings, partner.key,
+                                 last_extract_time(context.instance, partner.key,
+                                                   validation.persons.frame),
+                                 context.run_id)
+        metadata: dict[str, object] = {"dagster/row_count": int(len(validation.persons.passed))}
+        for outcome in validation.outcomes:
+            metadata[f"{outcome.dataset}_staged"] = int(len(outcome.frame))
+            metadata[f"{outcome.dataset}_passed"] = int(len(outcome.passed))
+            metadata[f"{outcome.dataset}_quarantined"] = int(len(outcome.quarantined_positions))
+        metadata["blocked"] = validation.blocked
+        if validation.data_docs:
+            metadata["data_docs"] = dg.MetadataValue.path(str(validation.data_docs))
+        if validation.blocked:
+            context.log.warning(
+                f"{partner.key}: a blocking rule failed; its last validated data stays in use"
+            )
+        return dg.MaterializeResult(metadata=metadata)
+
+    return staged
+
+
+def build_partner_defs(
+    partners: list[PartnerEntry], retry_policy: dg.RetryPolicy | None = None
+) -> dg.Definitions:
+    """Every partner's assets and the Great Expectations checks on its staging."""
+    policy = retry_policy or extract_retry_policy()
+    assets: list[dg.AssetsDefinition] = []
+    checks: list[dg.AssetChecksDefinition] = []
+    for partner in partners:
+        assets += [build_extracted(partner, policy), build_staged(partner)]
+        checks += staging_checks(partner.key, staged_key(partner.key), staged_key(partner.key))
+    return dg.Definitions(assets=assets, asset_checks=checks)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_partner_defs(load_catalog())

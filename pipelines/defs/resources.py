@@ -1,0 +1,12 @@
+"""Resources and the executor every job uses.
+
+The in-process executor runs a job's steps one after another in one process: on a small machine
+it is clearly faster than one process per step (GX and pandas are imported once), and the heavy
+step, linking, is one step anyway. Scaling out replaces it (docs/pipeline.md).
+"""
+
+import dagster as dg
+
+from pipelines.resources import HubResource
+
+defs = dg.Definitions(resources={"hub": HubResource()}, executor=dg.in_process_executor)

@@ -1,0 +1,21 @@
+"""The pipeline's calls into the merged store (``hub.store``), in one place."""
+
+import pandas as pd
+
+from hub.settings import Settings
+
+
+def previous_and_decisions(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Assignments of the published version and the steward decisions in force, for linking.
+
+    Opening the store creates or upgrades it, so the first run on a fresh home works.
+    """
+    from hub.store.decisions import decisions_for_matching
+    from hub.store.engine import open_store
+    from hub.store.ids import previous_assignments
+
+    engine = open_store(settings.store_url)
+    try:
+        return previous_assignments(engine), decisions_for_matching(engine)
+    finally:
+        engine.dispose()
