@@ -76,6 +76,9 @@ def parse_partial_date(value: object, formats: tuple[str, ...] = ()) -> str | No
         return iso[: {3: 10, 2: 7, 1: 4}[_precision(fmt)]]
     if PARTIAL_DATE_PATTERN.match(text):
         return text
+    partial = _with_zero_parts(text, "%Y-%m-%d")  # ISO with 00 for unknown parts
+    if partial:
+        return partial
     match = _ISO_DATETIME.match(text)
     if match:
         return match.group(1)

@@ -96,7 +96,21 @@ class _Read:
     processed: list[Delivery] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     full: bool = False
-    watermark: Any = None
+
+    def withdraw(self, delivery: Delivery, reason: str) -> None:
+        """Take back a file read here because another dataset rejected it: a file goes whole."""
+        name = delivery.origin
+        read = sum(int((f["origin"] == name).sum()) for f in self.rows)
+        held = sum(int((q["origin"] == name).sum()) for q in self.quarantine)
+        self.rows = [f[f["origin"] != name] for f in self.rows]
+        self.quarantine = [q[q["origin"] != name] for q in self.quarantine]
+        self.counts.read -= read + held
+        self.counts.quarantined -= held
+        self.counts.files_read -= 1
+        self.processed.remove(delivery)
+        self.rejected.append(Rejected(origin=name, reason=reason, path=delivery.path,
+                                      sha256=delivery.sha256))
+        self.counts.files_rejected = len(self.rejected)
 
 
 def _read_dataset(partner: PartnerConfig, dataset: DatasetConfig, state: dict[str, Any],
@@ -164,6 +178,7 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     extracted_at = pd.Timestamp(datetime.now(UTC)).as_unit("us")
     reads = {name: _read_dataset(partner, ds, state, extracted_at, progress)
              for name, ds in partner.datasets.items()}
+    _reject_whole_files(reads)
     counts = {name: r.counts for name, r in reads.items()}
     quarantine = [q for r in reads.values() for q in r.quarantine]
     quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
@@ -200,7 +215,19 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     save_state(settings, partner_key, state)
     return ExtractResult(partner=partner_key, run_id=run_id, persons=persons,
                          registrations=registrations, counts=counts,
-                         rejected_files=[r.origin for rs in reads.values() for r in rs.rejected])
+                         rejected_files=list(dict.fromkeys(
+                             r.origin for rs in reads.values() for r in rs.rejected)))
+
+
+def _reject_whole_files(reads: dict[str, _Read]) -> None:
+    """A file rejected by one dataset (e.g. its persons sheet) is rejected for all of them."""
+    rejected = {r.sha256: (name, r.reason) for name, rd in reads.items() for r in rd.rejected
+                if r.sha256}
+    for name, rd in reads.items():
+        for delivery in list(rd.processed):
+            if delivery.sha256 in rejected and not delivery.state.get("duplicate"):
+                other, reason = rejected[delivery.sha256]
+                rd.withdraw(delivery, f"rejected with the {other} data: {reason}")
 
 
 def _scope_persons(read: _Read, config: HubConfig, partner: str,

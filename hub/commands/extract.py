@@ -53,11 +53,14 @@ def register(app: typer.Typer) -> None:
             report = extract_all(hub_config, settings, partners=partner or None,
                                  progress=tracker)
 
-        table = Table(title=f"Extract run {report.run_id}")
-        for column in ("partner", "dataset", "read", "staged", "quarantined", "out of scope",
-                       "files (read/rejected/skipped)", "reconciled"):
-            table.add_column(column, justify="right" if column not in ("partner", "dataset")
-                             else "left")
+        table = Table(title=f"Extract run {report.run_id}",
+                      caption="quar. = quarantined; out = out of scope (counted, never "
+                              "stored); ok = read equals staged + quar. + out; "
+                              "files = read/rejected/skipped")
+        table.add_column("partner", no_wrap=True)
+        table.add_column("dataset", no_wrap=True)
+        for column in ("read", "staged", "quar.", "out", "files", "ok"):
+            table.add_column(column, justify="right")
         for key, result in report.results.items():
             for dataset, c in result.counts.items():
                 table.add_row(key, dataset, str(c.read), str(c.staged), str(c.quarantined),
