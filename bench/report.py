@@ -77,14 +77,17 @@ def breakdown_rows(
             rows.append([name, flag.removeprefix("flag:"), f"{records:,}", *cells])
     return rows
 
-SPEED_HEADER = ["records", "engine", "e2e s", "link s", "process s", "peak MB", "F1"]
-"""e2e: read Parquet + link + write Parquet; process: including interpreter start and imports."""
+SPEED_HEADER = ["records", "engine", "e2e s", "link s", "process s", "peak MB", "F1", "load"]
+"""e2e: read Parquet + link + write Parquet; process: including interpreter start and imports;
+load: the machine's 1-minute load average just before the run (2 cores, shared)."""
 
 
 def speed_cells(result: SpeedResult, f1: float | None) -> list[str]:
     """Cells of one speed row; an unfinished run says why instead of inventing figures."""
+    load = _f(result.load_before, 1)
     if not result.finished:
-        return [f"{result.records:,}", result.engine, result.error or "failed", "", "", "", ""]
+        return [f"{result.records:,}", result.engine, result.error or "failed", "", "", "", "",
+                load]
     return [
         f"{result.records:,}",
         result.engine,
@@ -93,6 +96,7 @@ def speed_cells(result: SpeedResult, f1: float | None) -> list[str]:
         _f(result.process_s, 1),
         _f(result.peak_rss_mb, 0),
         _f(f1),
+        load,
     ]
 
 

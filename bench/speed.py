@@ -33,6 +33,7 @@ class SpeedResult:
     link_s: float | None = None
     peak_rss_mb: float | None = None
     error: str | None = None
+    load_before: float | None = None
 
 
 def _tree_rss(proc: psutil.Process) -> int:
@@ -50,6 +51,7 @@ def _tree_rss(proc: psutil.Process) -> int:
 
 def measure(engine: str, source: Path, target: Path, records: int, cap_s: float) -> SpeedResult:
     """Run ``bench.worker`` for ``engine`` on ``source``; kill its process group after ``cap_s``."""
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         child = subprocess.Popen(
@@ -67,7 +69,7 @@ def measure(engine: str, source: Path, target: Path, records: int, cap_s: float)
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
                 return SpeedResult(engine, records, False, cap_s, peak_rss_mb=peak / 2**20,
-                                   error=f"not finished in {cap_s:.0f} s")
+                                   error=f"not finished in {cap_s:.0f} s", load_before=load)
             time.sleep(SAMPLE_S)
         elapsed = time.perf_counter() - started
         out.seek(0)
@@ -75,7 +77,8 @@ def measure(engine: str, source: Path, target: Path, records: int, cap_s: float)
         lines = [line for line in out.read().splitlines() if line.startswith("BENCH-RESULT ")]
         if child.returncode != 0 or not lines:
             tail = err.read().strip().splitlines()[-1:] or [f"exit code {child.returncode}"]
-            return SpeedResult(engine, records, False, elapsed, error=tail[0][:200])
+            return SpeedResult(engine, records, False, elapsed, error=tail[0][:200],
+                               load_before=load)
         report = json.loads(lines[-1].removeprefix("BENCH-RESULT "))
         return SpeedResult(
             engine,
@@ -85,4 +88,5 @@ def measure(engine: str, source: Path, target: Path, records: int, cap_s: float)
             end_to_end_s=report["end_to_end_s"],
             link_s=report["link_s"],
             peak_rss_mb=max(report["peak_rss_mb"], peak / 2**20),
+            load_before=load,
         )
