@@ -157,7 +157,7 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
         diff = diff + ((x % 10) != (y % 10))
         x //= 10
         y //= 10
-    typo = full & ~exact & ~swap & ~partial & (
+    typo = full & ~exact & ~swap & ~partial & ~placeholder_a & ~placeholder_b & (
         (diff == 1) | ((ma == mb) & (da == db) & (np.abs(ya - yb) == 1))
     )
     lv[present & (np.abs(ya - yb) >= 3)] = level_code("birth_date", "different_far")

@@ -13,8 +13,8 @@ institution (an address where at least ``institution_min_surnames`` distinct sur
 listed in ``institutional_addresses``). Because every usable address of a person counts, a family
 stays one household when some partners still hold the old address after a move.
 
-Persons without a related co-resident (a child in a shelter or a placement, a mother with a secret
-address, a child known only at a group home) are attached through their references to the
+Persons without a home of their own (no usable address: a mother and children in a shelter with a
+secret address; or a child without a related co-resident: placed, or known only at a group home) are attached through their references to the
 household of a dossier member they live with: a custodial parent's household first, then the one
 that shares most references. A dossier may list both separated parents, so the households a
 reference spans are reported as ``shared_dossier`` links instead of being merged. A person with
@@ -120,6 +120,13 @@ def build_households(
     housed = np.zeros(n_persons, dtype=bool)
     housed[related["person_a"].to_numpy()] = True
     housed[related["person_b"].to_numpy()] = True
+    # an adult with a home address of their own keeps it, even when strangers are registered
+    # there too; a child without a related co-resident (placed, or known only at a group home)
+    # is attached through its references below
+    child = np.zeros(n_persons, dtype=bool)
+    child[person[member & (role == "child")]] = True
+    own_home = residents["person"].to_numpy()
+    housed[own_home[~child[own_home]]] = True
     alone_at = residents.groupby("address")["person"].transform("nunique") == 1
     housed[residents.loc[alone_at, "person"].to_numpy()] = True  # sole resident: own home
 
