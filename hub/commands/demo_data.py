@@ -1,4 +1,4 @@
-"""``hub demo-data`` and ``hub demo-api``: the seven synthetic partner systems for demos and tests."""
+"""``hub demo-data`` and ``hub demo-api``: the seven synthetic partner systems (demo, tests)."""
 
 from pathlib import Path
 

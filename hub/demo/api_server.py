@@ -141,7 +141,8 @@ def start_server(data_dir: Path, token: str, port: int = 0, host: str = "127.0.0
                  faults: Faults | None = None) -> JbraServer:
     """Start serving in a background thread; call ``shutdown()`` and ``server_close()`` to stop."""
     server = JbraServer((host, port), load_data(data_dir), token, faults or Faults())
-    threading.Thread(target=server.serve_forever, name="jbra-demo-api", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     name="jbra-demo-api", daemon=True).start()
     return server
 
 

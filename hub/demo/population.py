@@ -55,6 +55,7 @@ MOTHER, FATHER, STEP, CHILD, REPORTER = range(5)
 PARTNER_WEIGHTS = np.array([10.0, 3.0, 1.6, 3.0, 1.4, 1.6, 2.4])
 PARTNERS_PER_HOUSEHOLD = (0.64, 0.25, 0.08, 0.03)  # 1, 2, 3 or 4 partners
 VT_MELDINGEN = (0.85, 0.11, 0.04)  # 1, 2 or 3 meldingen per household
+TEAM = 40  # case workers per partner
 REPORTER_SHARE = 0.40  # meldingen with a reporter row
 HAS_CONFIDENTIAL_FLAG = (BLIJF, RVDK)
 HAS_MUNICIPALITY = (VT, RVDK, JBRA, LDH)
@@ -154,6 +155,14 @@ def _hex(hashes: np.ndarray) -> pd.Series:
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     """Identifiers like TP00000042 as an object array (works for empty input too)."""
     return np.array([f"{prefix}{x:0{width}d}" for x in numbers.tolist()], dtype=object)
+
+
+def _non_ascii(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of the strings with a character outside ASCII (fast, through Arrow)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    mask = pd.Series(values, dtype="str").str.contains(r"[^\x00-\x7f]", regex=True)
+    return mask.fillna(False).to_numpy(dtype=bool)
 
 
 def _days_to_iso(days: np.ndarray) -> np.ndarray:
@@ -362,9 +371,9 @@ class _Generator:
                          birth)
         self.p_birth_days = birth
         self.p_birth = _days_to_iso(birth)
-        self.p_twin_group = np.where(twin | (is_child & (mult > 0) & (child_rank ==
-                                     self.n_child[hh] - mult)),
-                                     _ids("TW", hh, 7), None)
+        in_multiple = is_child & (mult > 0) & (child_rank >= self.n_child[hh] - mult)
+        self.p_twin_group = np.full(m, None, dtype=object)
+        self.p_twin_group[in_multiple] = _ids("TW", hh[in_multiple], 7)
 
         self.p_bsn = generate_bsns(rng, m)
         sib = np.where(is_child & (self.n_child[hh] > 1),
@@ -645,8 +654,8 @@ class _Generator:
             (surname, SURNAME_VARIANTS, "surname_variant", p.surname_variant),
         ):
             variants = variant_map(groups)
-            candidates = np.flatnonzero(
-                [isinstance(v, str) and v.split(" ")[0] in variants for v in values])
+            heads = pd.Series(values, dtype="str").str.replace(r" .*", "", regex=True)
+            candidates = np.flatnonzero(heads.isin(list(variants)).to_numpy())
             chosen = candidates[rng.random(len(candidates)) < rate]
             picks = rng.random(len(chosen))
             for i, x in zip(chosen, picks, strict=True):
@@ -682,7 +691,7 @@ class _Generator:
         surname[idx] = [err.ij_to_y(surname[i]) for i in idx]
         flag(idx, "ij_y", flags_name)
         for values in (first, surname):
-            non_ascii = np.flatnonzero([isinstance(v, str) and not v.isascii() for v in values])
+            non_ascii = np.flatnonzero(_non_ascii(values))
             idx = non_ascii[rng.random(len(non_ascii)) < p.diacritics_dropped]
             values[idx] = [err.fold_diacritics(values[i]) for i in idx]
             flag(idx, "diacritics", flags_name)
@@ -763,7 +772,8 @@ class _Generator:
         # partner-specific shapes of the same facts
         vt = np.flatnonzero(partner == VT)
         for values in (first, prefix, surname, addr["street"], addr["city"]):
-            values[vt] = [err.fold_to_cp1252(v) if isinstance(v, str) else v for v in values[vt]]
+            idx = vt[_non_ascii(values[vt])]
+            values[idx] = [err.fold_to_cp1252(v) for v in values[idx]]
         no_code = ~np.isin(partner, HAS_MUNICIPALITY)
         addr["municipality_code"][no_code] = None
 
@@ -900,31 +910,37 @@ class _Generator:
         roles[is_rep] = "reporter"
         return roles
 
+    def _teams(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Names and contacts of TEAM case workers per partner (Dutch names, own domains)."""
+        k = TEAM * len(PARTNERS)
+        first = self._names(np.zeros(k, dtype=int), np.where(rng.random(k) < 0.75, "V", "M"))
+        prefix, surname = self._surnames(np.zeros(k, dtype=int))
+        names, contacts = [], []
+        for j in range(k):
+            names.append(" ".join(x for x in (first[j], prefix[j], surname[j]) if x))
+            if j % 3 == 0:
+                contacts.append(f"06-{(j * 7919 + 12345678) % 90_000_000 + 10_000_000}")
+            else:
+                local = (first[j][0] + "." + (prefix[j] or "").replace(" ", "") + surname[j])
+                domain = MAIL_DOMAINS[j // TEAM]
+                contacts.append(f"{err.fold_diacritics(local.lower())}@{domain}")
+        return np.array(names, dtype=object), np.array(contacts, dtype=object)
+
     def _registrations(self, persons: pd.DataFrame, case_ids: np.ndarray,
                        rng: np.random.Generator) -> pd.DataFrame:
         c = len(case_ids)
         ids = persons["source_record_id"].to_numpy(dtype=object)
         bounds = np.searchsorted(self.r_case, np.arange(1, c))  # rows are sorted by case
+        id_list = ids.tolist()
+        starts = [0, *bounds.tolist()]
+        ends = [*bounds.tolist(), len(id_list)]
         members = np.empty(c, dtype=object)
-        members[:] = [part.tolist() for part in np.split(ids, bounds)]
-        workers_first = self._names(np.zeros(c, dtype=int),
-                                    np.where(rng.random(c) < 0.75, "V", "M"))
-        w_prefix, w_surname = self._surnames(np.zeros(c, dtype=int))
-        worker_seed = rng.integers(0, 40, size=c)
-        names, contacts = [], []
-        for i in range(c):
-            pt = int(self.c_partner[i])
-            # each partner has a modest team: the same worker name recurs across cases
-            j = (pt * 40 + int(worker_seed[i])) % c
-            first, prefix, surname = workers_first[j], w_prefix[j], w_surname[j]
-            full = " ".join(x for x in (first, prefix, surname) if x)
-            names.append(full)
-            if (j + pt) % 3 == 0:
-                number = (j * 7919 + pt * 104729 + 12345678) % 90_000_000 + 10_000_000
-                contacts.append(f"06-{number}")
-            else:
-                local = (first[0] + "." + (prefix or "").replace(" ", "") + surname).lower()
-                contacts.append(f"{err.fold_diacritics(local)}@{MAIL_DOMAINS[pt]}")
+        members[:] = [id_list[a:b] for a, b in zip(starts, ends, strict=True)]
+        # each partner has a team of TEAM case workers: the same names recur across cases
+        team_names, team_contacts = self._teams(rng)
+        member = self.c_partner * TEAM + rng.integers(0, TEAM, size=c)
+        names = team_names[member]
+        contacts = team_contacts[member]
         start = self.c_start.astype("datetime64[D]")
         end = np.where(self.c_end >= 0, self.c_end, 0).astype("datetime64[D]")
         registrations = pd.DataFrame(

@@ -1,7 +1,7 @@
-"""Veilig Thuis: semicolon CSV in cp1252 with Dutch headers and dd-mm-jjjj dates, dropped in a folder.
+"""Veilig Thuis: semicolon CSV in cp1252, Dutch headers, dd-mm-jjjj dates, dropped in a folder.
 
-One row per person per melding (reporters included); the case columns repeat on every row. Two export
-files are dropped in ``inbox/``, as a nightly export would: older meldingen and recent ones.
+One row per person per melding (reporters included); the case columns repeat on every row. Two
+export files are dropped in ``inbox/``, as a nightly export would: older meldingen and recent ones.
 """
 
 from datetime import date
