@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 
 from hub.privacy import mask_bsn
 from hub.web.search.exact import ExactIndex
@@ -23,7 +24,8 @@ from hub.web.search.names import first_name_key, query_tokens, surname_cores, va
 
 SURNAME_CUTOFF = 75.0
 SHORT_SURNAME_CUTOFF = 66.0
-FIRST_NAME_CUTOFF = 70.0
+JARO_WINKLER_CUTOFF = 85.0
+FIRST_NAME_CUTOFF = 75.0
 SURNAME_WEIGHT = 0.6
 MAX_SURNAME_MATCHES = 25
 
@@ -130,15 +132,29 @@ class SearchIndex:
 
     # --- criteria -------------------------------------------------------------------------
 
+    def _surname_matches(self, token: str) -> list[tuple[str, float, int]]:
+        """Surname cores like ``token``: Levenshtein ratio catches dropped or added letters,
+        Jaro-Winkler catches swapped ones ('Bregh' for 'Berg'); each core keeps its best score."""
+        cutoff = SHORT_SURNAME_CUTOFF if len(token) <= 4 else SURNAME_CUTOFF
+        best: dict[int, tuple[str, float, int]] = {}
+        passes = ((fuzz.ratio, cutoff, 1.0),
+                  (JaroWinkler.normalized_similarity, JARO_WINKLER_CUTOFF / 100, 100.0))
+        for scorer, score_cutoff, scale in passes:
+            for core, score, code in process.extract(token, self._core_vocab, scorer=scorer,
+                                                     score_cutoff=score_cutoff,
+                                                     limit=MAX_SURNAME_MATCHES):
+                score = float(score) * scale
+                if code not in best or best[code][1] < score:
+                    best[code] = (core, score, code)
+        return sorted(best.values(), key=lambda m: -m[1])[:MAX_SURNAME_MATCHES]
+
     def _name_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows matching a typed name and their scores (0-100)."""
         tokens = query_tokens(text)[:4]
         found_rows: list[np.ndarray] = []
         found_scores: list[np.ndarray] = []
         for i, token in enumerate(tokens):
-            cutoff = SHORT_SURNAME_CUTOFF if len(token) <= 4 else SURNAME_CUTOFF
-            matches = process.extract(token, self._core_vocab, scorer=fuzz.ratio,
-                                      score_cutoff=cutoff, limit=MAX_SURNAME_MATCHES)
+            matches = self._surname_matches(token)
             if not matches:
                 continue
             others = [variant(t) for j, t in enumerate(tokens) if j != i]
@@ -150,7 +166,10 @@ class SearchIndex:
                 first = self._row_first[rows]
                 distinct, inverse = np.unique(first, return_inverse=True)
                 names = self._first_vocab[distinct].tolist()
-                matrix = process.cdist(others, names, scorer=fuzz.ratio)
+                matrix = np.maximum(
+                    process.cdist(others, names, scorer=fuzz.ratio),
+                    process.cdist(others, names, scorer=JaroWinkler.normalized_similarity,
+                                  score_multiplier=100))
                 initials = np.array([[100.0 if len(o) == 1 and n.startswith(o) else 0.0
                                       for n in names] for o in others])
                 first_scores = np.maximum(matrix, initials).max(axis=0)[inverse]
