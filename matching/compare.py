@@ -211,8 +211,9 @@ def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
                    levels: np.ndarray) -> np.ndarray:
     """Records whose valid BSN is also carried by a clearly different person.
 
-    When two records share a valid BSN but differ in given name and birth date, one of them holds
-    a relative's BSN (a sibling's, typically). Which one is unknown, so the BSN stops being evidence
+    When two records share a valid BSN but clearly differ in given name (twins share a birth
+    date), or differ in birth date without a full given name that agrees, one of them holds a
+    relative's BSN (a sibling's, typically). Which one is unknown, so the BSN stops being evidence
     on every record that carries it: neither for linking nor as a conflict between clusters.
     """
     fn_i, bd_i, bsn_i = FIELD_INDEX["first_name"], FIELD_INDEX["birth_date"], FIELD_INDEX["bsn"]
@@ -220,7 +221,10 @@ def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
         (levels[:, bsn_i] == level_code("bsn", "equal_valid"))
         & (levels[:, fn_i] == level_code("first_name", "different"))
         & (p.fn[left] >= 0) & (p.fn[right] >= 0)
+    ) | (
+        (levels[:, bsn_i] == level_code("bsn", "equal_valid"))
         & (levels[:, bd_i] >= 0) & (levels[:, bd_i] <= level_code("birth_date", "different"))
+        & (levels[:, fn_i] <= level_code("first_name", "initial"))
     )
     values = np.unique(p.bsn[left[clash]])
     return np.isin(p.bsn, values) & (p.bsn >= 0)

@@ -241,18 +241,19 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     fn_level = levels[:, fn_i]
     names_differ = fn_level == level_code("first_name", "different")
     both_full = (p.fn[left] >= 0) & (p.fn[right] >= 0)
-    date_exact = levels[:, bd_i] == level_code("birth_date", "exact")
+    date_level = levels[:, bd_i]
     same_family = levels[:, sn_i] >= level_code("surname", "double_name_part")
-    bsn_agrees = levels[:, bsn_i] == level_code("bsn", "equal_valid")
-    twin = names_differ & both_full & date_exact & same_family & ~bsn_agrees
-    date_differs = levels[:, bd_i] <= level_code("birth_date", "one_typo")
-    bsn_conflict = (levels[:, bsn_i] == level_code("bsn", "equal_valid")) & names_differ & (
-        date_differs & (levels[:, bd_i] != MISSING)
+    # twins and triplets: one family, dates that agree (or nearly), given names (or initials)
+    # that clearly differ
+    twin = names_differ & same_family & (date_level >= level_code("birth_date", "one_typo"))
+    date_differs = date_level <= level_code("birth_date", "one_typo")
+    bsn_conflict = (levels[:, bsn_i] == level_code("bsn", "equal_valid")) & names_differ & both_full & (
+        date_differs & (date_level != MISSING)
     )
     field_weights[bsn_conflict, bsn_i] = 0.0
     both_dates = (p.day[left] > 0) & (p.day[right] > 0)
-    sibling = same_family & both_dates & (levels[:, bd_i] >= 0) & (
-        levels[:, bd_i] <= level_code("birth_date", "different")) & (
+    sibling = same_family & both_dates & (date_level >= 0) & (
+        date_level <= level_code("birth_date", "different")) & (
         levels[:, bsn_i] != level_code("bsn", "equal_valid")) & ~twin
     partial = (field_weights.sum(axis=1) + tf_fn + tf_sn + np.where(twin, config.twin_penalty, 0.0)
                + np.where(sibling, config.sibling_penalty, 0.0))
