@@ -87,6 +87,11 @@ def rule_address_first_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _single(_combine(p.address, p.fn_initial))
 
 
+def rule_house_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same 4-digit postcode area, house number and surname: finds postcode-letter typos."""
+    return _single(_combine(p.house_key, p.sn))
+
+
 def rule_surname_birth_year_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Same surname, birth year and first initial: finds given-name typos with a date error."""
     year = np.where(p.year > 0, p.year, -1)
@@ -101,6 +106,7 @@ RULES: dict[str, KeyRule] = {
     "first_name_surname_day": rule_first_name_surname_day,
     "address_first_initial": rule_address_first_initial,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
+    "house_surname": rule_house_surname,
 }
 
 
@@ -112,6 +118,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "first_name_surname_day": ("first_name", "surname"),
     "address_first_initial": ("address", "first_name"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
+    "house_surname": ("surname", "address"),
 }
 """Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
 

@@ -9,7 +9,8 @@ hold a conflict are rebuilt edge by edge:
   valid BSNs (checked on the cluster, so a chain cannot smuggle a second BSN in);
 * inside a conflicting component, edges are merged strongest first (steward must_links before
   everything) and a merge is refused when it would put a conflict inside one cluster. Refused
-  edges above the match threshold are returned so they can go to review.
+  edges above the match threshold are returned so they can go to review;
+* a record that fits a conflicting person (a twin) nearly as well as its own is left alone.
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ def cluster(
     bsn_valid: np.ndarray,
     must_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     cannot_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    ambiguity_margin: float = 4.0,
 ) -> Clusters:
     """Label records by person.
 
@@ -54,6 +56,8 @@ def cluster(
         cannot: per candidate pair, True when it must never be inside one person.
         bsn, bsn_valid: per record, BSN digits (-1 missing) and elfproef validity.
         must_pairs, cannot_pairs: steward decisions as record index pairs.
+        ambiguity_margin: a record whose best link to a conflicting person is within this many
+            bits of its best link to its own person is left alone (see :func:`_ambiguous`).
     """
     must_l, must_r = must_pairs if must_pairs is not None else (np.zeros(0, int), np.zeros(0, int))
     cant_l, cant_r = (cannot_pairs if cannot_pairs is not None
@@ -137,5 +141,36 @@ def cluster(
     touched = np.flatnonzero(bad[labels])
     roots = np.fromiter((find(int(x)) for x in touched), dtype=np.int64, count=touched.size)
     new_labels[touched] = offset + roots
+    steward_ends = np.unique(np.r_[must_l, must_r]).astype(np.int64)
+    ambiguous = _ambiguous(new_labels, bad_l, bad_r, bad_w, steward_ends, ambiguity_margin)
+    if ambiguous.size:
+        new_labels[ambiguous] = new_labels.max() + 1 + np.arange(ambiguous.size)
+        hit = np.isin(bad_l, ambiguous) | np.isin(bad_r, ambiguous)
+        refused.extend((int(a), int(b), "ambiguous_between_persons")
+                       for a, b in zip(bad_l[hit], bad_r[hit], strict=True))
     _, dense = np.unique(new_labels, return_inverse=True)
     return Clusters(labels=dense.ravel(), refused=refused)
+
+
+def _ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+               protected: np.ndarray, margin: float) -> np.ndarray:
+    """Records that match another, conflicting person nearly as well as their own.
+
+    A record without birth date or BSN can fit either of two twins equally; putting it with one
+    of them would merge twins' information. Such a record is left on its own and goes to review.
+    """
+    import pandas as pd
+
+    if left.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    edges = pd.DataFrame({"x": np.r_[left, right], "y": np.r_[right, left],
+                          "w": np.r_[weight, weight]})
+    edges = edges[np.isfinite(edges["w"])]
+    edges["own"] = labels[edges["x"].to_numpy()] == labels[edges["y"].to_numpy()]
+    edges["cluster"] = labels[edges["y"].to_numpy()]
+    best = edges.groupby(["x", "own"])["w"].max().unstack()
+    if True not in best.columns or False not in best.columns:
+        return np.zeros(0, dtype=np.int64)
+    close = best[False] >= best[True] - margin
+    out = best.index[close.fillna(False).to_numpy()].to_numpy(dtype=np.int64)
+    return np.setdiff1d(out, protected)

@@ -14,6 +14,7 @@ DEFAULT_BLOCKING_RULES = (
     "first_name_surname_day",
     "address_first_initial",
     "surname_birth_year_initial",
+    "house_surname",
 )
 """Names of the blocking rules in :mod:`matching.blocking`; their union gives the candidate pairs."""
 
@@ -32,6 +33,9 @@ class LinkConfig:
     """Pairs between this and ``match_weight`` that end in different persons go to review."""
     cannot_weight: float = -12.0
     """Pairs scoring below this can never be inside one person, even through a chain."""
+    ambiguity_margin: float = 4.0
+    """A record that links a conflicting person (a twin) within this many bits of its own
+    person's best link is left on its own and sent to review."""
     distinct_within_reference: bool = True
     """Two rows of one partner's family/dossier reference are two people (a dossier lists a
     person once), so they never link."""

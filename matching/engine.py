@@ -148,7 +148,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         cannot |= (p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right])
 
     clusters = cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
-                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"])
+                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
+                       ambiguity_margin=config.ambiguity_margin)
     person_labels = clusters.labels
     member_keys = keys.to_numpy(dtype=object)
     person_ids, person_events = assign_ids(person_labels, member_keys,
