@@ -1,7 +1,8 @@
 """Load and validate the declarative partner configuration (``connectors/partners.yaml``).
 
 A partner is one YAML block: where its system is, which rows to read and how each canonical field is
-made from them. Validation happens here, before anything is read, so a typo in a field name or a role
+made from them. Validation happens here, before anything is read, so a typo in a field name or a
+role
 is a :class:`~hub.errors.ConfigError` that names the partner and field instead of a surprise later.
 Secrets never live in the file: ``${ENV_VAR}`` references are expanded from the environment.
 """
@@ -156,7 +157,8 @@ def load_config(settings: Settings, path: Path | None = None,
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"partner configuration is not valid YAML: {exc}", origin=str(path)) from exc
+        raise ConfigError(f"partner configuration is not valid YAML: {exc}",
+                          origin=str(path)) from exc
     return parse_config(raw, settings, environ=environ, path=path)
 
 

@@ -1,7 +1,8 @@
 """Dates as partners write them, to ISO dates of reduced precision.
 
 Partners often know only a year or a month of birth. ``%Y`` or ``%m-%Y`` formats, and a day or month
-written as ``00``, give ``YYYY`` or ``YYYY-MM``: never invent a day or month (it creates false matches).
+written as ``00``, give ``YYYY`` or ``YYYY-MM``: never invent a day or month (it creates false
+matches).
 """
 
 import datetime as dt
@@ -14,7 +15,8 @@ class DateParseError(ValueError):
     """A date that matches none of the configured formats."""
 
 
-_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def _precision(fmt: str) -> int:
@@ -31,7 +33,8 @@ def _with_zero_parts(text: str, fmt: str) -> str | None:
     if "%d" not in fmt and "%m" not in fmt:
         return None
     pattern = re.escape(fmt)
-    for code, group in (("%d", r"(?P<d>\d{1,2})"), ("%m", r"(?P<m>\d{1,2})"), ("%Y", r"(?P<y>\d{4})")):
+    groups = (("%d", r"(?P<d>\d{1,2})"), ("%m", r"(?P<m>\d{1,2})"), ("%Y", r"(?P<y>\d{4})"))
+    for code, group in groups:
         pattern = pattern.replace(re.escape(code), group)
     match = re.fullmatch(pattern, text)
     if not match:

@@ -223,7 +223,7 @@ def _reject_whole_files(reads: dict[str, _Read]) -> None:
     """A file rejected by one dataset (e.g. its persons sheet) is rejected for all of them."""
     rejected = {r.sha256: (name, r.reason) for name, rd in reads.items() for r in rd.rejected
                 if r.sha256}
-    for name, rd in reads.items():
+    for rd in reads.values():
         for delivery in list(rd.processed):
             if delivery.sha256 in rejected and not delivery.state.get("duplicate"):
                 other, reason = rejected[delivery.sha256]
@@ -235,7 +235,8 @@ def _scope_persons(read: _Read, config: HubConfig, partner: str,
     rows = _concat(read.rows, "persons")
     in_scope, unknown = persons_in_scope(rows, config.scope)
     kept = rows[in_scope.to_numpy()].reset_index(drop=True)
-    out_ids = set(rows.loc[~in_scope.to_numpy(), "source_record_id"]) - set(kept["source_record_id"])
+    out_ids = (set(rows.loc[~in_scope.to_numpy(), "source_record_id"])
+               - set(kept["source_record_id"]))
     read.counts.out_of_scope = int((~in_scope).sum())
     read.counts.scope_unknown = int(unknown.sum())
     read.counts.staged = len(kept)

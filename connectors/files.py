@@ -2,8 +2,8 @@
 
 Every file is identified by the SHA-256 of its content, so a file delivered twice (even renamed) is
 read once. The encoding is detected (a BOM, else strict UTF-8, else cp1252) and so is the delimiter
-(the most frequent of ``;``, ``,``, tab and ``|`` on the header line). Every value is read as text so
-BSNs and postcodes keep their leading zeros. A file that cannot be parsed is rejected whole.
+(the most frequent of ``;``, ``,``, tab and ``|`` on the header line). Every value is read as
+text so BSNs and postcodes keep their leading zeros. A file that cannot be parsed is rejected whole.
 """
 
 import codecs

@@ -59,7 +59,7 @@ class RuleFailure(ValueError):
 
 @dataclass
 class Mapped:
-    """Canonical rows and the quarantined rows (in :data:`schemas.quarantine` shape) of one batch."""
+    """Canonical rows and quarantined rows (:data:`schemas.quarantine` shape) of one batch."""
 
     rows: pd.DataFrame
     quarantine: pd.DataFrame
@@ -295,7 +295,8 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
             continue
         converted = _apply(values, _converter(rule), rule, errors)
         if rule.target in columns:  # an explicit column wins over a parsed part where filled
-            converted = [c if c is not None else d for c, d in zip(converted, columns[rule.target])]
+            converted = [c if c is not None else d
+                         for c, d in zip(converted, columns[rule.target], strict=True)]
         columns[rule.target] = converted
     frame = pd.DataFrame(columns, index=range(len(raw)))
     key = "source_record_id" if kind == "persons" else "case_id"
@@ -322,7 +323,7 @@ def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
     records = raw[data_columns].iloc[bad].to_dict("records") if bad else []
     ids = frame[key].tolist() if key in frame else [None] * len(frame)
     rows = []
-    for i, record in zip(bad, records):
+    for i, record in zip(bad, records, strict=True):
         rule, field, reason = errors[i]
         rows.append({
             "dataset": kind,

@@ -1,7 +1,7 @@
 """Dutch names: splitting the tussenvoegsel (surname prefix) off a surname or a full name.
 
-Partners write "Berg, van der", "van der Berg" or "Jan van der Berg". Matching compares the surname
-and the prefix separately, so the prefix must be split off consistently. The list of prefixes follows
+Partners write "Berg, van der", "van der Berg" or "Jan van der Berg". Matching compares the
+surname and the prefix separately, so the prefix must be split off consistently. The prefixes follow
 the tussenvoegsels of the BRP (Basisregistratie Personen), longest first so "van der" beats "van".
 """
 

@@ -1,11 +1,12 @@
 """The proeftuin filter: only people who live in the pilot's area are kept (data minimisation).
 
-A person is in scope when their municipality code is one of the configured codes, or their postcode's
-four digits fall in a configured range. A person with neither a municipality code nor a postcode is
-kept: partners leave the address out exactly for the people the pilot is about (children in care,
-confidential shelter addresses), and dropping them would lose the cases that matter most. Such rows
-are counted as ``scope_unknown`` so a steward sees how many. A registration is in scope when at least
-one of its persons is in scope; its list of person ids loses the persons known to be out of scope.
+A person is in scope when their municipality code is one of the configured codes, or their
+postcode's four digits fall in a configured range. A person with neither a municipality code nor a
+postcode is kept: partners leave the address out exactly for the people the pilot is about
+(children in care, confidential shelter addresses), and dropping them would lose the cases that
+matter most. Such rows are counted as ``scope_unknown`` so a steward sees how many. A registration
+is in scope when at least one of its persons is in scope; its list of person ids loses the persons
+known to be out of scope.
 """
 
 from collections.abc import Iterable

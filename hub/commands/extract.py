@@ -1,6 +1,7 @@
 """``hub extract``: read the partner systems into canonical staging and show reconciled counts."""
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,18 +11,21 @@ from hub.console import console, err_console, progress
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract(
-        partner: list[str] | None = typer.Option(
-            None, "--partner", "-p",
-            help="Partner key to extract (repeatable); default: every configured partner."),
-        config: Path | None = typer.Option(
-            None, "--config",
+        partner: Annotated[list[str] | None, typer.Option(
+            "--partner", "-p", metavar="PARTNER",
+            help="Partner key to extract (repeatable); default: every configured partner.",
+        )] = None,
+        config: Annotated[Path | None, typer.Option(
+            "--config", metavar="FILE",
             help="Partner configuration file (default: HUB_PARTNERS_CONFIG or "
-                 "connectors/partners.yaml)."),
+                 "connectors/partners.yaml).",
+        )] = None,
     ) -> None:
         """Extract partner systems into canonical staging (HUB_HOME/staging).
 
-        Prints per partner and dataset the rows read, staged, quarantined and out of scope, and
-        whether they reconcile. Exits 1 when any partner failed or did not reconcile.
+        Prints per partner and dataset the rows read, staged, quarantined and out of scope and
+        whether they reconcile; a partner whose system is down fails alone. Exit code 1 when a
+        partner failed or did not reconcile, 2 for a configuration error.
         """
         from rich.table import Table
 

@@ -10,7 +10,8 @@ PERSON_FIELDS = """
         house_number: {column: huisnr, parse: house_number}
         municipality_code: {column: gemeente}
         address_confidential: {column: geheim}
-        role: {column: rol, values: {kind: child, moeder: parent_with_custody, vader: parent_with_custody}}
+        role: {column: rol, values: {kind: child, moeder: parent_with_custody,
+                                     vader: parent_with_custody}}
 """
 
 SCOPE = 'scope: {municipality_codes: ["0479"], postcode_ranges: [[1500, 1509]]}'

@@ -3,14 +3,13 @@
 import textwrap
 
 import yaml
+from connectors_cases import HEADER, files_config, person_line
 from typer.testing import CliRunner
 
 from connectors.extract import extract_partner
 from connectors.staging import read_staging
 from hub.cli import app
 from hub.quarantine import read_quarantine
-
-from connectors_cases import HEADER, files_config, person_line
 
 BSN = "123456782"
 
@@ -48,7 +47,7 @@ def test_counts_reconcile_and_scope_applies_to_registrations(make_config, hub_se
     assert staged.loc["M1", "person_record_ids"] == ["1"]
     assert "3" not in set(read_staging(hub_settings, "vt", "persons")["source_record_id"])
     quarantine = read_quarantine(hub_settings.quarantine, "vt", "run-1")
-    assert sorted(zip(quarantine["origin"], quarantine["origin_row"])) == [
+    assert sorted(zip(quarantine["origin"], quarantine["origin_row"], strict=True)) == [
         ("meldingen-1.csv", 5), ("personen-1.csv", 5)]
     assert not quarantine["reason"].str.contains(BSN).any()
 

@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from connectors_cases import HEADER, files_config, person_line
 
 from connectors.extract import extract_partner
 from connectors.files import CHUNK_ROWS, detect_delimiter, detect_encoding, read_csv_chunks
 from connectors.staging import read_staging
 from hub.errors import ParseError
 from hub.quarantine import read_quarantine
-
-from connectors_cases import HEADER, files_config, person_line
 
 
 def inbox(settings) -> Path:
@@ -99,7 +98,8 @@ def test_each_file_is_processed_exactly_once(make_config, hub_settings):
     assert second.counts["persons"].read == 1
     assert second.counts["persons"].files_skipped == 1
     assert second.persons["source_record_id"].tolist() == ["3"]
-    assert sorted(read_staging(hub_settings, "vt", "persons")["source_record_id"]) == ["1", "2", "3"]
+    staged = read_staging(hub_settings, "vt", "persons")
+    assert sorted(staged["source_record_id"]) == ["1", "2", "3"]
     assert extract_partner("vt", config, hub_settings, "r3").counts["persons"].read == 0
 
 
@@ -123,7 +123,8 @@ def test_huge_file_is_streamed_in_chunks_and_reconciles(make_config, hub_setting
             handle.write(person_line(i, postcode=postcode, municipality="", born=born) + "\n")
     sizes = [len(chunk) for chunk in read_csv_chunks(path)]
     assert sum(sizes) == rows and max(sizes) <= CHUNK_ROWS and len(sizes) >= 4
-    counts = extract_partner("vt", make_config(files_config()), hub_settings, "r1").counts["persons"]
+    result = extract_partner("vt", make_config(files_config()), hub_settings, "r1")
+    counts = result.counts["persons"]
     assert counts.read == rows
     assert counts.quarantined == rows // 1000
     assert counts.out_of_scope == rows // 10 - rows // 1000  # every unmappable row is a tenth row

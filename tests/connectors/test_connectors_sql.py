@@ -88,8 +88,8 @@ def test_incremental_runs_pick_up_only_new_rows(make_config, hub_settings, db_ur
     seed(db_url, range(1, 6))
     engine = sa.create_engine(db_url)
     with engine.begin() as conn:
-        conn.execute(zaken.insert(), [{"zaak_id": "Z1", "personen": "1|2", "soort": "Raadsonderzoek",
-                                       "begin": dt.date(2026, 1, 5)}])
+        conn.execute(zaken.insert(), [{"zaak_id": "Z1", "personen": "1|2",
+                                       "soort": "Raadsonderzoek", "begin": dt.date(2026, 1, 5)}])
     config = make_config(SQL_PARTNER % {"where": where}, environ={"DB_URL": db_url})
     first = extract_partner("rvdk", config, hub_settings, "r1")
     assert first.counts["persons"].read == 5 and first.counts["persons"].reconciled
@@ -130,7 +130,8 @@ def test_out_of_scope_rows_are_counted_not_stored(make_config, hub_settings, tmp
     config = make_config(SQL_PARTNER % {"where": "table: personen"}, environ={"DB_URL": url})
     counts = extract_partner("rvdk", config, hub_settings, "r1").counts["persons"]
     assert (counts.read, counts.staged, counts.out_of_scope) == (5, 3, 2)
-    assert sorted(read_staging(hub_settings, "rvdk", "persons")["source_record_id"]) == ["1", "2", "3"]
+    staged = read_staging(hub_settings, "rvdk", "persons")
+    assert sorted(staged["source_record_id"]) == ["1", "2", "3"]
 
 
 def test_a_partner_that_is_down_fails_alone(make_config, hub_settings, tmp_path):
