@@ -177,7 +177,7 @@ def main(
     splink_cap: Annotated[float, typer.Option(
         help="Seconds after which a Splink speed run is killed.")] = 900,
     hub_cap: Annotated[float, typer.Option(
-        help="Seconds after which a hub speed run is killed.")] = 300,
+        help="Seconds after which a hub speed run is killed.")] = 900,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic population.")] = 7,
     accuracy: Annotated[bool, typer.Option(help="Run the accuracy part.")] = True,
     synthetic: Annotated[bool, typer.Option(
