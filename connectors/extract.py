@@ -308,13 +308,13 @@ def extract_all(config: HubConfig, settings: Settings, partners: list[str] | Non
     run_id = run_id or new_run_id()
     report = RunReport(run_id=run_id)
     keys = partners or list(config.partners)
-    with demo_services(config, settings, keys) as live:
-        for key in keys:
-            try:
+    for key in keys:
+        try:
+            with demo_services(config, settings, [key]) as live:
                 report.results[key] = extract_partner(key, live, settings, run_id,
                                                       progress(key) if progress else None)
-            except HubError as exc:
-                report.errors[key] = exc
+        except HubError as exc:  # this partner failed; the others still run
+            report.errors[key] = exc
     return report
 
 

@@ -5,6 +5,7 @@ watermark, so memory stays flat on large tables and the next run asks only ``WHE
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -67,7 +68,18 @@ def read_sql(partner: PartnerConfig, dataset: DatasetConfig, state: dict[str, An
 def _chunks(url: str, partner: str, dataset: DatasetConfig, origin: str, last: Any,
             chunk_size: int, delivery: Delivery) -> Iterator[pd.DataFrame]:
     try:
-        engine = sa.create_engine(url)
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise SourceUnavailableError("database URL is not valid", partner=partner,
+                                     origin=origin) from None
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
+            and not database.startswith("file:") and not Path(database).exists():
+        # SQLite would silently create an empty database file
+        raise SourceUnavailableError("SQLite database file does not exist", partner=partner,
+                                     origin=database)
+    try:
+        engine = sa.create_engine(parsed)
     except Exception as exc:  # noqa: BLE001 - a bad URL or missing driver is a config problem
         raise SourceUnavailableError(f"cannot open database ({type(exc).__name__})",
                                      partner=partner, origin=origin) from None

@@ -6,7 +6,7 @@ import yaml
 from connectors_cases import HEADER, files_config, person_line
 from typer.testing import CliRunner
 
-from connectors.extract import extract_partner
+from connectors.extract import extract_all, extract_partner
 from connectors.staging import read_staging
 from hub.cli import app
 from hub.quarantine import read_quarantine
@@ -82,3 +82,45 @@ def test_cli_prints_reconciled_counts_and_fails_on_a_down_partner(hub_settings, 
     assert BSN not in both.output and BSN not in ok.output
     unknown = runner.invoke(app, ["extract", "--partner", "nobody"])
     assert unknown.exit_code == 2
+
+
+def test_demo_api_without_demo_data_fails_that_partner_alone(make_config, hub_settings):
+    drop(hub_settings, "personen-1.csv", [HEADER, person_line(1)])
+    rest = """
+  jbra:
+    kind: rest
+    connection: {base_url: "${JBRA_API_URL}", token: "${JBRA_API_TOKEN}"}
+    persons:
+      endpoint: /api/v1/clients
+      records_path: data
+      fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
+"""
+    config = make_config(files_config() + rest)
+    assert config.partners["jbra"].demo_api
+    report = extract_all(config, hub_settings)
+    assert set(report.errors) == {"jbra"} and "demo-data" in str(report.errors["jbra"])
+    assert report.results["vt"].counts["persons"].staged == 1
+
+
+def test_demo_api_is_started_for_the_run(make_config, hub_settings):
+    from hub.demo.population import generate_population
+    from hub.demo.writers import write_partner
+
+    write_partner(generate_population(5, seed=1), "jbra", hub_settings.partner_systems)
+    config = make_config(CONFIG_JBRA)
+    report = extract_all(config, hub_settings, partners=["jbra"])
+    assert not report.errors, report.errors
+    assert report.results["jbra"].counts["persons"].read > 0
+
+
+CONFIG_JBRA = """
+partners:
+  jbra:
+    kind: rest
+    connection: {base_url: "${JBRA_API_URL}", token: "${JBRA_API_TOKEN}"}
+    persons:
+      endpoint: /api/v1/clients
+      records_path: data
+      pagination: {style: next_link, path: links.next}
+      fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
+"""

@@ -148,3 +148,12 @@ def test_a_partner_that_is_down_fails_alone(make_config, hub_settings, tmp_path)
     assert isinstance(error, SourceUnavailableError)
     assert error.partner == "down" and error.origin == "personen"
     assert not report.ok
+
+
+def test_missing_sqlite_file_is_unavailable_and_not_created(make_config, hub_settings, tmp_path):
+    path = tmp_path / "absent.sqlite"
+    config = make_config(SQL_PARTNER % {"where": "table: personen"},
+                         environ={"DB_URL": f"sqlite:///{path}"})
+    with pytest.raises(SourceUnavailableError, match="does not exist"):
+        extract_partner("rvdk", config, hub_settings, "r1")
+    assert not path.exists()
