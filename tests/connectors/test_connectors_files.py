@@ -137,3 +137,15 @@ def test_parse_error_names_the_file(tmp_path):
     with pytest.raises(ParseError) as info:
         list(read_csv_chunks(path))
     assert info.value.origin == "x.csv"
+
+
+def test_a_file_rejected_for_one_dataset_is_rejected_for_all(make_config, hub_settings):
+    config = make_config(files_config().replace('pattern: "meldingen*.csv"',
+                                                'pattern: "personen*"'))
+    write(hub_settings, "personen-1.csv", [HEADER, person_line(1)])  # lacks the melding columns
+    result = extract_partner("vt", config, hub_settings, "r1")
+    assert result.rejected_files == ["personen-1.csv"]
+    assert result.counts["persons"].read == 0 and result.counts["persons"].files_rejected == 1
+    assert result.persons.empty
+    assert (hub_settings.partner_systems / "vt" / "rejected" / "personen-1.csv").exists()
+    assert read_staging(hub_settings, "vt", "persons").empty

@@ -1,6 +1,8 @@
 """Parsers for Dutch names, addresses and partial dates as partners write them."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
@@ -96,3 +98,11 @@ def test_full_date_refuses_partial_dates():
     with pytest.raises(DateParseError):
         parse_full_date("00-03-2024", ("%d-%m-%Y",))
     assert str(parse_full_date("01-03-2024", ("%d-%m-%Y",))) == "2024-03-01"
+
+
+@given(prefix=st.sampled_from(["van", "van der", "de", "ter", "van 't", "in het"]),
+       surname=st.text(alphabet="abcdefghijklmnopqrstuvwxyzéöüç", min_size=2, max_size=12))
+def test_both_ways_of_writing_a_prefixed_surname_agree(prefix, surname):
+    surname = surname.capitalize()
+    assert split_surname(f"{surname}, {prefix}") == split_surname(f"{prefix} {surname}") == (
+        prefix, surname)
