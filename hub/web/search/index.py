@@ -28,6 +28,10 @@ JARO_WINKLER_CUTOFF = 85.0
 FIRST_NAME_CUTOFF = 75.0
 SURNAME_WEIGHT = 0.6
 MAX_SURNAME_MATCHES = 25
+LENGTH_SLACK = 2
+"""A surname core is compared only with cores at most this many letters longer or shorter: one
+or two slips change the length by that much at most, and it halves the comparisons."""
+MAX_WORD_LENGTH = 64
 
 PERSON_COLUMNS = ("person_id", "household_id", "bsn", "first_names", "surname_prefix", "surname",
                   "birth_date", "sex", "postcode", "house_number", "city",
@@ -91,7 +95,11 @@ class SearchIndex:
         self.version_id = version_id
         frame = persons.reset_index(drop=True)
         self.size = len(frame)
-        self._frame = frame
+        self._show = {name: frame[name].astype(object).where(frame[name].notna(), None)
+                      .to_numpy(dtype=object) for name in PERSON_COLUMNS if name != "bsn"}
+        self._show["bsn_masked"] = np.array(
+            [mask_bsn(v) if isinstance(v, str) and v else None
+             for v in frame["bsn"].to_numpy(dtype=object)], dtype=object)
         rows = np.arange(self.size)
         prefix, surname = _text(frame["surname_prefix"]), _text(frame["surname"])
         codes, cores = _distinct_map(prefix + "\x1f" + surname,
@@ -106,6 +114,12 @@ class SearchIndex:
         exp_core = flat[starts[codes[exp_rows]] + within] if len(exp_rows) else exp_rows
         order = np.argsort(exp_core, kind="stable")
         self._core_vocab = list(vocab)
+        by_length = sorted(range(len(vocab)), key=lambda c: (len(self._core_vocab[c]), c))
+        self._len_codes = np.array(by_length, dtype=np.int64)
+        self._len_words = [self._core_vocab[c] for c in by_length]
+        self._len_starts = np.searchsorted(
+            np.array([len(w) for w in self._len_words], dtype=np.int64),
+            np.arange(MAX_WORD_LENGTH + 2))
         self._core_rows = exp_rows[order]
         self._core_offsets = np.searchsorted(exp_core[order], np.arange(len(vocab) + 1))
         first_codes, first_keys = _distinct_map(_text(frame["first_names"]), first_name_key)
@@ -136,13 +150,19 @@ class SearchIndex:
         """Surname cores like ``token``: Levenshtein ratio catches dropped or added letters,
         Jaro-Winkler catches swapped ones ('Bregh' for 'Berg'); each core keeps its best score."""
         cutoff = SHORT_SURNAME_CUTOFF if len(token) <= 4 else SURNAME_CUTOFF
+        lo = self._len_starts[min(max(len(token) - LENGTH_SLACK, 0), MAX_WORD_LENGTH + 1)]
+        hi = self._len_starts[min(len(token) + LENGTH_SLACK + 1, MAX_WORD_LENGTH + 1)]
+        if len(token) + LENGTH_SLACK >= MAX_WORD_LENGTH:
+            hi = len(self._len_words)
+        words = self._len_words[lo:hi]
         best: dict[int, tuple[str, float, int]] = {}
         passes = ((fuzz.ratio, cutoff, 1.0),
                   (JaroWinkler.normalized_similarity, JARO_WINKLER_CUTOFF / 100, 100.0))
         for scorer, score_cutoff, scale in passes:
-            for core, score, code in process.extract(token, self._core_vocab, scorer=scorer,
-                                                     score_cutoff=score_cutoff,
-                                                     limit=MAX_SURNAME_MATCHES):
+            for core, score, position in process.extract(token, words, scorer=scorer,
+                                                         score_cutoff=score_cutoff,
+                                                         limit=MAX_SURNAME_MATCHES):
+                code = int(self._len_codes[lo + position])
                 score = float(score) * scale
                 if code not in best or best[code][1] < score:
                     best[code] = (core, score, code)
@@ -204,8 +224,9 @@ class SearchIndex:
             return self._address.prefix(postcode if len(postcode) == 4 else f"{postcode}|")
         if len(postcode) == 4:
             rows = self._address.prefix(postcode)
-            keys = _text(self._frame["house_number"].iloc[rows].astype("Int64").astype("str"))
-            return rows[keys.to_numpy() == str(number)]
+            numbers = self._show["house_number"][rows]
+            return rows[np.array([n is not None and int(n) == number for n in numbers],
+                                 dtype=bool)]
         return self._address.get(f"{postcode}|{number}")
 
     # --- search ---------------------------------------------------------------------------
@@ -236,23 +257,22 @@ class SearchIndex:
         return Result(self._hits(rows, scores), total, query.criteria())
 
     def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
-        records = self._frame.iloc[rows].to_dict("records")
+        show = self._show
         hits = []
-        for record, score in zip(records, scores, strict=True):
-            secret = bool(record["has_confidential_address"])
-            name = " ".join(str(record[k]) for k in ("first_names", "surname_prefix", "surname")
-                            if isinstance(record[k], str) and record[k])
+        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
+            secret = bool(show["has_confidential_address"][row])
+            name = " ".join(str(show[k][row]) for k in ("first_names", "surname_prefix",
+                                                        "surname") if show[k][row])
             hits.append(Hit(
-                person_id=record["person_id"],
-                household_id=record["household_id"] if isinstance(record["household_id"], str)
-                else None,
+                person_id=show["person_id"][row],
+                household_id=show["household_id"][row],
                 name=name,
-                birth_date=record["birth_date"] if isinstance(record["birth_date"], str) else None,
-                sex=record["sex"] if isinstance(record["sex"], str) else None,
-                city=None if secret or not isinstance(record["city"], str) else record["city"],
+                birth_date=show["birth_date"][row],
+                sex=show["sex"][row],
+                city=None if secret else show["city"][row],
                 confidential_address=secret,
-                sources=[s for s in str(record["sources"] or "").split(",") if s],
-                bsn_masked=mask_bsn(record["bsn"]) if isinstance(record["bsn"], str) else None,
+                sources=[x for x in str(show["sources"][row] or "").split(",") if x],
+                bsn_masked=show["bsn_masked"][row],
                 score=round(float(score), 1),
             ))
         hits.sort(key=lambda h: (-h.score, h.name, h.person_id))
