@@ -29,6 +29,11 @@ from hub.demo.region import (
     STREETS,
 )
 
+FIRST_NAME_SKEW = 0.6
+SURNAME_SKEW = 0.5
+"""Zipf exponents of the name draws: common names recur (many "Jan de Vries" and "Mohamed El
+Amrani"), without one name dominating a block the way a steeper curve on small pools would."""
+
 
 class HouseholdStage:
     """Households, addresses and true persons (state kept on ``self``)."""
@@ -128,7 +133,8 @@ class HouseholdStage:
             for s, names in (("M", pool.first_m), ("V", pool.first_v)):
                 idx = np.flatnonzero((bg == b) & (sex == s))
                 if len(idx):
-                    out[idx] = np.array(names, dtype=object)[zipf_draw(rng, len(names), len(idx))]
+                    out[idx] = np.array(names, dtype=object)[zipf_draw(rng, len(names), len(idx),
+                                                                       FIRST_NAME_SKEW)]
         return out
 
     def _surnames(self, bg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +145,7 @@ class HouseholdStage:
             pool = self.pools[key]
             idx = np.flatnonzero(bg == b)
             if len(idx):
-                pick = zipf_draw(rng, len(pool.surnames), len(idx), 0.75)
+                pick = zipf_draw(rng, len(pool.surnames), len(idx), SURNAME_SKEW)
                 prefix[idx] = np.array(pool.surname_prefixes, dtype=object)[pick]
                 surname[idx] = np.array(pool.surnames, dtype=object)[pick]
         prefix[prefix == ""] = None

@@ -42,7 +42,19 @@ DUTCH_PLACE_ROOTS = (
     "Amersfoort", "Assendelft", "Beemster", "Buuren", "Dongen", "Egmond", "Ilpendam", "Kampen",
     "Limmen", "Marken", "Nes", "Oosterhout", "Purmer", "Rossum", "Spaendonck", "Twisk", "Uden",
     "Velsen", "Wormer", "Zanten", "Ommen", "Gelder", "Hoorn", "Houten", "Loon", "Zaanen",
-    "Haarlem", "Leiden", "Delft", "Baarle",
+    "Haarlem", "Leiden", "Delft", "Baarle", "Essen", "Dalen", "Gils", "Heusden", "Kessel",
+    "Lier", "Maarssen", "Nistelrooij", "Oss", "Putten", "Rees", "Schagen", "Tiel", "Urk",
+    "Vught", "Weert", "Zon", "Eck", "Ginkel", "Hattem",
+)
+DUTCH_LANDSCAPE_WORDS = (
+    "Sluis", "Kolk", "Weide", "Horst", "Zande", "Pol", "Ploeg", "Schaaf", "Steen", "Vaart",
+    "Zee", "Maat", "Akker", "Beek", "Brug", "Dijk", "Haar", "Hoeven", "Kamp", "Molen",
+)
+DUTCH_PATRONYMICS = (
+    "Pietersen", "Hendriksen", "Willemsen", "Gerritsen", "Claassen", "Dirksen", "Arends",
+    "Lammers", "Reijnders", "Thijssen", "Maessen", "Adriaansen", "Cornelissen", "Evertsen",
+    "Franssen", "Gijsbers", "Huibers", "Jacobsen", "Klaassen", "Lambers", "Martens", "Nijssen",
+    "Pauwels", "Roelofs", "Simons", "Teunissen", "Wijnen", "Wolters", "Aalbers", "Hoogendijk",
 )
 FRISIAN_ROOTS = (
     "Wier", "Hoek", "Bouw", "Sjoerd", "Haring", "Kal", "Feen", "Atte", "Sieb", "Rinse", "Tjall",
@@ -285,8 +297,11 @@ class NamePool:
 def _dutch_surnames() -> list[tuple[str, str]]:
     """Common Dutch surnames plus generated toponymic and Frisian names for a long tail."""
     names = list(dict.fromkeys(DUTCH_SURNAMES))
+    names += [("", name) for name in DUTCH_PATRONYMICS]
     for root in DUTCH_PLACE_ROOTS:
         names.append(("van", root))
+    for word in DUTCH_LANDSCAPE_WORDS:
+        names += [("van der", word), ("van de", word), ("ter", word)]
     for root in FRISIAN_ROOTS:
         for suffix in FRISIAN_SUFFIXES:
             base = root[:-1] if root.endswith(("a", "e")) else root
