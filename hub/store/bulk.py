@@ -1,11 +1,14 @@
 """Fast, type-faithful bulk loading of DataFrames into store tables.
 
-PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``) inside the caller's
-transaction, an order of magnitude faster than INSERTs; other databases get Core executemany in
-chunks. Values are converted by the table's column types first, so both paths store the same rows.
+Columns are converted once, vectorised, by the table's column types. PostgreSQL then gets
+``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``) and SQLite gets the driver's ``executemany``
+with plain tuples, both inside the caller's transaction; other databases get Core executemany.
+Row by row SQLAlchemy parameter handling cost more than the database itself at a million rows.
+SQLite values are written in the text forms SQLAlchemy itself uses, so reading them back through
+SQLAlchemy gives the same types on every backend.
 """
 
-import datetime as dt
+import csv
 import io
 from collections.abc import Iterator
 
@@ -14,90 +17,115 @@ import pandas as pd
 import sqlalchemy as sa
 
 CHUNK_ROWS = 50_000
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+"""SQLAlchemy's storage format for DateTime on SQLite (naive; the store writes UTC)."""
 
 
-def _convert(series: pd.Series, type_: sa.types.TypeEngine) -> pd.Series:
-    """Python values (None for missing) fitting one column type."""
+def _none_where(values: list, missing: np.ndarray) -> list:
+    if missing.any():
+        for i in np.flatnonzero(missing):
+            values[i] = None
+    return values
+
+
+def column_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -> list:
+    """One column as a list of Python values for ``dialect`` (None for missing)."""
     if isinstance(type_, sa.Boolean):
-        return series.astype("boolean").astype(object).where(series.notna(), None)
+        flags = series.astype("boolean")
+        return _none_where(flags.fillna(False).astype(bool).tolist(), flags.isna().to_numpy())
     if isinstance(type_, sa.Integer):
-        values = pd.to_numeric(series, errors="raise").astype("Int64")
-        return values.astype(object).where(values.notna(), None)
+        numbers = pd.to_numeric(series, errors="raise").astype("Int64")
+        return _none_where(numbers.fillna(0).astype("int64").tolist(), numbers.isna().to_numpy())
     if isinstance(type_, sa.Float):
-        values = pd.to_numeric(series, errors="coerce").astype("float64")
-        return values.astype(object).where(values.notna(), None)
+        numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+        return _none_where(numbers.tolist(), numbers.isna().to_numpy())
     if isinstance(type_, sa.DateTime):
-        values = pd.to_datetime(series, utc=True)
-        return pd.Series(
-            [None if pd.isna(v) else v.to_pydatetime() for v in values],
-            index=series.index, dtype=object,
-        )
+        stamps = pd.to_datetime(series, utc=True)
+        missing = stamps.isna().to_numpy()
+        if dialect == "sqlite":
+            text = stamps.dt.tz_convert("UTC").dt.strftime(SQLITE_DATETIME)
+            return _none_where(text.tolist(), missing)
+        if dialect == "postgresql":
+            text = stamps.dt.tz_convert("UTC").dt.strftime(SQLITE_DATETIME + "+00:00")
+            return _none_where(text.tolist(), missing)
+        return _none_where(list(stamps.dt.to_pydatetime()), missing)
     if isinstance(type_, sa.Date):
-        return pd.Series([_as_date(v) for v in series], index=series.index, dtype=object)
-    missing = series.isna()
+        stamps = pd.to_datetime(series.astype(object), errors="coerce")
+        missing = stamps.isna().to_numpy()
+        if dialect in ("sqlite", "postgresql"):
+            return _none_where(stamps.dt.strftime("%Y-%m-%d").tolist(), missing)
+        return _none_where(list(stamps.dt.date), missing)
+    missing = series.isna().to_numpy()
     if not pd.api.types.is_string_dtype(series):
         series = series.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
-    missing |= series.astype(object) == ""
-    return series.astype(object).where(~missing, None)
+    text = series.astype(object)
+    missing = missing | (text == "").to_numpy()
+    return _none_where(text.tolist(), missing)
 
 
-def _as_date(value: object) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
-    return dt.date.fromisoformat(str(value)[:10])
+def _is_generated(table: sa.Table, column: sa.Column) -> bool:
+    single_int_pk = len(table.primary_key.columns) == 1 and isinstance(column.type, sa.Integer)
+    return column.primary_key and single_int_pk and column.autoincrement in (True, "auto")
 
 
-def prepare(frame: pd.DataFrame, table: sa.Table, **constants: object) -> pd.DataFrame:
-    """The frame's rows as Python values in the table's column order (missing columns are None)."""
-    out = {}
+def prepare(frame: pd.DataFrame, table: sa.Table, dialect: str,
+            **constants: object) -> dict[str, list]:
+    """Column name -> values, in table order; absent columns are None, generated ids left out."""
+    n = len(frame)
+    out: dict[str, list] = {}
     for column in table.columns:
         if column.name in constants:
-            out[column.name] = pd.Series([constants[column.name]] * len(frame), dtype=object,
-                                         index=frame.index)
+            value = constants[column.name]
+            out[column.name] = column_values(pd.Series([value] * n, dtype=object), column.type,
+                                             dialect) if value is not None else [None] * n
         elif column.name in frame.columns:
-            out[column.name] = _convert(frame[column.name], column.type)
-        elif column.autoincrement is True or (column.primary_key and column.autoincrement == "auto"
-                                               and isinstance(column.type, sa.Integer)
-                                               and len(table.primary_key.columns) == 1):
-            continue
-        else:
-            out[column.name] = pd.Series([None] * len(frame), dtype=object, index=frame.index)
-    return pd.DataFrame(out, index=frame.index)
+            out[column.name] = column_values(frame[column.name], column.type, dialect)
+        elif not _is_generated(table, column):
+            out[column.name] = [None] * n
+    return out
 
 
-def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
-    for start in range(0, len(frame), size):
-        yield frame.iloc[start:start + size]
+def _row_chunks(columns: dict[str, list], size: int) -> Iterator[list[tuple]]:
+    n = len(next(iter(columns.values()))) if columns else 0
+    for start in range(0, n, size):
+        yield list(zip(*(values[start:start + size] for values in columns.values()), strict=True))
 
 
 def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame,
                  **constants: object) -> int:
     """Insert all rows of ``frame`` into ``table`` within ``conn``'s transaction; returns rows."""
-    if frame.empty:
+    if frame is None or frame.empty:
         return 0
-    rows = prepare(frame, table, **constants)
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg2":
-        _copy_postgres(conn, table, rows)
+    dialect = conn.dialect.name
+    if dialect == "postgresql" and conn.dialect.driver != "psycopg2":
+        dialect = "other"
+    columns = prepare(frame, table, dialect, **constants)
+    names = list(columns)
+    if dialect == "postgresql":
+        _copy_postgres(conn, table, columns)
+    elif dialect == "sqlite":
+        quoted = ", ".join('"' + name + '"' for name in names)
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            for rows in _row_chunks(columns, CHUNK_ROWS):
+                cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
     else:
-        for chunk in _chunks(rows, CHUNK_ROWS):
-            conn.execute(table.insert(), chunk.to_dict(orient="records"))
-    return len(rows)
+        for rows in _row_chunks(columns, CHUNK_ROWS):
+            conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+    return len(frame)
 
 
-def _copy_postgres(conn: sa.Connection, table: sa.Table, rows: pd.DataFrame) -> None:
-    columns = ", ".join(f'"{c}"' for c in rows.columns)
-    sql = f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
+def _copy_postgres(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv)'
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        for chunk in _chunks(rows, CHUNK_ROWS * 4):
+        for rows in _row_chunks(columns, CHUNK_ROWS * 4):
             buffer = io.StringIO()
-            chunk.to_csv(buffer, index=False, header=False, na_rep="")
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
             buffer.seek(0)
             cursor.copy_expert(sql, buffer)
     finally:

@@ -8,6 +8,7 @@ are never members.
 
 import pandas as pd
 
+from hub.store.labels import joined_labels
 from schemas.canonical import ROLES
 
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -30,17 +31,11 @@ def household_members(records: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in MEMBER_COLUMNS})
     rec = rec.assign(_order=rec["role"].map(ROLE_ORDER).fillna(len(ROLES)))
     rec = rec.sort_values(["household_id", "person_id", "_order", "role"], kind="mergesort")
-    roles = (
-        rec.dropna(subset=["role"])
-        .drop_duplicates(["household_id", "person_id", "role"])
-        .groupby(["household_id", "person_id"])["role"]
-        .agg(",".join)
-        .rename("roles")
-    )
     main = rec.drop_duplicates(["household_id", "person_id"]).set_index(
         ["household_id", "person_id"]
     )["role"]
-    out = pd.concat([main, roles], axis=1).reset_index()
+    roles = joined_labels([rec["household_id"], rec["person_id"]], rec["role"], list(ROLES))
+    out = main.to_frame().join(roles.rename("roles")).reset_index()
     return out[list(MEMBER_COLUMNS)]
 
 
@@ -49,7 +44,7 @@ def households(records: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     if members.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS})
     grouped = members.groupby("household_id")
-    is_child = members["roles"].fillna("").str.split(",").map(lambda r: "child" in r)
+    is_child = ("," + members["roles"].fillna("") + ",").str.contains(",child,", regex=False)
     out = pd.DataFrame(
         {
             "member_count": grouped.size(),
@@ -58,7 +53,7 @@ def households(records: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     )
     rec = records[records["household_id"].notna() & (records["role"] != "reporter")]
     by_household = rec.groupby("household_id")
-    out["sources"] = by_household["source"].agg(lambda s: ",".join(sorted(set(s))))
+    out["sources"] = joined_labels(rec["household_id"], rec["source"])
     out["has_confidential_address"] = by_household["address_confidential"].any()
     out = out.reset_index()
     out["member_count"] = out["member_count"].astype("int64")

@@ -229,7 +229,7 @@ def publish(
     except BaseException as exc:
         _abandon(engine, run_id, version_id, started_at, exc)
         raise
-    snapshot = _ensure_snapshot(engine, snapshots, version_id)
+    snapshot = _ensure_snapshot(engine, snapshots, version_id, frames)
     pruned = ver.prune(engine, keep)
     if snapshots is not None:
         remove_snapshots(snapshots, pruned)
@@ -242,8 +242,11 @@ def _load(engine: sa.Engine, frames: dict[str, pd.DataFrame], version_id: int) -
     counts = {}
     with engine.begin() as conn:
         for table in VERSIONED_TABLES:
-            counts[table.name] = insert_frame(conn, table, frames[table.name],
-                                              version_id=version_id)
+            frame = frames[table.name]
+            keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
+            # Rows in key order append to the primary-key B-tree instead of splitting pages.
+            frame = frame.sort_values(keys, kind="stable") if keys and len(frame) else frame
+            counts[table.name] = insert_frame(conn, table, frame, version_id=version_id)
     return counts
 
 
@@ -260,7 +263,8 @@ def _abandon(engine: sa.Engine, run_id: str, version_id: int, started_at: dateti
         log.exception("could not record the failed publish of run %s", run_id)
 
 
-def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int) -> Path | None:
+def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int,
+                     frames: dict[str, pd.DataFrame] | None = None) -> Path | None:
     """Write the version's snapshot unless it exists (a crash may have skipped it)."""
     if root is None:
         return None
@@ -268,7 +272,7 @@ def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int) -> P
     if (folder / "manifest.json").exists():
         return folder
     try:
-        return write_snapshot(engine, root, version_id)
+        return write_snapshot(engine, root, version_id, frames)
     except OSError:
         log.exception("could not write the snapshot of version %s", version_id)
         return None

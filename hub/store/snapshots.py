@@ -10,12 +10,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from hub.errors import StoreError
 from hub.privacy import mask_bsn
+from hub.store.bulk import prepare
 from hub.store.versions import current_version_id
 from schemas.store import VIEWED_TABLES, versions
 
@@ -53,37 +55,102 @@ def arrow_schema(table: sa.Table) -> pa.Schema:
     )
 
 
-def _utc(value: object) -> object:
-    # SQLite returns naive datetimes; the store writes UTC.
-    if hasattr(value, "tzinfo") and hasattr(value, "hour") and value.tzinfo is None:
-        from datetime import UTC
+def _to_arrow(values: list, column: sa.Column) -> pa.Array:
+    """Database or Python values of one column as an Arrow array of the column's type."""
+    type_ = _arrow_type(column.type)
+    if pa.types.is_timestamp(type_):
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        return pa.Array.from_pandas(stamps.dt.as_unit("us"), type=type_)
+    if pa.types.is_date32(type_):
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+        return pa.Array.from_pandas(stamps.dt.as_unit("s"), type=pa.timestamp("s")).cast(type_)
+    if pa.types.is_boolean(type_):
+        return pa.array([None if v is None else bool(v) for v in values], type=type_)
+    return pa.array(values, type=type_)
 
-        return value.replace(tzinfo=UTC)
-    return value
 
-
-def _write_table(conn: sa.Connection, table: sa.Table, version_id: int, path: Path,
-                 include_bsn: bool) -> int:
+def _batch(columns: dict[str, list], table: sa.Table, include_bsn: bool) -> pa.RecordBatch:
+    if "bsn" in columns and not include_bsn:
+        columns = {**columns, "bsn": [mask_bsn(v) for v in columns["bsn"]]}
     schema = arrow_schema(table)
-    names = schema.names
-    timestamp_columns = [c.name for c in table.columns if isinstance(c.type, sa.DateTime)]
-    query = sa.select(table).where(table.c.version_id == version_id).order_by(
+    arrays = [_to_arrow(columns[c.name], c) for c in table.columns]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _write_from_db(conn: sa.Connection, table: sa.Table, version_id: int, path: Path,
+                   include_bsn: bool) -> int:
+    """Stream one table's rows of a version from the database into a Parquet file."""
+    names = [c.name for c in table.columns]
+    version = sa.literal(int(version_id), literal_execute=True)
+    query = sa.select(table).where(table.c.version_id == version).order_by(
         *table.primary_key.columns
     )
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     rows = 0
-    with pq.ParquetWriter(path, schema) as writer:
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-        for chunk in result.partitions():
-            columns = {name: [row[i] for row in chunk] for i, name in enumerate(names)}
-            if "bsn" in columns and not include_bsn:
-                columns["bsn"] = [mask_bsn(v) for v in columns["bsn"]]
-            for name in timestamp_columns:
-                columns[name] = [_utc(v) for v in columns[name]]
-            writer.write_table(pa.table(columns, schema=schema))
-            rows += len(chunk)
-        if rows == 0:
-            writer.write_table(schema.empty_table())
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        with pq.ParquetWriter(path, arrow_schema(table)) as writer:
+            while chunk := cursor.fetchmany(STREAM_ROWS):
+                columns = dict(zip(names, (list(v) for v in zip(*chunk, strict=True)), strict=True))
+                writer.write_batch(_batch(columns, table, include_bsn))
+                rows += len(chunk)
+            if rows == 0:
+                writer.write_table(arrow_schema(table).empty_table())
+    finally:
+        cursor.close()
     return rows
+
+
+def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path) -> dict[str, int]:
+    """Write a version straight from the frames just published (no read-back): same content."""
+    counts = {}
+    for table in VIEWED_TABLES:
+        frame = frames[table.name]
+        values = prepare(frame, table, "python", version_id=version_id)
+        with pq.ParquetWriter(out / f"{table.name}.parquet", arrow_schema(table)) as writer:
+            writer.write_batch(_batch(values, table, include_bsn=False))
+        counts[table.name] = len(frame)
+    return counts
+
+
+def _manifest(info: sa.Row, counts: dict[str, int], include_bsn: bool) -> str:
+    return json.dumps(
+        {
+            "version_id": info.version_id,
+            "run_id": info.run_id,
+            "published_at": info.published_at.isoformat() if info.published_at else None,
+            "config_version": info.config_version,
+            "bsn": "clear" if include_bsn else "masked",
+            "confidential_addresses": "not exported",
+            "rows": counts,
+        },
+        indent=2,
+        sort_keys=True,
+    )
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` (renames only, so ``out`` is never half-written)."""
+    if out.exists():
+        old = out.parent / f".{out.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def _fresh_tmp(out: Path) -> Path:
+    tmp = out.parent / f".{out.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def _version_info(conn: sa.Connection, version_id: int) -> sa.Row:
+    return conn.execute(sa.select(versions).where(versions.c.version_id == version_id)).one()
 
 
 def export_version(
@@ -99,41 +166,34 @@ def export_version(
         if version_id is None:
             raise StoreError("nothing is published yet: run the pipeline first",
                              origin=engine.url.render_as_string(hide_password=True))
-        info = conn.execute(sa.select(versions).where(versions.c.version_id == version_id)).one()
-        tmp = out.parent / f".{out.name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        info = _version_info(conn, version_id)
+        tmp = _fresh_tmp(out)
         counts = {
-            t.name: _write_table(conn, t, version_id, tmp / f"{t.name}.parquet", include_bsn)
+            t.name: _write_from_db(conn, t, version_id, tmp / f"{t.name}.parquet", include_bsn)
             for t in VIEWED_TABLES
         }
-    manifest = {
-        "version_id": version_id,
-        "run_id": info.run_id,
-        "published_at": info.published_at.isoformat() if info.published_at else None,
-        "config_version": info.config_version,
-        "bsn": "clear" if include_bsn else "masked",
-        "confidential_addresses": "not exported",
-        "rows": counts,
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True),
-                                       encoding="utf-8")
-    if out.exists():
-        old = out.parent / f".{out.name}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
+    (tmp / "manifest.json").write_text(_manifest(info, counts, include_bsn), encoding="utf-8")
+    _swap_in(tmp, out)
     return counts
 
 
-def write_snapshot(engine: sa.Engine, root: Path, version_id: int) -> Path:
-    """The analysts' snapshot of ``version_id`` under ``root`` (BSNs masked)."""
+def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
+                   frames: dict[str, pd.DataFrame] | None = None) -> Path:
+    """The analysts' snapshot of ``version_id`` under ``root`` (BSNs masked).
+
+    With ``frames`` (the rows just published) nothing is read back from the database.
+    """
     folder = snapshot_folder(root, version_id)
     root.mkdir(parents=True, exist_ok=True)
-    export_version(engine, folder, version_id)
+    if frames is None:
+        export_version(engine, folder, version_id)
+        return folder
+    with engine.connect() as conn:
+        info = _version_info(conn, version_id)
+    tmp = _fresh_tmp(folder)
+    counts = write_frames(frames, version_id, tmp)
+    (tmp / "manifest.json").write_text(_manifest(info, counts, False), encoding="utf-8")
+    _swap_in(tmp, folder)
     return folder
 
 

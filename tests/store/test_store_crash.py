@@ -1,0 +1,86 @@
+"""A publish killed with SIGKILL half-way leaves the previous version published, whole and readable."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+import storefakes as fakes
+
+from hub.store.run import link_and_publish
+from hub.store.versions import current_version_id
+from schemas.store import source_records, versions
+from test_store_publish import published
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {tests!r})
+    import storefakes as fakes
+    import hub.store.bulk as bulk
+    import hub.store.publish as publish_module
+    from hub.store.engine import open_store
+    from hub.store.run import link_and_publish
+
+    real_insert = bulk.insert_frame
+
+    def insert_then_hang(conn, table, frame, **constants):
+        rows = real_insert(conn, table, frame, **constants)
+        if table.name == "persons":  # mid-load: some tables written, the pointer not switched
+            Path({flag!r}).write_text("loading")
+            time.sleep(600)
+        return rows
+
+    publish_module.insert_frame = insert_then_hang
+    persons = fakes.persons_frame(fakes.people(40))
+    engine = open_store({url!r})
+    link_and_publish(engine, "run-killed", persons, fakes.registrations_frame(persons))
+    """
+)
+
+
+def test_sigkill_during_publish_keeps_previous_version(store, store_url: str,
+                                                      tmp_path: Path) -> None:
+    persons = fakes.persons_frame(fakes.people(25))
+    link_and_publish(store, "run-1", persons, fakes.registrations_frame(persons))
+    before = published(store)
+    with store.connect() as conn:
+        first = current_version_id(conn)
+
+    flag = tmp_path / "loading.flag"
+    script = CHILD.format(tests=str(Path(__file__).parent), flag=str(flag), url=store_url)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not flag.exists():
+            assert child.poll() is None, "the publishing process ended before it was killed"
+            assert time.monotonic() < deadline, "the publishing process never reached mid-load"
+            time.sleep(0.1)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    with store.connect() as conn:
+        assert current_version_id(conn) == first
+        statuses = dict(conn.execute(sa.select(versions.c.version_id, versions.c.status)).all())
+    assert published(store) == before
+    assert sorted(statuses.values()) == ["loading", "published"]
+
+    # The next publish cleans up the orphaned rows and publishes normally.
+    grown = fakes.persons_frame(fakes.people(30))
+    result = link_and_publish(store, "run-3", grown, fakes.registrations_frame(grown))
+    with store.connect() as conn:
+        orphan = [v for v, s in statuses.items() if s == "loading"][0]
+        left = conn.execute(sa.select(sa.func.count()).select_from(source_records)
+                            .where(source_records.c.version_id == orphan)).scalar_one()
+        status = conn.execute(sa.select(versions.c.status)
+                              .where(versions.c.version_id == orphan)).scalar_one()
+    assert result.status == "published" and result.version_id not in (first, orphan)
+    assert left == 0 and status == "failed"
