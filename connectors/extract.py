@@ -169,14 +169,19 @@ def _file_quarantine(rejected: list[Rejected], dataset: str) -> pd.DataFrame:
 
 
 def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run_id: str,
-                    progress: Progress | None = None) -> ExtractResult:
-    """Extract one partner into staging; raises SourceUnavailableError when its system is down."""
+                    progress: Progress | None = None, full: bool = False) -> ExtractResult:
+    """Extract one partner into staging; raises SourceUnavailableError when its system is down.
+
+    ``full`` ignores the saved watermarks and file hashes for this run (re-read everything that
+    is still there, e.g. after a restore); staging is still upserted, never emptied.
+    """
     if partner_key not in config.partners:
         raise HubError("unknown partner (not in the partner configuration)", partner=partner_key)
     partner = config.partners[partner_key]
     state = load_state(settings, partner_key)
+    reading = {"files": {}, "watermarks": {}} if full else state
     extracted_at = pd.Timestamp(datetime.now(UTC)).as_unit("us")
-    reads = {name: _read_dataset(partner, ds, state, extracted_at, progress)
+    reads = {name: _read_dataset(partner, ds, reading, extracted_at, progress)
              for name, ds in partner.datasets.items()}
     _reject_whole_files(reads)
     counts = {name: r.counts for name, r in reads.items()}
@@ -303,7 +308,8 @@ class RunReport:
 
 def extract_all(config: HubConfig, settings: Settings, partners: list[str] | None = None,
                 run_id: str | None = None,
-                progress: Callable[[str], Progress | None] | None = None) -> RunReport:
+                progress: Callable[[str], Progress | None] | None = None,
+                full: bool = False) -> RunReport:
     """Extract every (or the named) partner; a failing partner is recorded and the rest go on."""
     run_id = run_id or new_run_id()
     report = RunReport(run_id=run_id)
@@ -312,7 +318,7 @@ def extract_all(config: HubConfig, settings: Settings, partners: list[str] | Non
         try:
             with demo_services(config, settings, [key]) as live:
                 report.results[key] = extract_partner(key, live, settings, run_id,
-                                                      progress(key) if progress else None)
+                                                      progress(key) if progress else None, full)
         except HubError as exc:  # this partner failed; the others still run
             report.errors[key] = exc
     return report

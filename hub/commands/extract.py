@@ -20,6 +20,11 @@ def register(app: typer.Typer) -> None:
             help="Partner configuration file (default: HUB_PARTNERS_CONFIG or "
                  "connectors/partners.yaml).",
         )] = None,
+        full: Annotated[bool, typer.Option(
+            "--full",
+            help="Ignore saved watermarks and file hashes: re-read everything still in the "
+                 "sources (staging is upserted, not emptied).",
+        )] = False,
     ) -> None:
         """Extract partner systems into canonical staging (HUB_HOME/staging).
 
@@ -55,7 +60,7 @@ def register(app: typer.Typer) -> None:
                 return update
 
             report = extract_all(hub_config, settings, partners=partner or None,
-                                 progress=tracker)
+                                 progress=tracker, full=full)
 
         table = Table(title=f"Extract run {report.run_id}",
                       caption="quar. = quarantined; out = out of scope (counted, never "
@@ -80,6 +85,10 @@ def register(app: typer.Typer) -> None:
                               f"(see {settings.quarantine / key})")
         for key, error in report.errors.items():
             err_console.print(f"[red]{key} failed:[/red] {error}")
+        skipped = sum(c.files_skipped for r in report.results.values() for c in r.counts.values())
+        if skipped:
+            console.print(f"{skipped} file(s) were processed before (same content) and skipped; "
+                          "--full reads them again")
         console.print(f"staging: {settings.staging}   quarantine: {settings.quarantine}")
         if not report.ok:
             raise typer.Exit(1)

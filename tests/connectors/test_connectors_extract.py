@@ -124,3 +124,16 @@ partners:
       pagination: {style: next_link, path: links.next}
       fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
 """
+
+
+def test_full_rereads_a_file_seen_before(make_config, hub_settings):
+    config = make_config(files_config())
+    lines = [HEADER, person_line(1), person_line(2)]
+    drop(hub_settings, "personen-1.csv", lines)
+    extract_partner("vt", config, hub_settings, "r1")
+    drop(hub_settings, "personen-1.csv", lines)  # the same delivery again
+    again = extract_partner("vt", config, hub_settings, "r2")
+    assert again.counts["persons"].files_skipped == 1 and again.counts["persons"].read == 0
+    drop(hub_settings, "personen-1.csv", lines)
+    full = extract_partner("vt", config, hub_settings, "r3", full=True)
+    assert full.counts["persons"].read == 2 and full.counts["persons"].staged == 2
