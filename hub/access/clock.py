@@ -1,4 +1,4 @@
-"""UTC time for the access tables: SQLite returns naive datetimes, so everything is read back here."""
+"""UTC time for the access tables: SQLite returns naive datetimes, so all are read back here."""
 
 from datetime import UTC, datetime
 

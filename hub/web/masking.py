@@ -46,7 +46,7 @@ def mask_source_record(record: dict[str, Any], user: User) -> dict[str, Any]:
 
 
 def mask_person(person: dict[str, Any], user: User) -> dict[str, Any]:
-    """A golden record for display (its address is already empty when any source keeps it secret)."""
+    """A golden record for display (its address is empty already when a source keeps it secret)."""
     out = {k: v for k, v in person.items() if k not in ADDRESS_FIELDS and k != "bsn"}
     out["bsn_masked"] = mask_bsn(person.get("bsn"))
     out["has_bsn"] = bool(person.get("bsn"))

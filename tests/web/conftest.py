@@ -154,8 +154,9 @@ def _cheap_argon2() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _template_stores(_cheap_argon2: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Migrated stores built once per session (migrations and argon2 hashing are slow)."""
+def _template_stores(_cheap_argon2: None,
+                     tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Migrated stores built once per session (migrations and hashing are slow)."""
     folder = tmp_path_factory.mktemp("web_templates")
     empty, filled = folder / "empty.sqlite", folder / "filled.sqlite"
     upgrade(f"sqlite:///{empty}")

@@ -1,7 +1,7 @@
 """The audit log is hash-chained, append-only, BSN-free, and verification finds tampering."""
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from hub.access import audit
 from hub.access.roles import Role, User
