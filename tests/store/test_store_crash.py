@@ -1,4 +1,4 @@
-"""A publish killed with SIGKILL half-way leaves the previous version published, whole and readable."""
+"""A publish killed with SIGKILL mid-load leaves the previous version published and whole."""
 
 import os
 import signal
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import storefakes as fakes
+from test_store_publish import published
 
 from hub.store.run import link_and_publish
 from hub.store.versions import current_version_id
 from schemas.store import source_records, versions
-from test_store_publish import published
 
 CHILD = textwrap.dedent(
     """
