@@ -7,6 +7,7 @@ Rates come from :mod:`hub.demo.profiles`; single-value mistakes from :mod:`hub.d
 import numpy as np
 import pandas as pd
 
+from connectors.names import split_surname
 from hub.demo import errors as err
 from hub.demo.bsn import mistype_bsn
 from hub.demo.model import (
@@ -255,6 +256,14 @@ class CorruptionStage:
             values[idx] = [err.fold_to_cp1252(v) for v in values[idx]]
         no_code = ~np.isin(partner, HAS_MUNICIPALITY)
         addr["municipality_code"][no_code] = None
+        # one combined name field ("van der Berg" at Blijf Groep, "Berg, van der" at WSS): the
+        # canonical row is what the hub's parser reads back from it ("El Amrani" -> "el" + "Amrani")
+        for key, template in ((BLIJF, "{prefix} {surname}"), (WSS, "{surname}, {prefix}")):
+            idx = np.flatnonzero(partner == key)
+            split = [split_surname(template.format(prefix=prefix[i], surname=surname[i])
+                                   if prefix[i] else surname[i]) for i in idx]
+            prefix[idx] = [pair[0] for pair in split]
+            surname[idx] = [pair[1] for pair in split]
 
         return self._frames(partner, case, person, rep, is_rep, ptype, first, prefix, surname,
                             sex, birth, bsn, addr, confidential, special, in_scope, bsn_error,
