@@ -48,7 +48,9 @@ class LinkConfig:
     em_iterations: int = 40
     em_sample_pairs: int = 2_000_000
     """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
-    em_min_pairs: int = 100
+    min_records_to_estimate: int = 2000
+    """Below this many records u comes from :mod:`matching.defaults` instead of sampling."""
+    em_min_pairs: int = 300
     """An EM session (one blocking rule) with fewer candidate pairs is skipped."""
     u_sample_pairs: int = 400_000
     """Random record pairs drawn (seeded) to estimate u probabilities."""

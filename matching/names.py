@@ -50,13 +50,27 @@ FIRST_NAME_VARIANTS: dict[str, str] = {
     "yasmina": "yasmin", "jasmina": "yasmin", "jasmin": "yasmin", "nour": "nur", "noor": "nur",
     "karim": "kareem", "rachid": "rashid", "rashied": "rashid", "said": "saeed", "saied": "saeed",
     "youssra": "yusra", "yousra": "yusra", "bilal": "bilal", "ilias": "ilyas", "elias": "ilyas",
-    "iliass": "ilyas", "ilyass": "ilyas",
+    "iliass": "ilyas", "ilyass": "ilyas", "chadija": "hadija", "hatice": "hadija",
+    "hadice": "hadija", "meryem": "maryam", "meriem": "maryam", "mariam": "maryam",
+    "miriam": "maryam", "khaled": "khalid", "chalid": "khalid", "hisham": "hicham",
+    "hichem": "hicham", "noureddine": "nourdin", "nordin": "nourdin", "nourdine": "nourdin",
+    "noureddin": "nourdin", "zakariya": "zakaria", "zakarya": "zakaria", "zakariyya": "zakaria",
+    "naeema": "naima", "soumia": "soumaya", "sumaya": "soumaya", "sumeyye": "soumaya",
+    "ismael": "ismail", "huseyin": "husein", "husseyin": "husein", "omer": "umar",
+    "bushra": "busra", "zoey": "zoe", "renee": "rene", "frederik": "frederic",
+    "frans": "francois", "margaretha": "malgorzata", "margriet": "malgorzata",
+    "bartek": "bartlomiej", "sophia": "sofia", "fatiha": "fatima", "mhamed": "mohamed",
+    "rachied": "rashid",
     # Dutch spelling variants and short forms
     "johannes": "johannes", "jan": "jan", "johan": "johan", "christiaan": "kristiaan",
     "cornelis": "kornelis", "catharina": "katharina", "katarina": "katharina",
     "carolien": "karolien", "nicolaas": "nikolaas", "claartje": "klaartje",
 }
 """Spelling variants that stand for one name. Applied after folding; extend per pilot region."""
+
+
+def _folded_variants() -> dict[str, str]:
+    return {fold(k): fold(v) for k, v in FIRST_NAME_VARIANTS.items()}
 
 
 def fold(text: str) -> str:
@@ -108,7 +122,7 @@ def first_name_key(first_names: str) -> tuple[str, str, str, str]:
     if initials_only:
         return "", "", tokens[0][0], " ".join(tokens)
     first = tokens[0]
-    variant = skeleton(FIRST_NAME_VARIANTS.get(first, first))
+    variant = skeleton(_VARIANTS.get(first, first))
     return first, variant, first[0], " ".join(tokens)
 
 
@@ -156,3 +170,6 @@ def unglue(core: str, known_cores: set[str] | frozenset[str]) -> str:
             if rest in known_cores:
                 return rest
     return core
+
+
+_VARIANTS = _folded_variants()

@@ -33,9 +33,13 @@ import numpy as np
 
 from matching.compare import FIELD_INDEX, FIELDS, MISSING, NEUTRAL_LEVELS, compare, level_code
 from matching.config import LinkConfig
+from matching.defaults import DEFAULT_M, DEFAULT_U
 from matching.standardise import Prepared
 
 _LEVELS = max(len(f.levels) for f in FIELDS) + 1  # +1 for missing (stored as index 0)
+M_FLOOR = 1e-3
+WEAK_HINT = 4.0
+WEAK_LEVELS = (("bsn", "equal_invalid"), ("bsn", "one_digit"))
 
 
 @dataclass
@@ -48,9 +52,16 @@ class Model:
     iterations: int
 
     def weights(self) -> np.ndarray:
-        """log2(m/u) per field (rows) and level+1 (columns; column 0 = missing = 0)."""
+        """log2(m/u) per field (rows) and level+1 (columns; column 0 = missing = 0).
+
+        m is floored at ``M_FLOOR`` (a level EM never saw is rare, not impossible) and levels
+        that rest on an invalid BSN are capped at ``WEAK_HINT`` bits: a hint, never a key.
+        """
         with np.errstate(divide="ignore", invalid="ignore"):
-            w = np.log2(self.m / self.u)
+            w = np.log2(np.maximum(self.m, M_FLOOR) / self.u)
+        for name, level in WEAK_LEVELS:
+            cell = (FIELD_INDEX[name], level_code(name, level) + 1)
+            w[cell] = min(w[cell], WEAK_HINT)
         w[:, 0] = 0.0
         for name, level in NEUTRAL_LEVELS:
             w[FIELD_INDEX[name], level_code(name, level) + 1] = 0.0
@@ -87,7 +98,13 @@ def _pattern_counts(levels: np.ndarray, weight: np.ndarray | None = None
 
 
 def estimate_u(p: Prepared, config: LinkConfig) -> np.ndarray:
-    """u probabilities from random record pairs (seeded); Laplace-smoothed."""
+    """u probabilities from random record pairs (seeded); Laplace-smoothed.
+
+    Below ``config.min_records_to_estimate`` records the defaults of :mod:`matching.defaults`
+    are used: a handful of records says nothing about how often strangers agree.
+    """
+    if p.n < config.min_records_to_estimate:
+        return DEFAULT_U.copy()
     rng = np.random.default_rng(config.seed)
     size = min(config.u_sample_pairs, max(p.n * (p.n - 1) // 2, 1))
     left = rng.integers(0, p.n, size)
@@ -155,11 +172,12 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
     learn those fields from them: each session estimates only the other fields. Sessions are
     ordered by how clean their pairs are (equal BSN first: nearly all true matches; name-based
     blocks mix in relatives who share surname and address), and a field takes its m from the
-    first session that estimated it. Sessions use a seeded sample of their pairs.
+    first session that estimated it; a field no session could estimate (too few pairs) keeps its
+    default from :mod:`matching.defaults`. Sessions use a seeded sample of their pairs.
     ``labels``: (levels of steward-judged pairs, 1 for must_link / 0 for cannot_link).
     """
     rng = np.random.default_rng(config.seed + 1)
-    m = _initial_m()
+    m = DEFAULT_M.copy()
     done = np.zeros(len(FIELDS), dtype=bool)
     iterations = 0
     for rows, blocked in sessions:
