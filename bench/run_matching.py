@@ -26,6 +26,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.console import Console
 
 from bench import datasets
 from bench.engines import ENGINES
@@ -79,10 +80,12 @@ def _run_accuracy(
     return AccuracyRow(data.name, engine, len(data.persons), seconds, ev), ev.by_flag
 
 
+# When piped (make, CI, a log file) rich would squeeze the tables into 80 columns.
+_wide = console if console.is_terminal else Console(width=160)
+
+
 def _show(table: object) -> None:
-    """Print a table; when piped (CI, a log file) do not squeeze it into 80 columns."""
-    width = None if console.is_terminal else 160
-    console.print(table, width=width)
+    _wide.print(table)
 
 
 def _accuracy_sets(
