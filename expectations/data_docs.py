@@ -56,7 +56,7 @@ def docs_index(root: Path) -> Path:
 
 
 def publish(root: Path, results: Iterable[Any], run_id: str) -> Path:
-    """Store sanitised results under ``run_id`` and rebuild the Data Docs; returns the index page."""
+    """Store sanitised results under ``run_id``, rebuild the Data Docs, return the index page."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,

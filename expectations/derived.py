@@ -10,9 +10,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.nl import bsn as stdnum_bsn
 
-_DATE_PARTS = r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?$"
+_DATE_SHAPE = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 
 
 def text(series: pd.Series) -> pd.Series:
@@ -38,22 +40,25 @@ def birth_date_bounds(birth_date: pd.Series) -> pd.DataFrame:
 
     ``2014`` spans 2014-01-01..2014-12-31, ``2014-03`` the days of March: a partial date is
     accepted by a bound when any day it can mean is within it, so no day or month is invented.
+    Vectorised (pyarrow string kernels): 100k rows take a fraction of a second.
     """
-    parts = text(birth_date).str.extract(_DATE_PARTS)
-    matched = parts["y"].notna()
-    month = parts["m"].fillna("01")
-    day = parts["d"].fillna("01")
-    earliest = pd.to_datetime(parts["y"] + "-" + month + "-" + day, format="%Y-%m-%d",
-                              errors="coerce")
+    clean = text(birth_date)
+    matched = clean.str.fullmatch(_DATE_SHAPE).fillna(False).astype(bool)
+    shaped = clean.where(matched)
+    length = shaped.str.len()
+    year_only = matched & (length == 4)
+    month_only = matched & (length == 7)
+    full = shaped.where(~year_only, shaped + "-01-01")
+    full = full.where(~month_only, shaped + "-01")
+    earliest = pd.to_datetime(full, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     latest = earliest.copy()
-    year_only = matched & parts["m"].isna()
-    month_only = matched & parts["m"].notna() & parts["d"].isna()
-    latest[year_only] = earliest[year_only] + pd.offsets.YearEnd(0)
+    latest[year_only] = pd.to_datetime(shaped[year_only] + "-12-31", format="%Y-%m-%d",
+                                       errors="coerce").astype("datetime64[ns]")
     latest[month_only] = earliest[month_only] + pd.offsets.MonthEnd(0)
     return pd.DataFrame(
         {
-            "_hub_birth_earliest": earliest.astype("datetime64[us]"),
-            "_hub_birth_latest": latest.astype("datetime64[us]"),
+            "_hub_birth_earliest": earliest,
+            "_hub_birth_latest": latest,
             "_hub_birth_date_real": _bools(earliest.notna(), matched),
         },
         index=birth_date.index,
@@ -66,7 +71,7 @@ def bsn_elfproef(bsn: pd.Series) -> pd.Series:
     nine = clean.str.fullmatch(r"[0-9]{9}").fillna(False).astype(bool)
     unique = clean[nine].unique()
     verdict = {value: stdnum_bsn.is_valid(value) for value in unique}
-    return _bools(clean.map(verdict).fillna(False), nine)
+    return _bools(clean.map(verdict).astype("boolean").fillna(False), nine)
 
 
 def derive_persons(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,18 +85,26 @@ def derive_persons(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.concat([out, birth_date_bounds(frame["birth_date"])], axis=1)
     if "bsn" in frame.columns:
         out["_hub_bsn_elfproef"] = bsn_elfproef(frame["bsn"])
+    if "house_number" in frame.columns:
+        # float64, so GX compares the column vectorised instead of value by value
+        out["_hub_house_number"] = pd.to_numeric(frame["house_number"], errors="coerce").astype(
+            "float64")
     return out
 
 
-def _as_lists(values: pd.Series) -> pd.Series:
-    def convert(value: object) -> list[str]:
+def _reference_lists(values: pd.Series) -> pa.ListArray:
+    """``person_record_ids`` as an Arrow list of trimmed strings (a bare string is one id)."""
+    def convert(value: object) -> list[str] | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
-            return []
+            return None
         if isinstance(value, str):
             return [value]
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+        return [None if x is None else str(x) for x in value]
 
-    return values.map(convert)
+    try:
+        return pa.array(values, type=pa.list_(pa.string()), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array([convert(v) for v in values], type=pa.list_(pa.string()))
 
 
 def derive_registrations(frame: pd.DataFrame, person_ids: Iterable[str]) -> pd.DataFrame:
@@ -102,15 +115,22 @@ def derive_registrations(frame: pd.DataFrame, person_ids: Iterable[str]) -> pd.D
     for column in ("start_date", "end_date"):
         if column in frame.columns:
             out[f"_hub_{column}"] = pd.to_datetime(frame[column], errors="coerce").astype(
-                "datetime64[us]")
+                "datetime64[ns]")
     if "person_record_ids" in frame.columns:
-        refs = _as_lists(frame["person_record_ids"])
-        out["_hub_person_ref_count"] = refs.map(len).astype("int64")
-        known = set(text(pd.Series(list(person_ids), dtype="str")).dropna())
-        exploded = refs.explode().dropna()
-        unknown = (~exploded.isin(known)).groupby(level=0).sum()
-        out["_hub_unknown_person_refs"] = unknown.reindex(frame.index, fill_value=0).astype(
-            "int64")
+        refs = _reference_lists(frame["person_record_ids"])
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(refs))
+        present = pc.and_(pc.is_valid(flat), pc.not_equal(flat, ""))
+        known = pa.array(sorted({str(i).strip() for i in person_ids if i is not None}),
+                         type=pa.string())
+        unknown = pc.and_(present, pc.invert(pc.is_in(flat, value_set=known)))
+        per_row = np.bincount(pc.list_parent_indices(refs).to_numpy(),
+                              weights=unknown.to_numpy(zero_copy_only=False).astype("int64"),
+                              minlength=len(frame))
+        named = np.bincount(pc.list_parent_indices(refs).to_numpy(),
+                            weights=present.to_numpy(zero_copy_only=False).astype("int64"),
+                            minlength=len(frame))
+        out["_hub_person_ref_count"] = named.astype("int64")
+        out["_hub_unknown_person_refs"] = per_row.astype("int64")
     return out
 
 

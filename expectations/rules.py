@@ -23,7 +23,7 @@ ROW: Severity = "row"
 MAX_AGE_YEARS = 110
 HOUSE_NUMBER_RANGE = (1, 99999)
 POSTCODE_REGEX = r"^[1-9][0-9]{3}(?!SA|SD|SS)[A-Z]{2}$"
-"""Dutch postcode: four digits (no leading zero) and two capitals; SA, SD and SS are never issued."""
+"""Dutch postcode: four digits (no leading zero), two capitals; SA, SD and SS are never issued."""
 BSN_FORMAT_REGEX = r"^[0-9]{9}$"
 BIRTH_DATE_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
@@ -118,7 +118,7 @@ def person_rules(partner: str, today: date) -> list[Rule]:
                                                            regex=POSTCODE_REGEX)),
         Rule("house_number_range", ROW, "house_number",
              f"house_number is outside {low}..{high}",
-             lambda: _gxe().ExpectColumnValuesToBeBetween(column="house_number",
+             lambda: _gxe().ExpectColumnValuesToBeBetween(column="_hub_house_number",
                                                           min_value=low, max_value=high)),
     ]
 

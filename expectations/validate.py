@@ -33,19 +33,20 @@ def validate_persons(frame: pd.DataFrame, partner: str, today: date | None = Non
     """Run the identity suite on one partner's canonical person rows."""
     rules = person_rules(partner, today or date.today())
     return _validate(f"{partner}.persons", "persons", partner, frame,
-                     derived.derive_persons(frame), rules)
+                     derived.derive_persons(frame.reset_index(drop=True)), rules)
 
 
 def validate_registrations(frame: pd.DataFrame, partner: str, person_ids: Iterable[str],
                            case_types: Sequence[str] | None = None) -> ValidationOutcome:
     """Run the registrations suite; ``person_ids`` are the partner's staged source_record_ids.
 
-    ``case_types`` is the partner's vocabulary (see :func:`expectations.staging.partner_case_types`);
+    ``case_types`` is the partner's vocabulary (see
+    :func:`expectations.partner.partner_case_types`);
     the canonical list applies when it is not given.
     """
     rules = registration_rules(partner, case_types or CASE_TYPES)
     return _validate(f"{partner}.registrations", "registrations", partner, frame,
-                     derived.derive_registrations(frame, person_ids), rules)
+                     derived.derive_registrations(frame.reset_index(drop=True), person_ids), rules)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def merged_frames(inputs: MergedInputs) -> dict[str, pd.DataFrame]:
     if members is None:
         members = inputs.assignments[["household_id", "person_id"]]
     pairs = pd.concat([members[["household_id", "person_id"]],
-                       inputs.assignments[["household_id", "person_id"]]]).dropna().drop_duplicates()
+                       inputs.assignments[["household_id", "person_id"]]])
+    pairs = pairs.dropna().drop_duplicates()
     memberships = pairs.groupby("person_id").size().rename("_hub_household_count").reset_index()
 
     member_counts = members.dropna().groupby("household_id")["person_id"].nunique()

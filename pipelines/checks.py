@@ -157,8 +157,8 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
 
         settings = hub.settings()
         outcomes = validate_merged(load_inputs(settings, context.run.run_id))
-        docs = str(data_docs.publish(settings.data_docs,
-                                     [r for o in outcomes for r in o.gx_results], context.run.run_id))
+        results_gx = [r for o in outcomes for r in o.gx_results]
+        docs = str(data_docs.publish(settings.data_docs, results_gx, context.run.run_id))
         results = [r for o in outcomes for r in o.rules]
         failed = [r for r in results if not r.success]
         metadata: dict[str, object] = {

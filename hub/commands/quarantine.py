@@ -1,5 +1,7 @@
 """``hub quarantine list``: what was held back, per partner and run, with personal data masked."""
 
+from typing import Annotated
+
 import typer
 
 from hub.console import console
@@ -16,14 +18,16 @@ def register(app: typer.Typer) -> None:
 
     @group.command("list")
     def list_(
-        partner: str = typer.Option(None, "--partner", "-p", help="Only this partner."),
-        run: str = typer.Option(None, "--run", "-r", help="Only this run id."),
-        stage: str = typer.Option(None, "--stage", help="Only extract or validate."),
-        limit: int = typer.Option(50, "--limit", "-n", min=1,
-                                  help="Show at most this many rows (newest first)."),
-        records: bool = typer.Option(
-            False, "--records", help="Also show each held-back record (BSN and secret address "
-            "masked)."),
+        partner: Annotated[str | None, typer.Option("--partner", "-p",
+                                                    help="Only this partner.")] = None,
+        run: Annotated[str | None, typer.Option("--run", "-r", help="Only this run id.")] = None,
+        stage: Annotated[str | None, typer.Option(
+            "--stage", help="Only this stage: extract or validate.")] = None,
+        limit: Annotated[int, typer.Option(
+            "--limit", "-n", min=1, help="Show at most this many rows (newest first).")] = 50,
+        records: Annotated[bool, typer.Option(
+            "--records",
+            help="Also show each held-back record (BSN and secret address masked).")] = False,
     ) -> None:
         """List quarantined rows, newest first; BSNs and confidential addresses are masked."""
         from rich.table import Table

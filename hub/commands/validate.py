@@ -1,6 +1,7 @@
 """``hub validate``: run the Great Expectations suites on current staging, outside Dagster."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import typer
 
@@ -11,21 +12,22 @@ from hub.settings import get_settings
 def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate(
-        partner: list[str] = typer.Option(
-            None, "--partner", "-p",
-            help="Partner key to validate (repeatable); default: every partner with staging."),
-        run_id: str = typer.Option(
-            None, "--run-id",
-            help="Run id for quarantine and Data Docs; default: validate-<UTC timestamp>."),
-        dry_run: bool = typer.Option(
-            False, "--dry-run",
-            help="Only print the result: write no quarantine and no Data Docs."),
+        partner: Annotated[list[str] | None, typer.Option(
+            "--partner", "-p",
+            help="Partner key to validate (repeatable); default: every partner with staging.",
+        )] = None,
+        run_id: Annotated[str | None, typer.Option(
+            "--run-id", help="Run id for quarantine and Data Docs; default: validate-<UTC time>.",
+        )] = None,
+        dry_run: Annotated[bool, typer.Option(
+            "--dry-run", help="Only print the result: write no quarantine and no Data Docs.",
+        )] = False,
     ) -> None:
         """Validate staged persons and registrations per partner; exit 1 on a blocking failure.
 
         Prints per partner and expectation the severity and the evaluated and failed row counts.
-        Rows failing a row-level expectation are written to quarantine (see `hub quarantine
-        list`); the Data Docs of the run are built under HUB_HOME/data_docs.
+        Rows failing an expectation are written to quarantine (see `hub quarantine list`); the
+        run's Data Docs are built under HUB_HOME/data_docs. Exit 2 when there is no staging.
         """
         from rich.table import Table
 
@@ -34,18 +36,16 @@ def register(app: typer.Typer) -> None:
         settings = get_settings()
         partners = list(partner or staged_partners(settings))
         if not partners:
-            err_console.print(f"No staging found under {settings.staging}: run `hub extract` first.")
+            err_console.print(f"No staging under {settings.staging}: run `hub extract` first.")
             raise typer.Exit(2)
         missing = [p for p in partners if not (settings.staging / p).is_dir()]
         if missing:
             err_console.print(f"No staging for partner(s): {', '.join(missing)}")
             raise typer.Exit(2)
         run = run_id or "validate-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        blocked = []
-        docs = None
+        results = []
         with progress() as bar:
             task = bar.add_task("validating", total=len(partners))
-            results = []
             for key in partners:
                 bar.update(task, description=f"validating {key}")
                 results.append(validate_partner(settings, key, run, write=not dry_run,
@@ -54,8 +54,8 @@ def register(app: typer.Typer) -> None:
         for result in results:
             table = Table(title=f"{result.partner} (run {run})", title_justify="left")
             for column in ("dataset", "expectation", "severity", "evaluated", "failed", "result"):
-                table.add_column(column, justify="right" if column in ("evaluated", "failed")
-                                 else "left")
+                numeric = column in ("evaluated", "failed")
+                table.add_column(column, justify="right" if numeric else "left")
             for outcome in result.outcomes:
                 for rule in outcome.rules:
                     verdict = ("[green]pass[/]" if rule.success else
@@ -67,13 +67,12 @@ def register(app: typer.Typer) -> None:
             console.print(table)
             held = sum(len(o.quarantined_positions) for o in result.outcomes)
             passed = sum(len(o.passed) for o in result.outcomes)
-            console.print(f"{result.partner}: {passed} rows pass, {held} rows held back"
-                          + ("" if dry_run else f" (quarantine: {result.quarantine_file or 'none'})"))
-            if result.blocked:
-                blocked.append(result.partner)
-            docs = result.data_docs or docs
+            where = "" if dry_run else f" (quarantine: {result.quarantine_file or 'none'})"
+            console.print(f"{result.partner}: {passed} rows pass, {held} rows held back{where}")
+        docs = next((r.data_docs for r in results if r.data_docs), None)
         if docs:
             console.print(f"Data Docs: {docs}")
+        blocked = [r.partner for r in results if r.blocked]
         if blocked:
-            err_console.print(f"Blocking failures for: {', '.join(blocked)}: publishing would stop.")
+            err_console.print(f"Blocking failures ({', '.join(blocked)}): publishing would stop.")
             raise typer.Exit(1)

@@ -85,3 +85,12 @@ def make_frame() -> Callable[[list[dict]], pd.DataFrame]:
 @pytest.fixture
 def stage() -> Callable[..., None]:
     return write_staging
+
+
+@pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI tables 400 columns wide, so assertions do not depend on the terminal."""
+    from hub.console import console, err_console
+
+    for target in (console, err_console):
+        monkeypatch.setattr(target, "_width", 400)

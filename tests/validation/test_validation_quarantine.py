@@ -74,7 +74,7 @@ def test_quarantine_survives_a_restart(hub_settings, stage) -> None:
                              "'registration_persons_exist', 'sex_in_vocabulary']")
 
 
-def test_quarantine_list_is_masked(hub_settings, stage) -> None:
+def test_quarantine_list_is_masked(hub_settings, stage, wide_console) -> None:
     _staging(stage, hub_settings.home)
     validate_partner(hub_settings, PARTNER, "run-1", today=TODAY, docs=False)
     listing = CliRunner().invoke(
@@ -89,7 +89,7 @@ def test_quarantine_list_is_masked(hub_settings, stage) -> None:
     assert "2 of 5 rows" in limited
 
 
-def test_hub_validate_exit_code_and_report(hub_settings, stage) -> None:
+def test_hub_validate_exit_code_and_report(hub_settings, stage, wide_console) -> None:
     _staging(stage, hub_settings.home)
     runner = CliRunner()
     ok = runner.invoke(app, ["validate", "--partner", PARTNER, "--run-id", "cli-1"],

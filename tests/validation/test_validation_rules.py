@@ -121,7 +121,8 @@ def registration_results():
 
     outcomes = {}
     for vocabulary in (None, ("melding", "advies")):
-        cases = [c for c in REGISTRATION_CASES if c[2] == (list(vocabulary) if vocabulary else None)]
+        wanted = list(vocabulary) if vocabulary else None
+        cases = [c for c in REGISTRATION_CASES if c[2] == wanted]
         df, spans = _combined(cases, registration, frame, "case_id")
         outcome = validate_registrations(df, P, ["r0", "r1"], vocabulary)
         for case, span in zip(cases, spans, strict=True):
