@@ -153,6 +153,14 @@ def verify(engine: sa.Engine) -> VerifyResult:
     return verify_entries(iter_entries(engine))
 
 
+def latest(engine: sa.Engine, limit: int = 100) -> list[AuditEntry]:
+    """The newest entries, newest first (for the admin page)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.seq.desc())
+                            .limit(limit)).all()
+    return [AuditEntry(**row._mapping) for row in rows]
+
+
 def last_hash(engine: sa.Engine) -> str:
     """The hash of the newest entry: note it elsewhere to detect removal of the newest entries."""
     with engine.connect() as conn:

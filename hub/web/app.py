@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from hub.access.sessions import purge_expired
 from hub.store.engine import make_engine, require_current
 from hub.web import views
 from hub.web.config import WebConfig
@@ -72,6 +73,9 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202 - FastAPI lifespan protocol
+        purged = purge_expired(engine, config.session)
+        if purged:
+            log.info("removed %s expired sessions", purged)
         search.start()
         yield
 

@@ -58,7 +58,7 @@ def audit_page(request: Request,
     """Chain verification and the latest entries."""
     state = hub_state(request)
     result = audit.verify(state.engine)
-    entries = list(audit.iter_entries(state.engine))[-100:][::-1]
+    entries = audit.latest(state.engine, 100)
     audit.record(state.engine, "view", user=session.user, target_kind="audit_log",
                  detail={"entries": result.entries})
     return render(request, "audit.html", {"result": result, "entries": entries})
