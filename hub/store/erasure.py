@@ -12,6 +12,7 @@ a WAL checkpoint, PostgreSQL ``VACUUM``), so deleted values do not linger in fre
 
 import getpass
 import json
+import shutil
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ IN_CHUNK = 500
 
 @dataclass(frozen=True)
 class Criterion:
-    """What to erase of one source: ``record`` ids, everything ``before`` a date, or an ``origin``."""
+    """What to erase of one source: ``record`` ids, all ``before`` a date, or an ``origin``."""
 
     source: str
     kind: str
@@ -167,7 +168,7 @@ def _scrub_table(table: pa.Table, source: str, record_ids: set[str], case_ids: s
     """Rows of ``table`` without the erased records and cases (and ids stripped from lists)."""
     names = set(table.column_names)
     src_col = "source" if "source" in names else "partner" if "partner" in names else None
-    keep = pa.array([True] * table.num_rows)
+    keep = pa.array([True] * table.num_rows, type=pa.bool_())
     rids = pa.array(sorted(record_ids), pa.string())
     cids = pa.array(sorted(case_ids), pa.string())
 
@@ -204,7 +205,7 @@ def _scrub_table(table: pa.Table, source: str, record_ids: set[str], case_ids: s
 
 def scrub_files(home: Path, source: str, record_ids: set[str], case_ids: set[str],
                 crit: Criterion) -> int:
-    """Rewrite every Parquet file under the scrubbed folders that holds erased rows; rows removed."""
+    """Rewrite each Parquet file under the scrubbed folders holding erased rows; rows removed."""
     removed = 0
     for folder in SCRUBBED_FOLDERS:
         for path in sorted((home / folder).rglob("*.parquet")):
@@ -237,7 +238,8 @@ def _delete(conn: sa.Connection, table: sa.Table, condition_for: callable,
 
 
 def _frame(conn: sa.Connection, query: sa.Select, table: sa.Table) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in table.columns])
+    columns = [c.name for c in table.columns]
+    return pd.DataFrame(conn.execute(query).mappings().all(), columns=columns)
 
 
 def _rebuild(conn: sa.Connection, affected: pd.DataFrame) -> None:
@@ -342,8 +344,6 @@ def refresh_snapshots(engine: sa.Engine, root: Path) -> int:
         if version_id in live:
             export_version(engine, snapshot_folder(root, version_id), version_id)
         else:
-            import shutil
-
             shutil.rmtree(folder)
         count += 1
     return count
