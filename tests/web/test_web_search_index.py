@@ -88,3 +88,8 @@ def test_bad_input_names_the_field_not_the_value(parser, text: str) -> None:  # 
     with pytest.raises(QueryError) as error:
         parser(text)
     assert error.value.field and text not in str(error.value)
+
+
+def test_the_typed_tussenvoegsel_ranks_first(index: SearchIndex) -> None:
+    assert _ids(index, name="Jan van den Berg")[0] == "P-JAN2"
+    assert _ids(index, name="Jan van der Berg")[0] == "P-JAN"

@@ -20,7 +20,14 @@ from rapidfuzz.distance import JaroWinkler
 
 from hub.privacy import mask_bsn
 from hub.web.search.exact import ExactIndex
-from hub.web.search.names import first_name_key, query_tokens, surname_cores, variant
+from hub.web.search.names import (
+    first_name_key,
+    prefix_key,
+    query_prefix,
+    query_tokens,
+    surname_cores,
+    variant,
+)
 
 SURNAME_CUTOFF = 75.0
 SHORT_SURNAME_CUTOFF = 66.0
@@ -32,6 +39,8 @@ LENGTH_SLACK = 2
 """A surname core is compared only with cores at most this many letters longer or shorter: one
 or two slips change the length by that much at most, and it halves the comparisons."""
 MAX_WORD_LENGTH = 64
+PREFIX_BONUS = 3.0
+"""Added when the typed tussenvoegsel equals the person's: 'van der Berg' before 'van den Berg'."""
 
 PERSON_COLUMNS = ("person_id", "household_id", "bsn", "first_names", "surname_prefix", "surname",
                   "birth_date", "sex", "postcode", "house_number", "city",
@@ -122,6 +131,12 @@ class SearchIndex:
             np.arange(MAX_WORD_LENGTH + 2))
         self._core_rows = exp_rows[order]
         self._core_offsets = np.searchsorted(exp_core[order], np.arange(len(vocab) + 1))
+        prefix_codes, prefix_keys = _distinct_map(_text(frame["surname_prefix"]), prefix_key)
+        prefix_vocab: dict[str, int] = {}
+        key_of = np.array([prefix_vocab.setdefault(k, len(prefix_vocab)) for k in prefix_keys]
+                          or [0], dtype=np.int64)
+        self._prefix_vocab = prefix_vocab
+        self._row_prefix = key_of[prefix_codes] if self.size else np.zeros(0, dtype=np.int64)
         first_codes, first_keys = _distinct_map(_text(frame["first_names"]), first_name_key)
         first_vocab: dict[str, int] = {}
         key_codes = np.array([first_vocab.setdefault(k, len(first_vocab)) for k in first_keys]
@@ -202,6 +217,10 @@ class SearchIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows = np.concatenate(found_rows)
         scores = np.concatenate(found_scores)
+        typed_prefix = query_prefix(text)
+        if typed_prefix and typed_prefix in self._prefix_vocab:
+            same = self._row_prefix[rows] == self._prefix_vocab[typed_prefix]
+            scores = scores + np.where(same, PREFIX_BONUS, 0.0)
         if rows.size == 0:
             return rows.astype(np.int64), scores
         order = np.lexsort((-scores, rows))  # per row, best score first
@@ -259,7 +278,8 @@ class SearchIndex:
     def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
         show = self._show
         hits = []
-        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
+        order = sorted(zip(rows.tolist(), scores.tolist(), strict=True), key=lambda rs: -rs[1])
+        for row, score in order:
             secret = bool(show["has_confidential_address"][row])
             name = " ".join(str(show[k][row]) for k in ("first_names", "surname_prefix",
                                                         "surname") if show[k][row])
@@ -273,7 +293,6 @@ class SearchIndex:
                 confidential_address=secret,
                 sources=[x for x in str(show["sources"][row] or "").split(",") if x],
                 bsn_masked=show["bsn_masked"][row],
-                score=round(float(score), 1),
+                score=round(min(float(score), 100.0), 1),
             ))
-        hits.sort(key=lambda h: (-h.score, h.name, h.person_id))
         return hits

@@ -26,6 +26,17 @@ def variant(token: str) -> str:
     return FIRST_NAME_VARIANTS.get(token, token)
 
 
+def prefix_key(prefix: str | None) -> str:
+    """A tussenvoegsel as typed or stored, folded: 'Van der' and 'van  der' agree."""
+    return " ".join(fold(prefix or "").split())
+
+
+def query_prefix(text: str) -> str:
+    """The tussenvoegsel words in a typed name, folded: 'Jan van der Berg' -> 'van der'."""
+    words = fold(text.replace(",", " ")).replace("-", " ").split()
+    return " ".join(w for w in words if w in PREFIX_WORDS)
+
+
 def query_tokens(text: str) -> list[str]:
     """Folded words of a typed name without tussenvoegsels: 'Jan v.d. Berg' -> ['jan', 'berg']."""
     words = fold(text.replace(",", " ")).replace("-", " ").split()
