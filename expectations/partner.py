@@ -40,6 +40,8 @@ class PartnerValidation:
 
 
 _RESULTS: dict[tuple[str, str, str], PartnerValidation] = {}
+_KEEP = 32
+"""Results kept per process (oldest dropped first): enough for every partner of a run."""
 
 
 def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
@@ -114,4 +116,6 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                                registrations=registration_outcome, quarantine_file=quarantine,
                                data_docs=docs_path)
     _RESULTS[key] = result
+    while len(_RESULTS) > _KEEP:
+        _RESULTS.pop(next(iter(_RESULTS)))
     return result

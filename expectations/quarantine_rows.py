@@ -17,9 +17,15 @@ STAGE = "validate"
 ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
 
 
-def _plain(value: object) -> object:
+INTEGER_FIELDS = ("house_number", "origin_row")
+"""Integer fields that pandas turns into floats when a column has gaps."""
+
+
+def _plain(name: str, value: object) -> object:
     if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
+        return [_plain(name, v) for v in value.tolist()]
+    if name in INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
@@ -30,7 +36,7 @@ def quarantine_rows(outcome: ValidationOutcome) -> pd.DataFrame:
     rows = []
     for result in outcome.rules:
         for position in result.failed_rows:
-            record = {k: _plain(v) for k, v in frame.iloc[position].to_dict().items()}
+            record = {k: _plain(k, v) for k, v in frame.iloc[position].to_dict().items()}
             origin_row = record.get("origin_row")
             rows.append({
                 "dataset": outcome.dataset,

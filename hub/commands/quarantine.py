@@ -45,16 +45,15 @@ def register(app: typer.Typer) -> None:
         frame = frame.sort_values(["quarantined_at", "partner", "origin_row"],
                                   ascending=[False, True, True]).head(limit)
         table = Table(title=f"quarantine: {len(frame)} of {total} rows", title_justify="left")
-        shown = [*COLUMNS, "record"] if records else list(COLUMNS)
-        for column in shown:
+        table.add_column("#", justify="right")
+        for column in COLUMNS:
             table.add_column(column, overflow="fold")
-        masked = masked_records(frame) if records else None
-        for position, (_, row) in enumerate(frame.iterrows()):
-            values = ["" if _missing(row[c]) else str(row[c]) for c in COLUMNS]
-            if masked is not None:
-                values.append(masked.iloc[position] or "")
-            table.add_row(*values)
+        for number, (_, row) in enumerate(frame.iterrows(), start=1):
+            table.add_row(str(number), *["" if _missing(row[c]) else str(row[c]) for c in COLUMNS])
         console.print(table)
+        if records:
+            for number, record in enumerate(masked_records(frame), start=1):
+                console.print(f"{number}. {record or ''}", soft_wrap=True, highlight=False)
 
 
 def _missing(value: object) -> bool:
