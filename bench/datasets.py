@@ -13,6 +13,7 @@ truth names for every person record the true person and household and the hard c
   ``mistyped+unpadded`` or ``initials|typo`` raise both flags), and ``twin`` for twin-group rows.
 """
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -89,7 +90,9 @@ def synthetic(records: int, seed: int, profile: str, per_household: float) -> La
     return _generate(households, seed, profile)
 
 
+@functools.cache
 def _generator_fingerprint() -> str:
+    """Hash of the generator's source, taken once per run (when it is first imported)."""
     import hub.demo
 
     digest = hashlib.sha256()
@@ -107,6 +110,8 @@ def cached_synthetic(
     if not (persons_path.exists() and truth_path.exists()):
         data = synthetic(records, seed, "normal", per_household)
         cache.mkdir(parents=True, exist_ok=True)
+        for stale in cache.glob(f"synthetic-normal-{records}-s{seed}-*.parquet"):
+            stale.unlink()  # made by an older generator
         data.persons.to_parquet(persons_path, index=False)
         data.truth.to_parquet(truth_path, index=False)
     return persons_path, truth_path
