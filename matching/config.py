@@ -65,8 +65,9 @@ class LinkConfig:
     """m/u shift that steward decisions give the levels of the pairs they judged."""
     institution_min_surnames: int = 4
     """An address shared by this many distinct surname families is an institution, not a home."""
-    institutional_postcodes: tuple[str, ...] = field(default_factory=tuple)
-    """Known shelters, group homes, asylum centres and postal addresses (postcode|number keys)."""
+    institutional_addresses: tuple[str, ...] = field(default_factory=tuple)
+    """Known shelters, group homes, asylum centres and postal addresses as 'postcode number'
+    (e.g. '1561QW 7'): never household evidence, whoever is registered there."""
 
     def version(self) -> str:
         """A short hash of the engine version and every parameter."""

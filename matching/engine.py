@@ -97,6 +97,15 @@ def _best_links(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
     return best, inside
 
 
+def _listed_addresses(address_strings: np.ndarray, listed: tuple[str, ...]) -> np.ndarray:
+    """Codes of the addresses named in ``LinkConfig.institutional_addresses``."""
+    if not listed:
+        return np.zeros(0, dtype=np.int64)
+    wanted = tuple("|".join(item.upper().replace("|", " ").split()[:2]) + "|" for item in listed)
+    keys = pd.Series(address_strings, dtype="str").str.upper()
+    return np.flatnonzero(keys.str.startswith(wanted).to_numpy())
+
+
 def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
          decisions: pd.DataFrame | None = None, config: LinkConfig | None = None) -> LinkResult:
     """Link canonical person records into persons and households.
@@ -156,7 +165,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                                            _previous(previous, keys, "person_id"), "P", "person")
 
     homes = build_households(person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
-                             config.institution_min_surnames)
+                             config.institution_min_surnames,
+                             _listed_addresses(p.address_strings, config.institutional_addresses))
     household_ids, household_events = assign_ids(
         homes.labels, member_keys, _previous(previous, keys, "household_id"), "H", "household")
 

@@ -127,8 +127,6 @@ def build_households(
     child[person[member & (role == "child")]] = True
     own_home = residents["person"].to_numpy()
     housed[own_home[~child[own_home]]] = True
-    alone_at = residents.groupby("address")["person"].transform("nunique") == 1
-    housed[residents.loc[alone_at, "person"].to_numpy()] = True  # sole resident: own home
 
     labels = _attach_by_reference(labels, housed, refs)
     labels = _attach_by_address(labels, housed, residents)

@@ -80,6 +80,7 @@ class Prepared:
     bsn_valid: np.ndarray
     bsn_contested: np.ndarray
     address: np.ndarray
+    address_strings: np.ndarray
     postcode: np.ndarray
     house_key: np.ndarray
     sex: np.ndarray
@@ -185,7 +186,7 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     addr_text[confidential] = ""
     postcode_text = postcode_text.copy()
     postcode_text[confidential] = ""
-    address, _ = _recode(addr_text)
+    address, address_strings = _recode(addr_text)
     house_text = np.array([k[:4] + k[6:] if k else "" for k in addr_text], dtype=object)
     house_key, _ = _recode(house_text)
     postcode, _ = _recode(postcode_text)
@@ -206,7 +207,8 @@ def prepare(persons: pd.DataFrame) -> Prepared:
         bsn=bsn_digits[bsn_codes] if n else np.zeros(0, np.int64),
         bsn_valid=bsn_ok[bsn_codes] if n else np.zeros(0, bool),
         bsn_contested=np.zeros(n, dtype=bool),
-        address=address, postcode=postcode, house_key=house_key, sex=sex,
+        address=address, address_strings=address_strings, postcode=postcode,
+        house_key=house_key, sex=sex,
         household_ref=household_ref, role=role, confidential=confidential,
         fn_freq=_frequency(fn), sn_freq=_frequency(sn),
     )

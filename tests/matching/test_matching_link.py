@@ -205,3 +205,19 @@ def test_missing_optional_columns_count_as_empty() -> None:
 def test_config_version_changes_with_parameters() -> None:
     assert LinkConfig().version() != LinkConfig(match_weight=6.0).version()
     assert LinkConfig().version() == LinkConfig().version()
+
+
+def test_a_listed_group_home_is_no_household_key(make_persons) -> None:
+    home = {"surname": "Smit", "source_household_ref": "D1"}
+    persons = make_persons(
+        dict(source="jbra", source_record_id="m", first_names="Eva", birth_date="1980-01-02",
+             role="parent_with_custody", postcode="1501AB", house_number=12, **home),
+        dict(source="jbra", source_record_id="k", first_names="Tom", birth_date="2010-03-04",
+             role="child", postcode="1561QW", house_number=7, **home),
+        dict(source="jgb", source_record_id="o", first_names="Ali", surname="Kaya",
+             birth_date="2009-05-06", role="child", postcode="1561QW", house_number=7,
+             source_household_ref="D2"),
+    )
+    result = link(persons, config=LinkConfig(institutional_addresses=("1561QW 7",)))
+    assert _household_of(result, "jbra", "k") == _household_of(result, "jbra", "m")
+    assert _household_of(result, "jgb", "o") != _household_of(result, "jbra", "k")
