@@ -107,6 +107,9 @@ def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path) ->
     counts = {}
     for table in VIEWED_TABLES:
         frame = frames[table.name]
+        keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
+        if keys and len(frame):
+            frame = frame.sort_values(keys, kind="stable")  # the order an export reads in
         values = prepare(frame, table, "python", version_id=version_id)
         with pq.ParquetWriter(out / f"{table.name}.parquet", arrow_schema(table)) as writer:
             writer.write_batch(_batch(values, table, include_bsn=False))
