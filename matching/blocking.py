@@ -13,6 +13,7 @@ linear while a chain of matches still connects a person's many records.
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from matching.standardise import Prepared
 
@@ -20,15 +21,18 @@ KeyRule = Callable[[Prepared], tuple[np.ndarray, np.ndarray]]
 
 
 def _combine(*parts: np.ndarray) -> np.ndarray:
-    """One dense int64 key per row from several integer columns; -1 when any part is missing."""
+    """One dense int64 key per row from several integer columns; -1 when any part is missing.
+
+    Hash-based ``pd.factorize`` (not a sort) keeps this linear; codes follow first appearance in
+    the canonical row order, so they are deterministic.
+    """
     key = np.zeros(parts[0].shape[0], dtype=np.int64)
     missing = np.zeros(parts[0].shape[0], dtype=bool)
     for part in parts:
         part = part.astype(np.int64)
         missing |= part < 0
         key = key * (int(part.max(initial=0)) + 2) + (part + 1)
-        _, key = np.unique(key, return_inverse=True)
-        key = key.astype(np.int64)
+        key = pd.factorize(key)[0].astype(np.int64)
     key[missing] = -1
     return key
 
@@ -166,7 +170,6 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
     """
     per_rule: dict[str, np.ndarray] = {}
     stats: dict[str, dict[str, int]] = {}
-    seen = np.zeros(0, dtype=np.int64)
     for name in rule_names:
         if name not in RULES:
             from hub.errors import ConfigError
@@ -177,9 +180,8 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
         left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
                                                                   window)
         code = np.unique(left * p.n + right)
-        new = np.setdiff1d(code, seen, assume_unique=True)
-        seen = np.union1d(seen, code)
         per_rule[name] = code
-        stats[name] = {"pairs": int(code.size), "new_pairs": int(new.size),
-                       "windowed_blocks": windowed, "windowed_records": windowed_records}
+        stats[name] = {"pairs": int(code.size), "windowed_blocks": windowed,
+                       "windowed_records": windowed_records}
+    seen = np.unique(np.concatenate(list(per_rule.values()))) if per_rule else np.zeros(0, np.int64)
     return seen // max(p.n, 1), seen % max(p.n, 1), stats, per_rule

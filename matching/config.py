@@ -40,19 +40,19 @@ class LinkConfig:
     """Two rows of one partner's family/dossier reference are two people (a dossier lists a
     person once), so they never link."""
     blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING_RULES
-    max_block_size: int = 100
+    max_block_size: int = 40
     """Blocks larger than this (very common values) are compared only within ``block_window``."""
     block_window: int = 8
     """In an oversized block each record meets its next this-many neighbours (sorted
     neighbourhood), so work stays linear and a chain still connects one person's records."""
     em_iterations: int = 40
-    em_sample_pairs: int = 2_000_000
+    em_sample_pairs: int = 500_000
     """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
     min_records_to_estimate: int = 2000
     """Below this many records u comes from :mod:`matching.defaults` instead of sampling."""
     em_min_pairs: int = 300
     """An EM session (one blocking rule) with fewer candidate pairs is skipped."""
-    u_sample_pairs: int = 400_000
+    u_sample_pairs: int = 200_000
     """Random record pairs drawn (seeded) to estimate u probabilities."""
     seed: int = 20261122
     tf_adjustment: bool = True

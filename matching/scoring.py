@@ -298,7 +298,11 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
     levels = scores.levels[rows]
     flags = np.c_[levels.astype(np.int64) + 1, scores.bsn_conflict[rows], scores.twin_guard[rows],
                   scores.sibling_guard[rows]]
-    unique, inverse = np.unique(flags, axis=0, return_inverse=True)
+    code = np.zeros(rows.size, dtype=np.int64)
+    for column in range(flags.shape[1]):
+        code = code * _LEVELS + flags[:, column]
+    first_of, inverse = np.unique(code, return_index=True, return_inverse=True)[1:]
+    unique = flags[first_of]
     heads = []
     for pattern in unique:
         item: dict[str, object] = {"prior": round(model.prior, 2)}

@@ -30,7 +30,7 @@ def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
     """:func:`make_id` for many keys at once (base32 done in numpy: b32encode is slow)."""
     if not keys:
         return np.array([], dtype=object)
-    head = b"".join(hashlib.sha256(k.encode()).digest()[:8] for k in keys)
+    head = b"".join([hashlib.sha256(k.encode()).digest()[:8] for k in keys])
     value = np.frombuffer(head, dtype=">u8").astype(np.uint64)
     shifts = np.arange(59, 9, -5, dtype=np.uint64)
     chars = _ALPHABET[((value[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]

@@ -19,6 +19,9 @@ from matching.names import first_name_key, split_surname, unglue
 from schemas.canonical import PERSON_COLUMNS
 
 REQUIRED = ("source", "source_record_id")
+MATCH_COLUMNS = [c for c in PERSON_COLUMNS if c not in
+                 ("extracted_at", "origin", "origin_row", "content_hash")]
+"""Canonical columns matching reads; lineage columns are left behind to save memory."""
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -92,17 +95,21 @@ class Prepared:
 
 
 def canonical_sort(persons: pd.DataFrame) -> pd.DataFrame:
-    """Sort rows by (source, source_record_id) and add every canonical column that is missing."""
+    """Rows sorted by (source, source_record_id) with the matching columns (missing ones empty)."""
     missing = [c for c in REQUIRED if c not in persons.columns]
     if missing:
         from hub.errors import MappingError
 
         raise MappingError("person records lack a required column", field=missing[0])
-    frame = persons.copy()
+    wanted = [c for c in MATCH_COLUMNS if c in persons.columns]
+    frame = persons[wanted].copy()
     frame["source"] = _text(frame, "source")
     frame["source_record_id"] = _text(frame, "source_record_id")
-    frame = frame.sort_values(["source", "source_record_id"], kind="stable").reset_index(drop=True)
-    for name in PERSON_COLUMNS:
+    source = pd.factorize(frame["source"], sort=True)[0]
+    record = pd.factorize(frame["source_record_id"], sort=True)[0]
+    order = np.lexsort((np.arange(len(frame)), record, source))
+    frame = frame.iloc[order].reset_index(drop=True)
+    for name in MATCH_COLUMNS:
         if name not in frame.columns:
             frame[name] = None
     return frame
