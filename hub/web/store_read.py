@@ -23,21 +23,30 @@ def _rows(conn: sa.Connection, query: sa.Select) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
+SEARCH_COLUMNS = ("person_id", "household_id", "bsn", "first_names", "surname_prefix", "surname",
+                  "birth_date", "sex", "postcode", "house_number", "city",
+                  "has_confidential_address", "sources")
+
+
 def search_frames(conn: sa.Connection, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Golden persons and every source record's BSN (a mistyped one still finds the person)."""
+    """Golden persons and every source record's BSN (a mistyped one still finds the person).
+
+    Read as plain tuples in batches: a million persons as dicts would cost gigabytes.
+    """
     p = s.persons.c
-    persons = pd.DataFrame(_rows(conn, sa.select(
-        p.person_id, p.household_id, p.bsn, p.first_names, p.surname_prefix, p.surname,
-        p.birth_date, p.sex, p.postcode, p.house_number, p.city, p.has_confidential_address,
-        p.sources,
-    ).where(p.version_id == version)), columns=[
-        "person_id", "household_id", "bsn", "first_names", "surname_prefix", "surname",
-        "birth_date", "sex", "postcode", "house_number", "city", "has_confidential_address",
-        "sources"])
+    query = sa.select(*(p[name] for name in SEARCH_COLUMNS)).where(p.version_id == version)
+    persons = _frame(conn, query, SEARCH_COLUMNS)
     r = s.source_records.c
-    bsns = pd.DataFrame(_rows(conn, sa.select(r.person_id, r.bsn).where(
-        r.version_id == version, r.bsn.is_not(None))), columns=["person_id", "bsn"])
+    bsns = _frame(conn, sa.select(r.person_id, r.bsn).where(
+        r.version_id == version, r.bsn.is_not(None)), ("person_id", "bsn"))
     return persons, bsns
+
+
+def _frame(conn: sa.Connection, query: sa.Select, columns: tuple[str, ...],
+           batch: int = 100_000) -> pd.DataFrame:
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    parts = [pd.DataFrame(rows, columns=list(columns)) for rows in result.partitions(batch)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(columns))
 
 
 def person(conn: sa.Connection, version: int, person_id: str) -> dict[str, Any] | None:
