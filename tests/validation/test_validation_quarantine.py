@@ -5,12 +5,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import GOOD_BSN, PARTNER, TODAY, person, registration
 from typer.testing import CliRunner
 
-from expectations.partner import validate_partner
+from expectations.partner import PartnerValidation, validate_partner
 from hub.cli import app
 from hub.quarantine import read_quarantine
+from hub.settings import Settings, get_settings
 
 SECRET_POSTCODE = "1502CD"
 
@@ -27,9 +29,18 @@ def _staging(stage, home: Path) -> None:
     stage(home, PARTNER, persons, registrations)
 
 
-def test_row_failures_quarantine_exactly_the_failing_rows(hub_settings, stage) -> None:
-    _staging(stage, hub_settings.home)
-    result = validate_partner(hub_settings, PARTNER, "run-1", today=TODAY, docs=False)
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory) -> tuple[Settings, PartnerValidation]:
+    """One partner validated once (run-1, with Data Docs); shared by the read-only tests."""
+    from conftest import write_staging
+
+    settings = get_settings(tmp_path_factory.mktemp("hub"))
+    _staging(write_staging, settings.home)
+    return settings, validate_partner(settings, PARTNER, "run-1", today=TODAY)
+
+
+def test_row_failures_quarantine_exactly_the_failing_rows(validated) -> None:
+    hub_settings, result = validated
 
     assert not result.blocked
     assert list(result.persons.passed["source_record_id"]) == ["r0", "r4"]
@@ -49,11 +60,10 @@ def test_row_failures_quarantine_exactly_the_failing_rows(hub_settings, stage) -
     assert not held["reason"].str.contains(r"\d{9}|1502", regex=True).any()
 
 
-def test_validating_twice_in_a_run_does_not_duplicate(hub_settings, stage) -> None:
-    _staging(stage, hub_settings.home)
-    for _ in range(2):
-        validate_partner(hub_settings, PARTNER, "run-1", today=TODAY, docs=False, reuse=False)
-    assert len(read_quarantine(hub_settings.quarantine, run_id="run-1")) == 5
+def test_validating_twice_in_a_run_does_not_duplicate(validated) -> None:
+    settings, _ = validated
+    validate_partner(settings, PARTNER, "run-1", today=TODAY, docs=False, reuse=False)
+    assert len(read_quarantine(settings.quarantine, run_id="run-1")) == 5
 
 
 RELOAD = """
@@ -65,18 +75,16 @@ print(len(frame), sorted(set(frame["rule"])))
 """
 
 
-def test_quarantine_survives_a_restart(hub_settings, stage) -> None:
-    _staging(stage, hub_settings.home)
-    validate_partner(hub_settings, PARTNER, "run-1", today=TODAY, docs=False)
+def test_quarantine_survives_a_restart(validated) -> None:
+    hub_settings, _ = validated
     fresh = subprocess.run([sys.executable, "-c", RELOAD, str(hub_settings.quarantine), PARTNER],
                            capture_output=True, text=True, check=True).stdout
     assert fresh.strip() == ("5 ['bsn_elfproef', 'house_number_range', 'postcode_format', "
                              "'registration_persons_exist', 'sex_in_vocabulary']")
 
 
-def test_quarantine_list_is_masked(hub_settings, stage, wide_console) -> None:
-    _staging(stage, hub_settings.home)
-    validate_partner(hub_settings, PARTNER, "run-1", today=TODAY, docs=False)
+def test_quarantine_list_is_masked(validated, wide_console, monkeypatch) -> None:
+    monkeypatch.setenv("HUB_HOME", str(validated[0].home))
     listing = CliRunner().invoke(
         app, ["quarantine", "list", "--partner", PARTNER, "--run", "run-1", "--records"],
         env={"COLUMNS": "400"}).output
@@ -107,9 +115,8 @@ def test_hub_validate_exit_code_and_report(hub_settings, stage, wide_console) ->
     assert "person_source_is_partner" in blocked.output
 
 
-def test_data_docs_hold_no_personal_values(hub_settings, stage) -> None:
-    _staging(stage, hub_settings.home)
-    result = validate_partner(hub_settings, PARTNER, "run-docs", today=TODAY)
+def test_data_docs_hold_no_personal_values(validated) -> None:
+    hub_settings, result = validated
     pages = [p.read_text(encoding="utf-8") for p in hub_settings.data_docs.rglob("*")
              if p.is_file() and p.suffix in {".html", ".json"}]
     assert result.data_docs and result.data_docs.exists()
