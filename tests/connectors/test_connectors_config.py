@@ -1,11 +1,10 @@
 """The partner configuration is validated before anything is read."""
 
 import pytest
+from connectors_cases import PERSON_FIELDS
 
 from connectors.config import DEMO_API_TOKEN, load_config
 from hub.errors import ConfigError
-
-from connectors_cases import PERSON_FIELDS
 
 FILES_PARTNER = """
 partners:

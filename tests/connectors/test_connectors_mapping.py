@@ -3,12 +3,11 @@
 import pandas as pd
 import pyarrow as pa
 import pytest
+from connectors_cases import PERSON_FIELDS
 
 from connectors.mapping import ORIGIN, ORIGIN_ROW, aggregate_registrations, map_rows, to_canonical
 from hub.errors import ParseError
 from schemas.canonical import PERSON_SCHEMA, REGISTRATION_SCHEMA
-
-from connectors_cases import PERSON_FIELDS
 
 AT = pd.Timestamp("2026-11-01T12:00:00Z")
 CONFIG = """
