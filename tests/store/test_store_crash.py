@@ -1,6 +1,7 @@
 """A publish killed with SIGKILL mid-load leaves the previous version published and whole."""
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -12,20 +13,19 @@ import sqlalchemy as sa
 import storefakes as fakes
 from test_store_publish import published
 
+from hub.store.ids import previous_assignments
 from hub.store.run import link_and_publish
 from hub.store.versions import current_version_id
+from matching import link
 from schemas.store import source_records, versions
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import pickle, sys, time
     from pathlib import Path
-    sys.path.insert(0, {tests!r})
-    import storefakes as fakes
     import hub.store.bulk as bulk
     import hub.store.publish as publish_module
-    from hub.store.engine import open_store
-    from hub.store.run import link_and_publish
+    from hub.store.engine import make_engine
 
     real_insert = bulk.insert_frame
 
@@ -37,9 +37,8 @@ CHILD = textwrap.dedent(
         return rows
 
     publish_module.insert_frame = insert_then_hang
-    persons = fakes.persons_frame(fakes.people(40))
-    engine = open_store({url!r})
-    link_and_publish(engine, "run-killed", persons, fakes.registrations_frame(persons))
+    persons, registrations, result = pickle.loads(Path({inputs!r}).read_bytes())
+    publish_module.publish(make_engine({url!r}), "run-killed", persons, registrations, result)
     """
 )
 
@@ -52,8 +51,14 @@ def test_sigkill_during_publish_keeps_previous_version(store, store_url: str,
     with store.connect() as conn:
         first = current_version_id(conn)
 
+    # The next run's inputs, linked here so the child process only publishes.
+    grown = fakes.persons_frame(fakes.people(30))
+    grown_registrations = fakes.registrations_frame(grown)
+    linked = link(grown, previous=previous_assignments(store))
+    inputs = tmp_path / "inputs.pickle"
+    inputs.write_bytes(pickle.dumps((grown, grown_registrations, linked)))
     flag = tmp_path / "loading.flag"
-    script = CHILD.format(tests=str(Path(__file__).parent), flag=str(flag), url=store_url)
+    script = CHILD.format(inputs=str(inputs), flag=str(flag), url=store_url)
     child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
                              start_new_session=True)
     try:
@@ -74,8 +79,7 @@ def test_sigkill_during_publish_keeps_previous_version(store, store_url: str,
     assert sorted(statuses.values()) == ["loading", "published"]
 
     # The next publish cleans up the orphaned rows and publishes normally.
-    grown = fakes.persons_frame(fakes.people(30))
-    result = link_and_publish(store, "run-3", grown, fakes.registrations_frame(grown))
+    result = link_and_publish(store, "run-3", grown, grown_registrations)
     with store.connect() as conn:
         orphan = [v for v, s in statuses.items() if s == "loading"][0]
         left = conn.execute(sa.select(sa.func.count()).select_from(source_records)
