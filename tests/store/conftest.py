@@ -11,7 +11,6 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parents[2]))
 sys.path.insert(0, str(Path(__file__).parent))
 import matching  # noqa: E402, F401
-
 from hub.store.engine import open_store  # noqa: E402
 
 
