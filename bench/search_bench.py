@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from hub.demo.bsn import generate_bsns
 from hub.demo.errors import typo
@@ -85,7 +84,7 @@ def make_persons(n: int, seed: int) -> pd.DataFrame:
 
 
 def fill_store(url: str, persons: pd.DataFrame) -> float:
-    """Insert the persons as published version 1 (plain executemany in 50k chunks)."""
+    """Insert the persons as published version 1 (DBAPI executemany of tuples, 50k per batch)."""
     from hub.store.engine import make_engine, upgrade
     from schemas import store as s
 
@@ -93,14 +92,19 @@ def fill_store(url: str, persons: pd.DataFrame) -> float:
     upgrade(url)
     engine = make_engine(url)
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
-    records = persons.assign(version_id=1).astype(object)
+    columns = ["version_id", *persons.columns]
+    records = persons.assign(version_id=1)[columns].astype(object)
     records = records.where(records.notna(), None)
-    rows = records.to_dict("records")
+    records["has_confidential_address"] = records["has_confidential_address"].astype(bool)
+    records["house_number"] = [None if v is None else int(v) for v in records["house_number"]]
+    rows = list(records.itertuples(index=False, name=None))
+    sql = (f"INSERT INTO persons ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
     with engine.begin() as conn:
         conn.execute(s.versions.insert().values(version_id=1, run_id="bench", status="published",
                                                 created_at=now, published_at=now))
         for start in range(0, len(rows), 50_000):
-            conn.execute(s.persons.insert(), rows[start:start + 50_000])
+            conn.exec_driver_sql(sql, rows[start:start + 50_000])
         conn.execute(s.published_version.insert().values(id=1, version_id=1, published_at=now))
     engine.dispose()
     return time.perf_counter() - started
@@ -143,7 +147,8 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
         "max": round(float(values.max()), 1)}
 
 
-def run(persons_n: int, queries_n: int, seed: int, keep: Path | None) -> dict:
+def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
+        reuse: Path | None = None) -> dict:
     from fastapi.testclient import TestClient
 
     from hub.access.users import create_user
@@ -154,11 +159,26 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None) -> dict:
 
     folder = Path(tempfile.mkdtemp(prefix="search_bench_"))
     url = f"sqlite:///{folder / 'hub.sqlite'}"
-    t = time.perf_counter()
-    persons = make_persons(persons_n, seed)
-    generated = time.perf_counter() - t
-    filled = fill_store(url, persons)
-    engine = make_engine(url)
+    generated = filled = 0.0
+    if reuse and reuse.exists():
+        shutil.copy(reuse, folder / "hub.sqlite")
+        engine = make_engine(url)
+        from hub.web.store_read import search_frames
+
+        with engine.connect() as conn:
+            persons, _ = search_frames(conn, 1)
+        persons_n = len(persons)
+    else:
+        t = time.perf_counter()
+        persons = make_persons(persons_n, seed)
+        generated = time.perf_counter() - t
+        filled = fill_store(url, persons)
+        engine = make_engine(url)
+        if keep:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy(folder / "hub.sqlite", keep)
     create_user(engine, "bench", "bench-password-123", "staff")
     app = create_app(engine, WebConfig(index_check_seconds=3600))
     service = app.state.hub.search
@@ -191,9 +211,6 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None) -> dict:
             endpoint_ms.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, response.text
     engine.dispose()
-    if keep:
-        keep.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(folder / "hub.sqlite", keep)
     shutil.rmtree(folder, ignore_errors=True)
     return {
         "persons": persons_n, "queries": len(queries),
@@ -212,9 +229,12 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000, help="persons in the store")
     parser.add_argument("--queries", type=int, default=500, help="number of timed queries")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", type=Path, help="copy the filled store here for reuse")
+    parser.add_argument("--keep", type=Path,
+                        help="copy the filled store here (e.g. bench/.cache/search_1m.sqlite)")
+    parser.add_argument("--reuse", type=Path,
+                        help="start from a store kept earlier with --keep (skips the fill)")
     args = parser.parse_args()
-    print(json.dumps(run(args.persons, args.queries, args.seed, args.keep), indent=2))
+    print(json.dumps(run(args.persons, args.queries, args.seed, args.keep, args.reuse), indent=2))
 
 
 if __name__ == "__main__":

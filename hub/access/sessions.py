@@ -13,9 +13,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from hub.access.clock import as_utc, utcnow
-from hub.access.roles import User
-from hub.access.users import get_user
-from schemas.access import sessions
+from hub.access.roles import Role, User
+from schemas.access import sessions, users
 
 
 @dataclass(frozen=True)
@@ -49,24 +48,39 @@ def start_session(engine: sa.Engine, user: User, policy: SessionPolicy) -> tuple
     return token, Session(user=user, csrf_token=csrf)
 
 
+TOUCH_EVERY = timedelta(seconds=30)
+"""``last_seen_at`` is written at most this often: one write less on most requests."""
+
+
 def load_session(engine: sa.Engine, token: str | None, policy: SessionPolicy) -> Session | None:
-    """The live session of this cookie token, refreshed; None when unknown, idle or expired."""
+    """The live session of this cookie token, refreshed; None when unknown, idle or expired.
+
+    One read joins the session to its (active) user; the idle clock is written back only when
+    it is older than :data:`TOUCH_EVERY`.
+    """
     if not token or len(token) > 128:
         return None
     key = _digest(token)
     now = utcnow()
-    with engine.begin() as conn:
-        row = conn.execute(sa.select(sessions).where(sessions.c.id == key)).first()
-        if row is None:
-            return None
-        if as_utc(row.expires_at) <= now or as_utc(row.last_seen_at) + policy.idle <= now:
-            conn.execute(sessions.delete().where(sessions.c.id == key))
-            return None
-        conn.execute(sessions.update().where(sessions.c.id == key).values(last_seen_at=now))
-    user = get_user(engine, row.user_id)
-    if user is None:  # deactivated since login
+    query = (sa.select(sessions.c.csrf_token, sessions.c.expires_at, sessions.c.last_seen_at,
+                       users.c.id, users.c.username, users.c.display_name, users.c.role,
+                       users.c.partner)
+             .join(users, users.c.id == sessions.c.user_id)
+             .where(sessions.c.id == key, users.c.active.is_(True)))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        end_session(engine, token)  # unknown, or its user was deactivated
+        return None
+    last_seen = as_utc(row.last_seen_at)
+    if as_utc(row.expires_at) <= now or last_seen + policy.idle <= now:
         end_session(engine, token)
         return None
+    if now - last_seen >= TOUCH_EVERY:
+        with engine.begin() as conn:
+            conn.execute(sessions.update().where(sessions.c.id == key).values(last_seen_at=now))
+    user = User(id=row.id, username=row.username, display_name=row.display_name,
+                role=Role(row.role), partner=row.partner)
     return Session(user=user, csrf_token=row.csrf_token)
 
 
