@@ -99,34 +99,35 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame,
     dialect = conn.dialect.name
     if dialect == "postgresql" and conn.dialect.driver != "psycopg2":
         dialect = "other"
-    columns = prepare(frame, table, dialect, **constants)
-    names = list(columns)
-    if dialect == "postgresql":
-        _copy_postgres(conn, table, columns)
-    elif dialect == "sqlite":
-        quoted = ", ".join('"' + name + '"' for name in names)
-        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            for rows in _row_chunks(columns, CHUNK_ROWS):
+    # Converted chunk by chunk: Python objects for a million rows at once would cost gigabytes.
+    for start in range(0, len(frame), CHUNK_ROWS):
+        columns = prepare(frame.iloc[start:start + CHUNK_ROWS], table, dialect, **constants)
+        names = list(columns)
+        rows = next(_row_chunks(columns, CHUNK_ROWS))
+        if dialect == "postgresql":
+            _copy_postgres(conn, table, names, rows)
+        elif dialect == "sqlite":
+            quoted = ", ".join('"' + name + '"' for name in names)
+            sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
                 cursor.executemany(sql, rows)
-        finally:
-            cursor.close()
-    else:
-        for rows in _row_chunks(columns, CHUNK_ROWS):
+            finally:
+                cursor.close()
+        else:
             conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
     return len(frame)
 
 
-def _copy_postgres(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv)'
+def _copy_postgres(conn: sa.Connection, table: sa.Table, names: list[str],
+                   rows: list[tuple]) -> None:
+    quoted = ", ".join(f'"{c}"' for c in names)
+    sql = f'COPY "{table.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)'
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        for rows in _row_chunks(columns, CHUNK_ROWS * 4):
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(rows)
-            buffer.seek(0)
-            cursor.copy_expert(sql, buffer)
+        cursor.copy_expert(sql, buffer)
     finally:
         cursor.close()

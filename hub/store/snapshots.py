@@ -110,9 +110,13 @@ def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path) ->
         keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
         if keys and len(frame):
             frame = frame.sort_values(keys, kind="stable")  # the order an export reads in
-        values = prepare(frame, table, "python", version_id=version_id)
         with pq.ParquetWriter(out / f"{table.name}.parquet", arrow_schema(table)) as writer:
-            writer.write_batch(_batch(values, table, include_bsn=False))
+            for start in range(0, len(frame), STREAM_ROWS):
+                values = prepare(frame.iloc[start:start + STREAM_ROWS], table, "python",
+                                 version_id=version_id)
+                writer.write_batch(_batch(values, table, include_bsn=False))
+            if frame.empty:
+                writer.write_table(arrow_schema(table).empty_table())
         counts[table.name] = len(frame)
     return counts
 
