@@ -33,6 +33,7 @@ FIELDS: tuple[Field, ...] = (
                   "equal_valid", "contested")),
     Field("address", ("different", "same_postcode", "postcode_typo", "exact")),
     Field("sex", ("different", "equal")),
+    Field("role", ("one_reporter", "neither_reporter", "both_reporter")),
 )
 FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
 NEUTRAL_LEVELS = (("bsn", "contested"),)
@@ -238,8 +239,22 @@ def compare_sex(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return lv
 
 
+def compare_role(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Reporter roles: professionals report many meldingen, so two reporter rows of one surname
+    are likely one person, and a reporter row is rarely a family member's record. Reporters with
+    different surnames count as 'neither' (colleagues at one school or station)."""
+    ra, rb = p.reporter[left], p.reporter[right]
+    lv = np.full(left.shape[0], level_code("role", "neither_reporter"), dtype=np.int8)
+    lv[ra != rb] = level_code("role", "one_reporter")
+    # colleagues share a work address: 'both reporters' counts only with one surname
+    same_name = (p.sn[left] == p.sn[right]) | (p.sn_glued[left] == p.sn_glued[right])
+    lv[ra & rb & same_name & (p.sn[left] >= 0)] = level_code("role", "both_reporter")
+    lv[~p.role_known[left] | ~p.role_known[right]] = MISSING
+    return lv
+
+
 COMPARATORS = (compare_first_name, compare_surname, compare_birth_date, compare_bsn,
-               compare_address, compare_sex)
+               compare_address, compare_sex, compare_role)
 
 
 def compare(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -144,7 +144,7 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                     np.r_[np.ones(decided["must_link"][0].size), np.zeros(
                         decided["cannot_link"][0].size)])
     codes = left * p.n + right
-    sessions = [(np.searchsorted(codes, rule_pairs[name]), BLOCKED_FIELDS.get(name, ()))
+    sessions = [(name, np.searchsorted(codes, rule_pairs[name]), BLOCKED_FIELDS.get(name, ()))
                 for name in rule_pairs]
     model = estimate_m(levels, u, config, sessions, labelled)
     scores = score(p, left, right, levels, model, config)

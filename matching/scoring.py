@@ -40,6 +40,9 @@ _LEVELS = max(len(f.levels) for f in FIELDS) + 1  # +1 for missing (stored as in
 M_FLOOR = 1e-3
 WEAK_HINT = 4.0
 WEAK_LEVELS = (("bsn", "equal_invalid"), ("bsn", "one_digit"))
+PREFERRED_SESSION = {"role": "address_first_initial"}
+"""Fields learned from one particular session: reporters carry no BSN or birth date, so only
+the address session sees enough of them."""
 
 
 @dataclass
@@ -164,7 +167,7 @@ def _em_session(levels: np.ndarray, u: np.ndarray, fields: np.ndarray, config: L
 
 
 def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
-               sessions: list[tuple[np.ndarray, tuple[str, ...]]],
+               sessions: list[tuple[str, np.ndarray, tuple[str, ...]]],
                labels: tuple[np.ndarray, np.ndarray] | None = None) -> Model:
     """m probabilities by EM, one session per blocking rule, with u fixed (Splink's training).
 
@@ -180,16 +183,17 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
     m = DEFAULT_M.copy()
     done = np.zeros(len(FIELDS), dtype=bool)
     iterations = 0
-    for rows, blocked in sessions:
+    for name, rows, blocked in sessions:
         fields = np.array([i for i, f in enumerate(FIELDS) if f.name not in blocked], dtype=int)
-        if rows.size < config.em_min_pairs or fields.size == 0 or done[fields].all():
+        takes = np.array([not done[i] and PREFERRED_SESSION.get(FIELDS[i].name, name) == name
+                          for i in fields], dtype=bool)
+        if rows.size < config.em_min_pairs or fields.size == 0 or not takes.any():
             continue
         if rows.size > config.em_sample_pairs:
             rows = rng.choice(rows, config.em_sample_pairs, replace=False)
         session_m, used = _em_session(levels[rows], u, fields, config, labels)
-        new = ~done[fields]
-        m[fields[new]] = session_m[new]
-        done[fields[new]] = True
+        m[fields[takes]] = session_m[takes]
+        done[fields[takes]] = True
         iterations += used
     return Model(m=m, u=u, prior=0.0, iterations=iterations)
 
@@ -262,8 +266,12 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     date_level = levels[:, bd_i]
     same_family = levels[:, sn_i] >= level_code("surname", "double_name_part")
     # twins and triplets: one family, dates that agree (or nearly), given names (or initials)
-    # that clearly differ
-    twin = names_differ & same_family & (date_level >= level_code("birth_date", "one_typo"))
+    # that clearly differ, or similar names of a boy and a girl ('Sander' and 'Sandra')
+    sex_i = FIELD_INDEX["sex"]
+    boy_and_girl = (levels[:, sex_i] == level_code("sex", "different")) & (
+        fn_level < level_code("first_name", "variant"))
+    twin = (names_differ | boy_and_girl) & same_family & (
+        date_level >= level_code("birth_date", "one_typo"))
     date_differs = date_level <= level_code("birth_date", "one_typo")
     bsn_conflict = (levels[:, bsn_i] == level_code("bsn", "equal_valid")) & names_differ & both_full & (
         date_differs & (date_level != MISSING)

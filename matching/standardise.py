@@ -89,6 +89,8 @@ class Prepared:
     sex: np.ndarray
     household_ref: np.ndarray
     role: np.ndarray
+    reporter: np.ndarray
+    role_known: np.ndarray
     confidential: np.ndarray
     fn_freq: np.ndarray
     sn_freq: np.ndarray
@@ -217,5 +219,6 @@ def prepare(persons: pd.DataFrame) -> Prepared:
         address=address, address_strings=address_strings, postcode=postcode,
         house_key=house_key, sex=sex,
         household_ref=household_ref, role=role, confidential=confidential,
+        reporter=role == "reporter", role_known=role != "",
         fn_freq=_frequency(fn), sn_freq=_frequency(sn),
     )
