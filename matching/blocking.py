@@ -91,9 +91,10 @@ def rule_address_first_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _single(_combine(p.address, p.fn_initial))
 
 
-def rule_house_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Same 4-digit postcode area, house number and surname: finds postcode-letter typos."""
-    return _single(_combine(p.house_key, p.sn))
+def rule_house_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same 4-digit postcode area, house number, surname and first initial: finds
+    postcode-letter typos ('1505WT' for '1505TW')."""
+    return _single(_combine(p.house_key, p.sn, p.fn_initial))
 
 
 def rule_surname_birth_year_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +111,7 @@ RULES: dict[str, KeyRule] = {
     "first_name_surname_day": rule_first_name_surname_day,
     "address_first_initial": rule_address_first_initial,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
-    "house_surname": rule_house_surname,
+    "house_surname_initial": rule_house_surname_initial,
 }
 
 
@@ -122,7 +123,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "first_name_surname_day": ("first_name", "surname"),
     "address_first_initial": ("address", "first_name"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
-    "house_surname": ("surname", "address"),
+    "house_surname_initial": ("surname", "address", "first_name"),
 }
 """Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
 

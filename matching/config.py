@@ -14,7 +14,7 @@ DEFAULT_BLOCKING_RULES = (
     "first_name_surname_day",
     "address_first_initial",
     "surname_birth_year_initial",
-    "house_surname",
+    "house_surname_initial",
 )
 """Names of the blocking rules in :mod:`matching.blocking`; their union gives the candidate pairs."""
 
