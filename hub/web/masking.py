@@ -31,15 +31,22 @@ def address_text(row: dict[str, Any]) -> str | None:
     return text or None
 
 
-def mask_source_record(record: dict[str, Any], user: User) -> dict[str, Any]:
-    """A source record for display: BSN masked, address withheld when confidential."""
+def mask_source_record(record: dict[str, Any], user: User,
+                       person_secret: bool = False) -> dict[str, Any]:
+    """A source record for display: BSN masked, address withheld when confidential.
+
+    ``person_secret``: the person has a confidential address at some partner. Then every other
+    partner's address of that person is withheld too, because it may be the same shelter, or
+    lead to it.
+    """
     out = {k: v for k, v in record.items() if k not in ADDRESS_FIELDS and k != "bsn"}
     out["bsn_masked"] = mask_bsn(record.get("bsn"))
     out["has_bsn"] = bool(record.get("bsn"))
     out["name"] = display_name(record)
     secret = bool(record.get("address_confidential"))
     out["address_confidential"] = secret
-    out["address"] = None if secret else address_text(record)
+    out["address"] = None if secret or person_secret else address_text(record)
+    out["address_withheld"] = person_secret and not secret
     out["may_reveal_address"] = secret and user.may_reveal_address_of(record["source"])
     out["may_reveal_bsn"] = out["has_bsn"] and user.can(Permission.REVEAL_BSN)
     return out

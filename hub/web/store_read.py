@@ -178,6 +178,12 @@ def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, An
     item["left"] = source_record(conn, version, item["left_source"], item["left_record_id"])
     item["right"] = source_record(conn, version, item["right_source"], item["right_record_id"])
     item["decisions"] = decisions(conn, item_id=item_id)
+    p = s.persons.c
+    flags = dict(conn.execute(sa.select(p.person_id, p.has_confidential_address).where(
+        p.version_id == version,
+        p.person_id.in_([item["left_person_id"], item["right_person_id"]]))).all())
+    for side in ("left", "right"):  # unknown person: withhold (fail safe)
+        item[f"{side}_person_secret"] = bool(flags.get(item[f"{side}_person_id"], True))
     return item
 
 

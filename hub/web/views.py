@@ -100,8 +100,9 @@ def person(engine: sa.Engine, user: User, person_id: str,
         if data is None:
             raise NotFound("no such person in the published version", field="person_id")
         revealed = _reveal(conn, version, user, person_id, data, reveal) if reveal else None
+    secret = bool(data["person"].get("has_confidential_address"))
     data["person"] = mask_person(data["person"], user)
-    data["records"] = [mask_source_record(r, user) for r in data["records"]]
+    data["records"] = [mask_source_record(r, user, secret) for r in data["records"]]
     data["revealed"] = revealed
     if reveal is None:
         audit.record(engine, "view", user=user, target_kind="person", target_id=person_id,
@@ -158,7 +159,8 @@ def review_item(engine: sa.Engine, user: User, item_id: str) -> dict[str, Any]:
     if item is None:
         raise NotFound("no such review item in the published version", field="item_id")
     for side in ("left", "right"):
-        item[side] = mask_source_record(item[side], user) if item[side] else None
+        secret = bool(item.pop(f"{side}_person_secret", True))
+        item[side] = mask_source_record(item[side], user, secret) if item[side] else None
     audit.record(engine, "view", user=user, target_kind="review", target_id=item_id,
                  detail={"pair": [f"{item['left_source']}:{item['left_record_id']}",
                                   f"{item['right_source']}:{item['right_record_id']}"]})

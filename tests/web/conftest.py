@@ -53,7 +53,7 @@ def fill_store(engine: sa.Engine) -> None:
     rows, secret, links, persons = [], [], [], {}
     for (source, rid, pid, hid, bsn, first, prefix, surname, birth, sex, role,
          confidential) in _RECORDS:
-        address = {} if confidential else _ADDRESS
+        address = dict.fromkeys(_ADDRESS) if confidential else _ADDRESS  # same keys: executemany
         rows.append({"version_id": 1, "source": source, "source_record_id": rid, "person_id": pid,
                      "household_id": hid, "bsn": bsn, "first_names": first,
                      "surname_prefix": prefix, "surname": surname, "birth_date": birth,

@@ -43,6 +43,7 @@ def test_person_page_explains_each_link(filled_engine) -> None:
         page = client.get("/persons/P-CHILD")
         api = client.get("/api/persons/P-CHILD").json()
     assert "veilig_thuis" in page.text and "J-2" in page.text
+    assert "Dorpsstraat 12, 1501AB Zaandam" in page.text  # no secret: addresses are shown
     assert "first_name" in page.text and "exact" in page.text
     assert {r["source_record_id"] for r in api["records"]} == {"VT-2", "J-2"}
     assert api["records"][0]["explanation"]["total"] == 14.2

@@ -178,6 +178,9 @@ def test_confidential_address_is_masked_for_other_staff(filled_engine) -> None:
         assert SHELTER["street"] not in response.text and SHELTER["postcode"] not in response.text
         assert MOTHER_BSN not in response.text
     assert "confidential address" in person.text and "Reveal address" not in person.text
+    # Veilig Thuis's address of the same woman is withheld too: it may lead to the shelter.
+    assert "Dorpsstraat" not in person.text and "Dorpsstraat" not in api.text
+    assert "address withheld" in person.text
     assert attempt.status_code == 403 and SHELTER["street"] not in attempt.text
     assert any(e.action == "reveal_denied" for e in audit.iter_entries(filled_engine))
 
