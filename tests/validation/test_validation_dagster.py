@@ -1,7 +1,7 @@
 """The asset checks in Dagster: a blocking failure stops downstream assets, row failures warn."""
 
 import dagster as dg
-from conftest import PARTNER, person, registration
+from validation_cases import PARTNER, person, registration
 
 from pipelines.checks import merged_checks, staging_checks
 from pipelines.resources import HubResource

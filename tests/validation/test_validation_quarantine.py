@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GOOD_BSN, PARTNER, TODAY, person, registration
 from typer.testing import CliRunner
+from validation_cases import GOOD_BSN, PARTNER, TODAY, person, registration
 
 from expectations.partner import PartnerValidation, validate_partner
 from hub.cli import app
@@ -32,7 +32,7 @@ def _staging(stage, home: Path) -> None:
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory) -> tuple[Settings, PartnerValidation]:
     """One partner validated once (run-1, with Data Docs); shared by the read-only tests."""
-    from conftest import write_staging
+    from validation_cases import write_staging
 
     settings = get_settings(tmp_path_factory.mktemp("hub"))
     _staging(write_staging, settings.home)

@@ -109,7 +109,7 @@ def _combined(cases: list, build, make_frame, id_column: str) -> tuple[pd.DataFr
 
 @pytest.fixture(scope="module")
 def person_results():
-    from conftest import frame, person
+    from validation_cases import frame, person
 
     df, spans = _combined(PERSON_CASES, person, frame, "source_record_id")
     return validate_persons(df, P, today=TODAY), spans
@@ -117,7 +117,7 @@ def person_results():
 
 @pytest.fixture(scope="module")
 def registration_results():
-    from conftest import frame, registration
+    from validation_cases import frame, registration
 
     outcomes = {}
     for vocabulary in (None, ("melding", "advies")):
