@@ -41,7 +41,7 @@ def _key(result) -> pd.DataFrame:
     return result.assignments.sort_values(["source", "source_record_id"]).reset_index(drop=True)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(record, min_size=2, max_size=14), st.randoms(use_true_random=False))
 def test_linking_is_order_independent_and_deterministic(records, rnd) -> None:
     frame = _frame(records)
