@@ -77,8 +77,10 @@ def breakdown_rows(
             rows.append([name, flag.removeprefix("flag:"), f"{records:,}", *cells])
     return rows
 
-SPEED_HEADER = ["records", "engine", "e2e s", "link s", "process s", "peak MB", "F1", "load"]
-"""e2e: read Parquet + link + write Parquet; process: including interpreter start and imports;
+SPEED_HEADER = ["records", "engine", "e2e s", "link s", "cpu s", "process s", "peak MB", "F1",
+                "load"]
+"""e2e: read Parquet + link + write Parquet; cpu: user + system seconds of that part;
+process: including interpreter start and imports;
 load: the machine's 1-minute load average just before the run (2 cores, shared)."""
 
 
@@ -86,13 +88,15 @@ def speed_cells(result: SpeedResult, f1: float | None) -> list[str]:
     """Cells of one speed row; an unfinished run says why instead of inventing figures."""
     load = _f(result.load_before, 1)
     if not result.finished:
-        return [f"{result.records:,}", result.engine, result.error or "failed", "", "", "", "",
-                load]
+        peak = "" if result.peak_rss_mb is None else f">= {result.peak_rss_mb:.0f}"
+        return [f"{result.records:,}", result.engine, result.error or "failed", "", "", "", peak,
+                "", load]
     return [
         f"{result.records:,}",
         result.engine,
         _f(result.end_to_end_s, 1),
         _f(result.link_s, 1),
+        _f(result.cpu_s, 1),
         _f(result.process_s, 1),
         _f(result.peak_rss_mb, 0),
         _f(f1),

@@ -1,7 +1,7 @@
 """Wall time and peak memory of one engine run, each in a fresh subprocess with a time cap.
 
 Peak memory is the larger of two views: the RSS high-water mark the worker reports for itself
-(``ru_maxrss``) and the sum of RSS over the worker's whole process tree, sampled every 0.1 s with
+(``VmHWM``) and the sum of RSS over the worker's whole process tree, sampled every 0.1 s with
 psutil (which also catches worker pools an engine might start).
 """
 
@@ -32,6 +32,7 @@ class SpeedResult:
     end_to_end_s: float | None = None
     link_s: float | None = None
     peak_rss_mb: float | None = None
+    cpu_s: float | None = None
     error: str | None = None
     load_before: float | None = None
 
@@ -88,5 +89,6 @@ def measure(engine: str, source: Path, target: Path, records: int, cap_s: float)
             end_to_end_s=report["end_to_end_s"],
             link_s=report["link_s"],
             peak_rss_mb=max(report["peak_rss_mb"], peak / 2**20),
+            cpu_s=report["cpu_s"],
             load_before=load,
         )

@@ -2,8 +2,9 @@
 
 ``python -m bench.worker ENGINE IN.parquet OUT.parquet``. Timing starts before the read and ends
 after the write (imports and interpreter start-up are outside, reported separately by the
-parent). The process reports its own peak RSS (``ru_maxrss``, kilobytes on Linux) so the parent can
-combine it with what it sampled.
+parent). The process reports its own peak RSS (``VmHWM``) and the CPU seconds it spent in that
+window (user + system: a figure the shared machine's load does not inflate), so the parent can
+combine them with what it sampled.
 """
 
 import json
@@ -15,6 +16,22 @@ import time
 import pandas as pd
 
 from bench.engines import ENGINES
+
+
+def peak_rss_kb() -> int:
+    """This process's RSS high-water mark in kB.
+
+    ``VmHWM`` belongs to the process's own address space. ``ru_maxrss`` is not used on Linux: it
+    keeps the high-water mark from before ``exec``, i.e. the parent's memory at fork time.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main(engine: str, source: str, target: str) -> dict[str, float]:
@@ -29,6 +46,8 @@ def main(engine: str, source: str, target: str) -> dict[str, float]:
         import splink  # noqa: F401
 
         import bench.splink_baseline  # noqa: F401
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = own.ru_utime + own.ru_stime
     start = time.perf_counter()
     persons = pd.read_parquet(source)
     read = time.perf_counter()
@@ -36,17 +55,15 @@ def main(engine: str, source: str, target: str) -> dict[str, float]:
     linked = time.perf_counter()
     assignments.to_parquet(target, index=False)
     written = time.perf_counter()
-    peak_kb = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
+    used = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "import_s": start - imported,
         "read_s": read - start,
         "link_s": linked - read,
         "write_s": written - linked,
         "end_to_end_s": written - start,
-        "peak_rss_mb": peak_kb / 1024,
+        "peak_rss_mb": peak_rss_kb() / 1024,
+        "cpu_s": used.ru_utime + used.ru_stime - cpu_start,
         "records": len(persons),
     }
 
