@@ -5,7 +5,8 @@ name pools plus a long tail of generated surnames, publishes them as one version
 app's search index, and times ~500 realistic queries: misspelled full names, surnames alone,
 names with a birth date, BSNs, postcode plus house number. It reports p50/p95/p99 of the search
 function and of the whole ``POST /api/search`` endpoint (session and CSRF checks, search, audit
-entry, JSON), plus recall (the wanted person among the hits).
+entry, JSON), plus recall (the wanted person among the hits). Wall-clock figures depend on what
+else runs on the machine, so CPU time per query and the load average are reported too.
 
     .venv/bin/python -m bench.search_bench                 # 1M persons (fill about 1-2 minutes)
     .venv/bin/python -m bench.search_bench --persons 100000 --queries 300
@@ -13,6 +14,7 @@ entry, JSON), plus recall (the wanted person among the hits).
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -187,14 +189,17 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
     index_seconds = time.perf_counter() - t
     queries = make_queries(persons, queries_n, seed)
     function_ms, endpoint_ms, found = [], [], {}
+    function_cpu_ms: list[float] = []
+    endpoint_cpu_ms: list[float] = []
     per_kind: dict[str, list[float]] = {}
     for kind, body, wanted in queries:
         query = build_query(body.get("name", ""), body.get("bsn", ""),
                             body.get("birth_date", ""), body.get("postcode", ""),
                             body.get("house_number", ""))
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = service.search(query)
         elapsed = (time.perf_counter() - t) * 1000
+        function_cpu_ms.append((time.process_time() - c) * 1000)
         function_ms.append(elapsed)
         per_kind.setdefault(kind, []).append(elapsed)
         hit = any(h.person_id == wanted for h in result.hits)
@@ -206,9 +211,10 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
                                     "csrf_token": token})
         csrf = client.get("/api/me").json()["csrf_token"]
         for _kind, body, _wanted in queries:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             response = client.post("/api/search", json=body, headers={"X-CSRF-Token": csrf})
             endpoint_ms.append((time.perf_counter() - t) * 1000)
+            endpoint_cpu_ms.append((time.process_time() - c) * 1000)
             assert response.status_code == 200, response.text
     engine.dispose()
     shutil.rmtree(folder, ignore_errors=True)
@@ -217,7 +223,10 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
         "distinct_surname_cores": len(service._index._core_vocab),  # noqa: SLF001 - reporting
         "generate_s": round(generated, 1), "fill_s": round(filled, 1),
         "index_build_s": round(index_seconds, 1),
+        "load_average_1m": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
         "function_ms": _percentiles(function_ms), "endpoint_ms": _percentiles(endpoint_ms),
+        "function_cpu_ms": _percentiles(function_cpu_ms),
+        "endpoint_cpu_ms_client_and_server": _percentiles(endpoint_cpu_ms),
         "function_ms_by_kind": {k: _percentiles(v) for k, v in per_kind.items()},
         "wanted_found_or_more_hits_than_shown": {
             k: round(sum(v) / len(v), 3) for k, v in found.items()},
