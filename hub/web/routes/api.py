@@ -63,8 +63,26 @@ def openapi(request: Request, session: Anyone) -> JSONResponse:
     return JSONResponse(request.app.openapi())
 
 
-@router.post("/search")
-def search(request: Request, body: SearchRequest, session: Searcher) -> dict[str, Any]:
+class Hit(BaseModel):
+    person_id: str
+    household_id: str | None
+    name: str
+    birth_date: str | None
+    sex: str | None
+    city: str | None = Field(description="Empty for a confidential address")
+    confidential_address: bool
+    sources: list[str]
+    bsn_masked: str | None
+    score: float
+
+
+class SearchResponse(BaseModel):
+    total: int = Field(description="All matches; at most 25 hits are returned, best first")
+    hits: list[Hit]
+
+
+@router.post("/search", response_model=SearchResponse)
+def search(request: Request, body: SearchRequest, session: Searcher) -> JSONResponse:
     """Search persons; hits show a masked BSN and no address beyond the city."""
     try:
         query = build_query(body.name, body.bsn, body.birth_date, body.postcode,
@@ -75,7 +93,8 @@ def search(request: Request, body: SearchRequest, session: Searcher) -> dict[str
         raise views.BadRequest("give at least one search field")
     state = hub_state(request)
     result = views.search(state.engine, state.search, session.user, query)
-    return {"total": result.total, "hits": views.hit_dicts(result)}
+    # Plain JSON types already: skip FastAPI's generic re-encoding of every hit.
+    return JSONResponse({"total": result.total, "hits": views.hit_dicts(result)})
 
 
 @router.get("/households/{household_id}")
