@@ -1,4 +1,4 @@
-"""Parameters of a link run. Stored with every link as ``config_version`` so results are traceable."""
+"""Parameters of a link run, stored with every link as ``config_version`` for traceability."""
 
 import hashlib
 import json
@@ -16,7 +16,7 @@ DEFAULT_BLOCKING_RULES = (
     "surname_birth_year_initial",
     "house_surname_initial",
 )
-"""Names of the blocking rules in :mod:`matching.blocking`; their union gives the candidate pairs."""
+"""Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ listed in ``institutional_addresses``). Because every usable address of a person
 stays one household when some partners still hold the old address after a move.
 
 Persons without a home of their own (no usable address: a mother and children in a shelter with a
-secret address; or a child without a related co-resident: placed, or known only at a group home) are attached through their references to the
+secret address; or a child without a related co-resident: placed, or known only at a group
+home) are attached through their references to the
 household of a dossier member they live with: a custodial parent's household first, then the one
 that shares most references. A dossier may list both separated parents, so the households a
 reference spans are reported as ``shared_dossier`` links instead of being merged. A person with

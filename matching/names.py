@@ -74,7 +74,7 @@ def _folded_variants() -> dict[str, str]:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (incl. Turkish letters), map 'ij' to 'y', keep letters/-/space."""
+    """Lower-case, strip diacritics (incl. Turkish letters), map 'ij' to 'y', keep letters."""
     text = text.translate(_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -97,7 +97,8 @@ def skeleton(name: str) -> str:
 def first_name_tokens(first_names: str) -> tuple[list[str], bool]:
     """Split given names into folded tokens; the flag tells whether they are only initials.
 
-    'J.P.' -> (['j', 'p'], True); 'JP' -> (['j', 'p'], True); 'Jan Piet' -> (['jan', 'piet'], False).
+    'J.P.' -> (['j', 'p'], True); 'JP' -> (['j', 'p'], True);
+    'Jan Piet' -> (['jan', 'piet'], False).
     """
     raw = first_names.strip()
     folded = fold(raw).replace("-", " ")

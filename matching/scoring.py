@@ -75,7 +75,8 @@ class Model:
         w = self.weights()
         return {
             f.name: {
-                lvl: {"m": round(float(self.m[i, j + 1]), 6), "u": round(float(self.u[i, j + 1]), 6),
+                lvl: {"m": round(float(self.m[i, j + 1]), 6),
+                      "u": round(float(self.u[i, j + 1]), 6),
                       "weight": round(float(w[i, j + 1]), 3)}
                 for j, lvl in enumerate(f.levels)
             }
@@ -142,7 +143,7 @@ def _em_session(levels: np.ndarray, u: np.ndarray, fields: np.ndarray, config: L
     prior = 0.5
     field_range = np.arange(fields.size)
     iterations = 0
-    for iterations in range(1, config.em_iterations + 1):
+    for iterations in range(1, config.em_iterations + 1):  # noqa: B007 - count is returned
         numerator = np.log(prior) + np.log(m[field_range, patterns]).sum(axis=1)
         other = np.log(1 - prior) + np.log(uf[field_range, patterns]).sum(axis=1)
         posterior = np.exp(numerator - np.logaddexp(numerator, other)) * counts
@@ -273,7 +274,8 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     twin = (names_differ | boy_and_girl) & same_family & (
         date_level >= level_code("birth_date", "one_typo"))
     date_differs = date_level <= level_code("birth_date", "one_typo")
-    bsn_conflict = (levels[:, bsn_i] == level_code("bsn", "equal_valid")) & names_differ & both_full & (
+    bsn_equal = levels[:, bsn_i] == level_code("bsn", "equal_valid")
+    bsn_conflict = bsn_equal & names_differ & both_full & (
         date_differs & (date_level != MISSING)
     )
     field_weights[bsn_conflict, bsn_i] = 0.0

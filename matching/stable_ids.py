@@ -102,8 +102,7 @@ def assign_ids(
         ids.loc[fresh] = candidates
         if not old.empty:
             sizes = size.reindex(fresh).to_numpy()
-            for label, new_id, count in zip(fresh.tolist(), candidates.tolist(), sizes.tolist(),
-                                            strict=True):
+            for new_id, count in zip(candidates.tolist(), sizes.tolist(), strict=True):
                 events.append({"kind": kind, "event": "new", "id": new_id,
                                "related_ids": [], "reason": f"{int(count)} record(s)"})
     # split events name the IDs of the clusters, not internal labels

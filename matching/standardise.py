@@ -143,11 +143,14 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     source, _ = _codes(frame["source"])
 
     fn_codes, fn_keys = _map_unique(_text(frame, "first_names"), first_name_key)
-    fn_key_arr = np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys else np.empty((0, 4), object)
+    fn_key_arr = (np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys
+                  else np.empty((0, 4), object))
     fn, fn_strings = _recode(fn_key_arr[:, 0][fn_codes] if n else np.array([], dtype=object))
-    fn_variant, fn_variant_strings = _recode(fn_key_arr[:, 1][fn_codes] if n else np.array([], dtype=object))
+    fn_variant, fn_variant_strings = _recode(
+        fn_key_arr[:, 1][fn_codes] if n else np.array([], dtype=object))
     fn_initial, _ = _recode(fn_key_arr[:, 2][fn_codes] if n else np.array([], dtype=object))
-    fn_all, fn_all_strings = _recode(fn_key_arr[:, 3][fn_codes] if n else np.array([], dtype=object))
+    fn_all, fn_all_strings = _recode(
+        fn_key_arr[:, 3][fn_codes] if n else np.array([], dtype=object))
 
     token_lists = [str(v).split(" ")[:3] if v else [] for v in fn_all_strings]
     vocabulary = {t: i for i, t in enumerate(sorted({t for ts in token_lists for t in ts}))}

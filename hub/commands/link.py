@@ -29,7 +29,7 @@ def read_table(path: Path, origin: str):  # noqa: ANN201 - pandas imported lazil
 
 
 def write_table(frame, path: Path) -> None:  # noqa: ANN001 - pandas imported lazily
-    """Write CSV or Parquet by the extension; via a temporary file so a crash leaves no half file."""
+    """Write CSV or Parquet by extension, via a temporary file: a crash leaves no half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     if path.suffix.lower() == ".parquet":

@@ -15,8 +15,8 @@ if getattr(sys.modules.get("matching"), "__file__", None) is None:
     if sys.path[0] != _ROOT:
         sys.path.insert(0, _ROOT)
 
-import pandas as pd
-import pytest
+import pandas as pd  # noqa: E402 - after the sys.path fix above
+import pytest  # noqa: E402
 
 BASE = {
     "bsn": None, "first_names": None, "surname_prefix": None, "surname": None,
@@ -28,7 +28,7 @@ BASE = {
 
 @pytest.fixture
 def make_persons() -> Callable[..., pd.DataFrame]:
-    """Build canonical person rows: ``make_persons(dict(source=..., source_record_id=...), ...)``."""
+    """Build canonical person rows: ``make_persons(dict(source=..., ...), ...)``."""
 
     def build(*rows: dict) -> pd.DataFrame:
         return pd.DataFrame([{**BASE, **row} for row in rows])
