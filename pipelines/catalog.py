@@ -4,7 +4,9 @@ Adding a partner is a YAML block in ``connectors/partners.yaml``: the asset fact
 the drop-folder sensor all iterate over this catalogue, so no pipeline code changes.
 """
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from connectors.config import HubConfig, load_config
@@ -38,7 +40,27 @@ def catalog_from_config(config: HubConfig) -> list[PartnerEntry]:
     return entries
 
 
+@lru_cache(maxsize=8)
+def _parsed(settings: Settings, stamp: tuple[int, int], environ: tuple[tuple[str, str], ...]
+            ) -> HubConfig:
+    return load_config(settings, environ=dict(environ))
+
+
+def hub_config(settings: Settings | None = None) -> HubConfig:
+    """The partner configuration, parsed once per file version, home and environment.
+
+    A run reads it in many places (every asset, the definitions); parsing the YAML each time
+    costs seconds on a busy machine. A changed file (mtime, size) or environment is read anew.
+    """
+    settings = settings or get_settings()
+    path = Path(settings.partners_config)
+    stat = path.stat() if path.exists() else None
+    stamp = (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
+    if stat is None:
+        return load_config(settings)  # raises the ConfigError naming the missing file
+    return _parsed(settings, stamp, tuple(sorted(os.environ.items())))
+
+
 def load_catalog(settings: Settings | None = None) -> list[PartnerEntry]:
     """The catalogue for the current settings (``HUB_PARTNERS_CONFIG``, ``HUB_HOME``)."""
-    settings = settings or get_settings()
-    return catalog_from_config(load_config(settings))
+    return catalog_from_config(hub_config(settings))

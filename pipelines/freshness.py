@@ -1,17 +1,19 @@
 """How fresh each partner's data in the merged registration is, and why it may be old.
 
 A partner whose extraction failed, or whose staging failed a blocking rule, keeps its last
-validated data in the registration; this module tells when that data was extracted and what
-happened on the latest attempt, from the validated data's own record and the Dagster instance.
+validated data in the registration. Each partner's latest attempt is recorded in
+``HUB_HOME/pipeline/status/<partner>.json`` (no personal data: times, outcome, error text), so the
+published registration can tell when the data in use was extracted and what happened since,
+whichever Dagster instance ran the steps.
 """
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from hub.settings import Settings
-from pipelines.keys import extracted_key, staged_key
 from pipelines.validated import read_validated_info
 
 OK = "ok"
@@ -20,63 +22,79 @@ BLOCKED = "blocked by validation"
 NO_DATA = "no data yet"
 
 
-def last_extract_time(
-    instance: dg.DagsterInstance, partner: str, staged_rows: pd.DataFrame
-) -> datetime:
-    """When the partner was last extracted successfully: the latest materialisation of its
-    extracted asset, else the newest ``extracted_at`` in its staging, else now."""
-    event = instance.get_latest_materialization_event(extracted_key(partner))
-    if event is not None:
-        return datetime.fromtimestamp(event.timestamp, tz=UTC)
-    if len(staged_rows) and "extracted_at" in staged_rows:
-        newest = pd.to_datetime(staged_rows["extracted_at"], utc=True).max()
+def status_path(settings: Settings, partner: str) -> Path:
+    return settings.home / "pipeline" / "status" / f"{partner}.json"
+
+
+def read_status(settings: Settings, partner: str) -> dict:
+    """The partner's recorded attempts (empty before the first one)."""
+    path = status_path(settings, partner)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _write_status(settings: Settings, partner: str, status: dict) -> None:
+    path = status_path(settings, partner)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(status, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def record_extract(settings: Settings, partner: str, error: str | None = None,
+                   at: datetime | None = None) -> None:
+    """Record an extraction attempt: successful when ``error`` is None."""
+    status = read_status(settings, partner)
+    moment = (at or datetime.now(UTC)).isoformat()
+    status["last_attempt_at"] = moment
+    status["last_error"] = error
+    if error is None:
+        status["last_success_at"] = moment
+    _write_status(settings, partner, status)
+
+
+def record_validation(settings: Settings, partner: str, blocked: bool) -> None:
+    """Record whether the latest staging passed the blocking rules."""
+    status = read_status(settings, partner)
+    status["blocked"] = blocked
+    _write_status(settings, partner, status)
+
+
+def last_extract_time(settings: Settings, partner: str, staged: pd.DataFrame) -> datetime:
+    """When the partner was last extracted successfully: as recorded by its extracted asset,
+    else (staging filled by ``hub extract``) the newest ``extracted_at`` in staging, else now."""
+    moment = read_status(settings, partner).get("last_success_at")
+    if moment:
+        return datetime.fromisoformat(moment)
+    if len(staged) and "extracted_at" in staged:
+        newest = pd.to_datetime(staged["extracted_at"], utc=True).max()
         if not pd.isna(newest):
             return newest.to_pydatetime()
     return datetime.now(UTC)
 
 
-def _latest_attempt_failed(instance: dg.DagsterInstance, key: dg.AssetKey) -> bool:
-    records = instance.get_asset_records([key])
-    if not records:
-        return False
-    entry = records[0].asset_entry
-    failed = entry.last_failed_to_materialize_record
-    if failed is None:
-        return False
-    done = entry.last_materialization_record
-    return done is None or failed.storage_id > done.storage_id
-
-
-def _blocked(instance: dg.DagsterInstance, partner: str) -> bool:
-    event = instance.get_latest_materialization_event(staged_key(partner))
-    if event is None or event.asset_materialization is None:
-        return False
-    value = event.asset_materialization.metadata.get("blocked")
-    return bool(value.value) if value is not None else False
-
-
-def partner_freshness(
-    settings: Settings, partners: list[str], instance: dg.DagsterInstance
-) -> pd.DataFrame:
-    """Per partner: ``partner``, ``last_good_extract`` (UTC), ``status`` of the latest attempt."""
+def partner_freshness(settings: Settings, partners: list[str]) -> pd.DataFrame:
+    """Per partner: ``partner``, ``last_good_extract`` (UTC) of the data in use, ``status`` of
+    the latest attempt and its ``error``."""
     rows = []
     for partner in partners:
         info = read_validated_info(settings, partner)
-        if _latest_attempt_failed(instance, extracted_key(partner)):
-            status = EXTRACT_FAILED
-        elif _blocked(instance, partner):
-            status = BLOCKED
+        status = read_status(settings, partner)
+        if status.get("last_error"):
+            state = EXTRACT_FAILED
+        elif status.get("blocked"):
+            state = BLOCKED
         elif info is None:
-            status = NO_DATA
+            state = NO_DATA
         else:
-            status = OK
+            state = OK
         rows.append(
             {
                 "partner": partner,
                 "last_good_extract": pd.Timestamp(info["extracted_at"]) if info else pd.NaT,
-                "status": status,
+                "status": state,
+                "error": status.get("last_error"),
             }
         )
-    frame = pd.DataFrame(rows, columns=["partner", "last_good_extract", "status"])
+    frame = pd.DataFrame(rows, columns=["partner", "last_good_extract", "status", "error"])
     frame["last_good_extract"] = pd.to_datetime(frame["last_good_extract"], utc=True)
     return frame

@@ -42,17 +42,29 @@ def _write_atomic(table: pa.Table, path: Path) -> None:
     tmp.replace(path)
 
 
-def save_link_result(result: Any, folder: Path) -> Path:
-    """Write a ``LinkResult``'s frames as Parquet and its stats and config version as JSON."""
+def save_link_result(result: Any, folder: Path, fingerprint: str | None = None) -> Path:
+    """Write a ``LinkResult``'s frames as Parquet and its stats and config version as JSON.
+
+    ``fingerprint`` identifies the inputs it was computed from (see :func:`saved_fingerprint`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for name in FRAMES:
         frame = getattr(result, name)
         _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet")
-    info = {"stats": result.stats, "config_version": result.config_version}
+    info = {"stats": result.stats, "config_version": result.config_version,
+            "input_hash": fingerprint}
     tmp = folder / "result.json.tmp"
     tmp.write_text(json.dumps(info, default=_json_default, sort_keys=True), encoding="utf-8")
     tmp.replace(folder / "result.json")
     return folder
+
+
+def saved_info(folder: Path) -> dict[str, Any] | None:
+    """Stats, config version and input fingerprint of the saved result (None if there is none)."""
+    path = folder / "result.json"
+    if not path.exists() or not all((folder / f"{n}.parquet").exists() for n in FRAMES):
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def save_decisions(decisions: pd.DataFrame | None, folder: Path) -> None:

@@ -101,7 +101,10 @@ def _first_line(event: dg.DagsterEvent) -> str:
     if error is None:
         return "failed"
     lines = error.message.strip().splitlines()
-    return lines[0] if lines else error.cls_name or "failed"
+    first = lines[0] if lines else error.cls_name or "failed"
+    # "hub.errors.SourceUnavailableError: ..." -> "SourceUnavailableError: ..."
+    head, sep, rest = first.partition(": ")
+    return f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
 
 
 def _failure(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> str | None:

@@ -19,3 +19,27 @@ def previous_and_decisions(settings: Settings) -> tuple[pd.DataFrame, pd.DataFra
         return previous_assignments(engine), decisions_for_matching(engine)
     finally:
         engine.dispose()
+
+
+def published_fingerprint(settings: Settings) -> str | None:
+    """The input fingerprint of the published version (None before the first publish)."""
+    from hub.store.engine import open_store
+    from hub.store.versions import current_version
+
+    engine = open_store(settings.store_url)
+    try:
+        with engine.connect() as conn:
+            current = current_version(conn)
+        return current.input_hash if current is not None else None
+    finally:
+        engine.dispose()
+
+
+def input_fingerprint(
+    persons: pd.DataFrame, registrations: pd.DataFrame, decisions: pd.DataFrame | None,
+    config_version: str,
+) -> str:
+    """The fingerprint publishing computes for these inputs (``hub.store.fingerprint``)."""
+    from hub.store.fingerprint import input_hash
+
+    return input_hash(persons, registrations, decisions, config_version)

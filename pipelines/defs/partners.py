@@ -13,9 +13,9 @@ from dataclasses import asdict
 import dagster as dg
 
 from hub.errors import HubError, SourceUnavailableError
-from pipelines.catalog import PartnerEntry, load_catalog
+from pipelines.catalog import PartnerEntry, hub_config, load_catalog
 from pipelines.checks import staging_checks
-from pipelines.freshness import last_extract_time
+from pipelines.freshness import last_extract_time, record_extract, record_validation
 from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
 from pipelines.metadata import counts_metadata
 from pipelines.resources import HubResource
@@ -53,20 +53,23 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
         tags={"hub/partner": partner.key, "hub/stage": "extract"},
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from connectors.config import load_config
         from connectors.extract import demo_services, extract_partner
 
         settings = hub.settings()
         try:
-            config = load_config(settings)
+            config = hub_config(settings)
             # Starts the local demo API when the partner is the demo's (no URL configured).
             with demo_services(config, settings, [partner.key]) as live:
-                result = extract_partner(partner.key, live, settings, context.run_id)
-        except SourceUnavailableError:
+                result = extract_partner(partner.key, live, settings, context.run.run_id)
+        except SourceUnavailableError as exc:
+            if context.retry_number >= retry_policy.max_retries:
+                record_extract(settings, partner.key, error=str(exc))
             raise  # retried by the retry policy, then fails this partner only
         except HubError as exc:
             # A configuration or parse problem does not go away by retrying.
+            record_extract(settings, partner.key, error=str(exc))
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        record_extract(settings, partner.key)
         counts = {name: asdict(row) for name, row in result.counts.items()}
         staged_rows = int(counts.get("persons", {}).get("staged", 0))
         return dg.MaterializeResult(
@@ -102,7 +105,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         from expectations.partner import validate_partner
 
         settings = hub.settings()
-        validation = validate_partner(settings, partner.key, context.run_id)
+        validation = validate_partner(settings, partner.key, context.run.run_id)
         if not validation.blocked:
             write_validated(settings, partner.key, "persons", validation.persons.passed)
             write_validated(settings, partner.key, "registrations",
@@ -111,9 +114,9 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             write_held_back(settings, partner.key,
                             persons.frame.iloc[persons.quarantined_positions])
             write_validated_info(settings, partner.key,
-                                 last_extract_time(context.instance, partner.key,
-                                                   validation.persons.frame),
-                                 context.run_id)
+                                 last_extract_time(settings, partner.key, persons.frame),
+                                 context.run.run_id)
+        record_validation(settings, partner.key, validation.blocked)
         metadata: dict[str, object] = {"dagster/row_count": int(len(validation.persons.passed))}
         for outcome in validation.outcomes:
             metadata[f"{outcome.dataset}_staged"] = int(len(outcome.frame))

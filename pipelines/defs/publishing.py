@@ -49,7 +49,7 @@ def _partner_runs(
     """Per-partner status and freshness for the store's run history, and the table behind it."""
     from hub.store.publish import PartnerRun
 
-    freshness = partner_freshness(settings, partners, context.instance)
+    freshness = partner_freshness(settings, partners)
     runs = []
     for row in freshness.itertuples(index=False):
         event = context.instance.get_latest_materialization_event(extracted_key(row.partner))
@@ -60,7 +60,7 @@ def _partner_runs(
         last = None if pd.isna(row.last_good_extract) else row.last_good_extract.to_pydatetime()
         runs.append(PartnerRun(source=row.partner, status="ok" if row.status == OK else "failed",
                                last_success_at=last, counts=counts,
-                               error=None if row.status == OK else row.status))
+                               error=None if row.status == OK else row.error or row.status))
     return runs, freshness
 
 
@@ -109,7 +109,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
         try:
             published = publish(
                 engine,
-                context.run_id,
+                context.run.run_id,
                 read_all_validated(settings, configured, "persons"),
                 read_all_validated(settings, configured, "registrations"),
                 result,
