@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-dev
 BSTAMP := $(VENV)/.installed-bench
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
-.PHONY: install demo test ui web bench lint clean
+.PHONY: install demo test ui web bench bench-matching bench-pipeline bench-search lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,7 +23,7 @@ $(BSTAMP): $(STAMP)
 ## make demo: generate the seven demo partner systems and run the main job on the embedded default
 demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
-	$(HUB) extract
+	$(HUB) run
 
 ## make test: the whole suite
 test: install
@@ -33,6 +33,10 @@ test: install
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
 	$(VENV)/bin/dg dev --host 127.0.0.1 --port 3000
+
+## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
+bench: $(BSTAMP)
+	$(PY) -m bench.run_matching
 
 lint: install
 	$(VENV)/bin/ruff check .
