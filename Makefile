@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-dev
 BSTAMP := $(VENV)/.installed-bench
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
-.PHONY: install demo test ui web bench bench-matching bench-pipeline bench-search lint clean
+.PHONY: install demo test ui web bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ test: install
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
 	$(VENV)/bin/dg dev --host 127.0.0.1 --port 3000
+
+## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed)
+web: install
+	$(HUB) web --host 127.0.0.1 --port 8000 --demo-users
 
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
