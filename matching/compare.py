@@ -27,7 +27,8 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("first_name", ("different", "initial", "jw_0.80", "jw_0.92", "other_given_name",
                          "variant", "exact")),
-    Field("surname", ("different", "jw_0.80", "jw_0.92", "double_name_part", "exact")),
+    Field("surname", ("different", "swapped_with_first_name", "jw_0.80", "jw_0.92",
+                      "double_name_part", "exact")),
     Field("birth_date", ("different_far", "different", "one_typo", "partial_agrees",
                          "day_month_swapped", "exact")),
     Field("bsn", ("both_valid_different", "different", "one_digit", "equal_invalid",
@@ -211,7 +212,7 @@ def compare_address(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndar
 
 def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
                    levels: np.ndarray) -> np.ndarray:
-    """Records whose valid BSN is also carried by a clearly different person.
+    """Records whose BSN (valid or not) is also carried by a clearly different person.
 
     When two records share a valid BSN but clearly differ in given name (twins share a birth
     date), or differ in birth date without a full given name that agrees, one of them holds a
@@ -219,12 +220,14 @@ def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
     on every record that carries it: neither for linking nor as a conflict between clusters.
     """
     fn_i, bd_i, bsn_i = FIELD_INDEX["first_name"], FIELD_INDEX["birth_date"], FIELD_INDEX["bsn"]
+    equal = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
+                                       level_code("bsn", "equal_invalid")))
     clash = (
-        (levels[:, bsn_i] == level_code("bsn", "equal_valid"))
+        equal
         & (levels[:, fn_i] == level_code("first_name", "different"))
         & (p.fn[left] >= 0) & (p.fn[right] >= 0)
     ) | (
-        (levels[:, bsn_i] == level_code("bsn", "equal_valid"))
+        equal
         & (levels[:, bd_i] >= 0) & (levels[:, bd_i] <= level_code("birth_date", "different"))
         & (levels[:, fn_i] <= level_code("first_name", "initial"))
     )
@@ -258,9 +261,52 @@ COMPARATORS = (compare_first_name, compare_surname, compare_birth_date, compare_
                compare_address, compare_sex, compare_role)
 
 
+def swapped_names(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray
+                  ) -> np.ndarray:
+    """Pairs whose given name and surname were entered the wrong way round on one side.
+
+    The first given name of each equals the surname of the other, or one cross agreement is exact
+    and the other is one edit or Jaro-Winkler >= 0.92 apart. Only pairs whose names do not agree
+    directly are considered.
+    """
+    fn_i, sn_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"]
+    todo = np.flatnonzero(
+        (levels[:, sn_i] >= 0) & (levels[:, sn_i] < level_code("surname", "jw_0.92"))
+        & (levels[:, fn_i] >= 0) & (levels[:, fn_i] < level_code("first_name", "jw_0.92"))
+        & (p.fn[left] >= 0) & (p.fn[right] >= 0)
+    )
+    out = np.zeros(left.shape[0], dtype=bool)
+    if todo.size == 0:
+        return out
+    a, b = left[todo], right[todo]
+    cross_ab = (p.fn_as_sn[a] == p.sn[b]) & (p.sn[b] >= 0)
+    cross_ba = (p.fn_as_sn[b] == p.sn[a]) & (p.sn[a] >= 0)
+    one = np.flatnonzero(cross_ab ^ cross_ba)
+    swapped = cross_ab & cross_ba
+    if one.size:
+        # the other cross pair: given name of one side against the surname of the other
+        fn_side = np.where(cross_ab[one], b[one], a[one])
+        sn_side = np.where(cross_ab[one], a[one], b[one])
+        names = list(p.fn_strings[p.fn[fn_side]])
+        surnames = list(p.sn_strings[p.sn[sn_side]])
+        jw = np.asarray(process.cpdist(names, surnames,
+                                       scorer=JaroWinkler.normalized_similarity))
+        edits = np.asarray(process.cpdist(names, surnames, scorer=OSA.distance))
+        swapped[one] = (jw >= 0.92) | (edits <= 1)
+    out[todo[swapped]] = True
+    return out
+
+
 def compare(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Levels matrix (pairs x fields, int8, -1 missing) in the order of :data:`FIELDS`."""
+    """Levels matrix (pairs x fields, int8, -1 missing) in the order of :data:`FIELDS`.
+
+    A name swap is scored once, as surname level 'swapped_with_first_name'; the given-name field
+    then counts as missing (its evidence is in that level, and twins must not be guarded on it).
+    """
     out = np.empty((left.shape[0], len(FIELDS)), dtype=np.int8)
     for column, comparator in enumerate(COMPARATORS):
         out[:, column] = comparator(p, left, right)
+    swapped = swapped_names(p, left, right, out)
+    out[swapped, FIELD_INDEX["surname"]] = level_code("surname", "swapped_with_first_name")
+    out[swapped, FIELD_INDEX["first_name"]] = MISSING
     return out

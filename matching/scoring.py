@@ -18,7 +18,7 @@ pair is the sum over fields of ``log2(m / u)``, where ``m = P(level | same perso
   strong penalty and can never link, and a shared BSN does not count when both the given name and
   the birth date disagree (a sibling's BSN copied into the wrong record), and relatives who share
   surname and address but have complete, clearly different birth dates (siblings or a parent and
-  child with one given name) get a penalty unless a valid BSN agrees.
+  child with one given name) get a penalty unless their identifier agrees.
 * Steward decisions, when present, are added to the EM estimate as labelled pairs with a large
   weight, so m follows what stewards confirmed.
 
@@ -39,7 +39,10 @@ from matching.standardise import Prepared
 _LEVELS = max(len(f.levels) for f in FIELDS) + 1  # +1 for missing (stored as index 0)
 M_FLOOR = 1e-3
 WEAK_HINT = 4.0
-WEAK_LEVELS = (("bsn", "equal_invalid"), ("bsn", "one_digit"))
+WEAK_LEVELS = (("bsn", "one_digit"),)
+"""A BSN one digit off may be anyone's: at most a hint. Two equal identifiers that fail the
+elfproef (a mistyped BSN copied along, or a foreign or test identifier) keep the weight EM learns
+for them: strangers almost never share one, and a sibling's BSN is a valid one (contested)."""
 PREFERRED_SESSION = {"role": "address_first_initial"}
 """Fields learned from one particular session: reporters carry no BSN or birth date, so only
 the address session sees enough of them."""
@@ -57,8 +60,8 @@ class Model:
     def weights(self) -> np.ndarray:
         """log2(m/u) per field (rows) and level+1 (columns; column 0 = missing = 0).
 
-        m is floored at ``M_FLOOR`` (a level EM never saw is rare, not impossible) and levels
-        that rest on an invalid BSN are capped at ``WEAK_HINT`` bits: a hint, never a key.
+        m is floored at ``M_FLOOR`` (a level EM never saw is rare, not impossible) and a BSN
+        one digit off is capped at ``WEAK_HINT`` bits: a hint, never a key.
         """
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.log2(np.maximum(self.m, M_FLOOR) / self.u)
@@ -274,15 +277,19 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     twin = (names_differ | boy_and_girl) & same_family & (
         date_level >= level_code("birth_date", "one_typo"))
     date_differs = date_level <= level_code("birth_date", "one_typo")
-    bsn_equal = levels[:, bsn_i] == level_code("bsn", "equal_valid")
+    bsn_equal = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
+                                           level_code("bsn", "equal_invalid")))
     bsn_conflict = bsn_equal & names_differ & both_full & (
         date_differs & (date_level != MISSING)
     )
     field_weights[bsn_conflict, bsn_i] = 0.0
     both_dates = (p.day[left] > 0) & (p.day[right] > 0)
+    # an agreeing identifier lifts the sibling guard, valid or not: a sibling's BSN copied into
+    # the wrong record is valid, and such a BSN is contested (no evidence) on both records
+    bsn_agrees = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
+                                            level_code("bsn", "equal_invalid")))
     sibling = same_family & both_dates & (date_level >= 0) & (
-        date_level <= level_code("birth_date", "different")) & (
-        levels[:, bsn_i] != level_code("bsn", "equal_valid")) & ~twin
+        date_level <= level_code("birth_date", "different")) & ~bsn_agrees & ~twin
     partial = (field_weights.sum(axis=1) + tf_fn + tf_sn + np.where(twin, config.twin_penalty, 0.0)
                + np.where(sibling, config.sibling_penalty, 0.0))
     model.prior = estimate_prior(partial, p.n)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from matching.addresses import normalise_postcode
+from matching.addresses import normalise_postcode, postcode_area
 from matching.bsn import normalise_bsns
 from matching.dates import parse_partial_date
 from matching.names import first_name_key, split_surname, unglue
@@ -94,6 +94,9 @@ class Prepared:
     confidential: np.ndarray
     fn_freq: np.ndarray
     sn_freq: np.ndarray
+    fn_as_sn: np.ndarray
+    """Per record, its first given name as a surname code (-1: no surname is spelled so): finds
+    given name and surname entered the wrong way round."""
 
 
 def canonical_sort(persons: pd.DataFrame) -> pd.DataFrame:
@@ -170,6 +173,7 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     part_codes = pd.Index(sn_strings)
     second = second_core[sn_codes] if n else np.array([], dtype=object)
     sn2 = part_codes.get_indexer(second).astype(np.int32)
+    sn2[second == ""] = -1  # no second part ('' can be a code of sn_strings)
     extra = (sn2 < 0) & (second != "")
     if extra.any():
         extra_codes, _ = _codes(pd.Series(second[extra], dtype="str"))
@@ -199,8 +203,11 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     postcode_text = postcode_text.copy()
     postcode_text[confidential] = ""
     address, address_strings = _recode(addr_text)
-    house_text = np.array([k[:4] + k[6:] if k else "" for k in addr_text], dtype=object)
-    house_key, _ = _recode(house_text)
+    # the postcode area with number, letter and suffix, once per distinct address
+    house_unique = np.array([postcode_area(k.split("|", 1)[0]) + "|" + k.split("|", 1)[1]
+                             if k else "" for k in address_strings], dtype=object)
+    house_of, _ = _recode(house_unique)
+    house_key = np.where(address >= 0, house_of[np.maximum(address, 0)], -1).astype(np.int32)
     postcode, _ = _recode(postcode_text)
 
     sex, _ = _codes(_text(frame, "sex").str.upper())
@@ -224,4 +231,15 @@ def prepare(persons: pd.DataFrame) -> Prepared:
         household_ref=household_ref, role=role, confidential=confidential,
         reporter=role == "reporter", role_known=role != "",
         fn_freq=_frequency(fn), sn_freq=_frequency(sn),
+        fn_as_sn=_as_codes_of(fn, fn_strings, sn_strings),
     )
+
+
+def _as_codes_of(codes: np.ndarray, strings: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Map codes into another field's code space by spelling (-1 when absent or missing)."""
+    into = pd.Index(other).get_indexer(strings).astype(np.int32) if len(strings) else \
+        np.zeros(0, np.int32)
+    if len(strings):
+        into[strings == ""] = -1
+    out = np.where(codes >= 0, into[np.maximum(codes, 0)] if into.size else -1, -1)
+    return out.astype(np.int32)

@@ -28,6 +28,7 @@ from hub.demo.region import (
     PLACES,
     STREETS,
 )
+from hub.demo.twins import distinct_twin_names
 
 FIRST_NAME_SKEW = 0.6
 SURNAME_SKEW = 0.5
@@ -137,6 +138,24 @@ class HouseholdStage:
                                                                        FIRST_NAME_SKEW)]
         return out
 
+    def _twin_names(self, first: np.ndarray, bg: np.ndarray, sex: np.ndarray,
+                    is_child: np.ndarray, child_rank: np.ndarray, hh: np.ndarray) -> np.ndarray:
+        """Co-twins get clearly different given names (see :mod:`hub.demo.twins`).
+
+        Redraws use their own seeded stream, so the rest of the population stays as it was.
+        """
+        mult = self.multiple[hh]
+        in_multiple = is_child & (mult > 0) & (child_rank >= self.n_child[hh] - mult)
+        groups = np.where(in_multiple, hh, None).astype(object)
+        rng = np.random.default_rng([self.seed, 20261122, 2])
+
+        def redraw(i: int) -> str:
+            pool = self.pools[BACKGROUNDS[bg[i]]]
+            names = pool.first_m if sex[i] == "M" else pool.first_v
+            return names[int(zipf_draw(rng, len(names), 1, FIRST_NAME_SKEW)[0])]
+
+        return distinct_twin_names(first, groups, redraw)
+
     def _surnames(self, bg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rng = self.rng
         prefix = np.empty(len(bg), dtype=object)
@@ -185,6 +204,7 @@ class HouseholdStage:
         # given names: 1 or 2 (Dutch families more often list a second given name)
         first = self._names(bg, sex)
         second = self._names(bg, sex)
+        first = self._twin_names(first, bg, sex, is_child, child_rank, hh)
         two = rng.random(m) < np.where(bg == 0, 0.5, 0.2)
         two &= second != first
         self.p_first = np.where(two, first + " " + second, first).astype(object)

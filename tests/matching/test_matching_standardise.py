@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.addresses import normalise_postcode
+from matching.addresses import normalise_postcode, postcode_area
 from matching.bsn import normalise_bsn, normalise_bsns
 from matching.dates import parse_partial_date
 from matching.names import first_name_key, fold, split_surname, unglue
@@ -89,3 +89,9 @@ def test_postcode_normalisation() -> None:
     assert normalise_postcode("1501 ab") == "1501AB"
     assert normalise_postcode("0501AB") == ""
     assert normalise_postcode("") == ""
+    assert normalise_postcode("onbekend") == ""
+    # a postcode abroad is still address evidence, not dropped as invalid
+    assert normalise_postcode(" 2257 ") == "2257"
+    assert normalise_postcode("sw1a 1aa") == "SW1A1AA"
+    assert postcode_area("1501AB") == "1501"
+    assert postcode_area("2257") == "2257"
