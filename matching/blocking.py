@@ -91,6 +91,13 @@ def rule_address_first_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _single(_combine(p.address, p.fn_initial))
 
 
+def rule_address_birth_date(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same non-confidential address and full birth date (swap tolerant): finds records whose
+    names are both wrong or missing (siblings at one address have other dates; twins are
+    guarded when scored)."""
+    return _single(_combine(p.address, _full_date(p)))
+
+
 def rule_house_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Same 4-digit postcode area, house number, surname and first initial: finds
     postcode-letter typos ('1505WT' for '1505TW')."""
@@ -110,6 +117,7 @@ RULES: dict[str, KeyRule] = {
     "first_name_surname_year": rule_first_name_surname_year,
     "first_name_surname_day": rule_first_name_surname_day,
     "address_first_initial": rule_address_first_initial,
+    "address_birth_date": rule_address_birth_date,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
     "house_surname_initial": rule_house_surname_initial,
 }
@@ -122,6 +130,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "first_name_surname_year": ("first_name", "surname"),
     "first_name_surname_day": ("first_name", "surname"),
     "address_first_initial": ("address", "first_name"),
+    "address_birth_date": ("address", "birth_date"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
     "house_surname_initial": ("surname", "address", "first_name"),
 }

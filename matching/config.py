@@ -13,6 +13,7 @@ DEFAULT_BLOCKING_RULES = (
     "first_name_surname_year",
     "first_name_surname_day",
     "address_first_initial",
+    "address_birth_date",
     "surname_birth_year_initial",
     "house_surname_initial",
 )
