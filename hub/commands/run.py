@@ -15,14 +15,21 @@ def register(app: typer.Typer) -> None:
             help="Partner key to extract and validate (repeatable); default: every configured "
                  "partner. Linking and publishing always use every partner's last good data.",
         )] = None,
+        history: Annotated[bool, typer.Option(
+            "--history/--no-history",
+            help="Record the runs in the Dagster instance at DAGSTER_HOME (default "
+                 "HUB_HOME/dagster) so `make ui` shows them (slower: about 30 s more at region "
+                 "size); by default the runs use a temporary in-memory instance.",
+        )] = False,
     ) -> None:
         """Materialise the whole Dagster graph in-process and publish the merged registration.
 
         Extracts and validates the partners, links persons and households and publishes the
         result atomically into the store (HUB_STORE_URL, default HUB_HOME/store/hub.sqlite).
-        Runs are recorded in the Dagster instance at DAGSTER_HOME (default HUB_HOME/dagster),
-        so they show in `make ui`. Exits 1 when a partner failed or nothing was published.
+        With --history the Dagster runs are recorded at DAGSTER_HOME (default HUB_HOME/dagster)
+        and show in `make ui`. Exits 1 when a partner failed or nothing was published.
         """
+        import dagster as dg
         from rich.table import Table
 
         from hub.errors import HubError
@@ -49,7 +56,9 @@ def register(app: typer.Typer) -> None:
                 done = 0 if description.startswith("extracting") else 1
                 bar.update(task, description=description, completed=done)
 
-            summary = run_pipeline(partner or None, settings=settings, on_phase=on_phase)
+            instance = None if history else dg.DagsterInstance.ephemeral()
+            summary = run_pipeline(partner or None, instance=instance, settings=settings,
+                                   on_phase=on_phase)
             bar.update(task, completed=2)
 
         table = Table(title=f"hub run (ingest {summary.ingest_run_id[:8]})")
@@ -84,6 +93,7 @@ def register(app: typer.Typer) -> None:
         if summary.publish_error:
             err_console.print(f"[red]{summary.publish_error}[/red]; the previous version stays "
                               "published")
-        console.print(f"dagster home: {dagster_home(settings)}  (make ui shows these runs)")
+        if history:
+            console.print(f"dagster home: {dagster_home(settings)}  (make ui shows these runs)")
         if not summary.ok:
             raise typer.Exit(1)
