@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from matching.arrays import unique_sorted
 from matching.standardise import Prepared
 
 KeyRule = Callable[[Prepared], tuple[np.ndarray, np.ndarray]]
@@ -189,9 +190,10 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
         rows, keys = RULES[name](p)
         left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
                                                                   window)
-        code = np.unique(left * p.n + right)
+        code = unique_sorted(left * p.n + right)
         per_rule[name] = code
         stats[name] = {"pairs": int(code.size), "windowed_blocks": windowed,
                        "windowed_records": windowed_records}
-    seen = np.unique(np.concatenate(list(per_rule.values()))) if per_rule else np.zeros(0, np.int64)
+    seen = (unique_sorted(np.concatenate(list(per_rule.values()))) if per_rule
+            else np.zeros(0, np.int64))
     return seen // max(p.n, 1), seen % max(p.n, 1), stats, per_rule

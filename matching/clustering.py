@@ -19,6 +19,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from matching.arrays import unique_inverse, unique_sorted
+
 
 @dataclass
 class Clusters:
@@ -74,9 +76,11 @@ def cluster(
     bad[labels[conflict_l][labels[conflict_l] == labels[conflict_r]]] = True
     valid = np.flatnonzero(bsn_valid & (bsn >= 0))
     if valid.size:
-        pairs = np.unique(np.c_[labels[valid], bsn[valid]], axis=0)
-        comps, counts = np.unique(pairs[:, 0], return_counts=True)
-        bad[comps[counts > 1]] = True
+        base = int(bsn[valid].max()) + 1
+        pairs = unique_sorted(labels[valid].astype(np.int64) * base + bsn[valid])
+        comps = pairs // base
+        repeated = np.r_[comps[1:] == comps[:-1], False] | np.r_[False, comps[1:] == comps[:-1]]
+        bad[comps[repeated]] = True
     if not bad.any():
         return Clusters(labels=labels)
 
@@ -148,8 +152,8 @@ def cluster(
         hit = np.isin(bad_l, ambiguous) | np.isin(bad_r, ambiguous)
         refused.extend((int(a), int(b), "ambiguous_between_persons")
                        for a, b in zip(bad_l[hit], bad_r[hit], strict=True))
-    _, dense = np.unique(new_labels, return_inverse=True)
-    return Clusters(labels=dense.ravel(), refused=refused)
+    dense = unique_inverse(new_labels)[2]
+    return Clusters(labels=dense, refused=refused)
 
 
 def _ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray,

@@ -11,6 +11,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from matching.arrays import unique_inverse
 from matching.standardise import Prepared
 
 MISSING = -1
@@ -54,7 +55,7 @@ def _similarity(strings: np.ndarray, a: np.ndarray, b: np.ndarray
         return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int32)
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     base = int(hi.max()) + 1
-    unique, inverse = np.unique(lo * base + hi, return_inverse=True)
+    unique, _, inverse = unique_inverse(lo * base + hi)
     left = list(strings[unique // base])
     right = list(strings[unique % base])
     jw = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=-1)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.arrays import unique_inverse
 from matching.compare import FIELD_INDEX, FIELDS, MISSING, NEUTRAL_LEVELS, compare, level_code
 from matching.config import LinkConfig
 from matching.defaults import DEFAULT_M, DEFAULT_U
@@ -94,7 +95,7 @@ def _pattern_counts(levels: np.ndarray, weight: np.ndarray | None = None
     code = np.zeros(levels.shape[0], dtype=np.int64)
     for column in range(levels.shape[1]):
         code = code * _LEVELS + shifted[:, column]
-    unique, inverse = np.unique(code, return_inverse=True)
+    unique, _, inverse = unique_inverse(code)
     counts = np.bincount(inverse, weights=weight, minlength=unique.size).astype(np.float64)
     patterns = np.empty((unique.size, levels.shape[1]), dtype=np.int64)
     rest = unique.copy()
@@ -318,7 +319,7 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
     code = np.zeros(rows.size, dtype=np.int64)
     for column in range(flags.shape[1]):
         code = code * _LEVELS + flags[:, column]
-    first_of, inverse = np.unique(code, return_index=True, return_inverse=True)[1:]
+    first_of, inverse = unique_inverse(code)[1:]
     unique = flags[first_of]
     heads = []
     for pattern in unique:

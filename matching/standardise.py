@@ -51,6 +51,16 @@ def _map_unique(values: pd.Series, func: Callable[[str], object]) -> tuple[np.nd
     return codes, [func(u) for u in uniques]
 
 
+def _per_row(codes: np.ndarray, derived: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes per row of a value derived once per distinct raw value.
+
+    ``codes`` index the distinct raw values, ``derived`` holds one string per distinct raw value;
+    the same as ``_recode(derived[codes])`` without building a million-string column.
+    """
+    sub, strings = _recode(np.asarray(derived, dtype=object))
+    return (sub[codes] if codes.size else np.zeros(0, np.int32)), strings
+
+
 def _recode(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes for an object array of strings ('' -> -1), with the distinct strings."""
     return _codes(pd.Series(labels, dtype="str"))
@@ -148,12 +158,10 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     fn_codes, fn_keys = _map_unique(_text(frame, "first_names"), first_name_key)
     fn_key_arr = (np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys
                   else np.empty((0, 4), object))
-    fn, fn_strings = _recode(fn_key_arr[:, 0][fn_codes] if n else np.array([], dtype=object))
-    fn_variant, fn_variant_strings = _recode(
-        fn_key_arr[:, 1][fn_codes] if n else np.array([], dtype=object))
-    fn_initial, _ = _recode(fn_key_arr[:, 2][fn_codes] if n else np.array([], dtype=object))
-    fn_all, fn_all_strings = _recode(
-        fn_key_arr[:, 3][fn_codes] if n else np.array([], dtype=object))
+    fn, fn_strings = _per_row(fn_codes, fn_key_arr[:, 0])
+    fn_variant, fn_variant_strings = _per_row(fn_codes, fn_key_arr[:, 1])
+    fn_initial, _ = _per_row(fn_codes, fn_key_arr[:, 2])
+    fn_all, fn_all_strings = _per_row(fn_codes, fn_key_arr[:, 3])
 
     token_lists = [str(v).split(" ")[:3] if v else [] for v in fn_all_strings]
     vocabulary = {t: i for i, t in enumerate(sorted({t for ts in token_lists for t in ts}))}
@@ -168,27 +176,28 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     second_core = np.array([unglue(c[1], known) if len(c) > 1 else "" for _, c in sn_split],
                            dtype=object)
     glued = np.array([("".join(p.split(" ")) + "".join(c[:1])) for p, c in sn_split], dtype=object)
-    sn, sn_strings = _recode(first_core[sn_codes] if n else np.array([], dtype=object))
+    sn, sn_strings = _per_row(sn_codes, first_core)
     # second surname parts share the code space of first parts so 'Jansen-de Vries' meets 'Vries'
+    # (computed once per distinct surname, then mapped to the rows)
     part_codes = pd.Index(sn_strings)
-    second = second_core[sn_codes] if n else np.array([], dtype=object)
-    sn2 = part_codes.get_indexer(second).astype(np.int32)
-    sn2[second == ""] = -1  # no second part ('' can be a code of sn_strings)
-    extra = (sn2 < 0) & (second != "")
-    if extra.any():
-        extra_codes, _ = _codes(pd.Series(second[extra], dtype="str"))
-        sn2[extra] = extra_codes + len(sn_strings)
-    sn_glued, sn_glued_strings = _recode(glued[sn_codes] if n else np.array([], dtype=object))
+    second_of = (part_codes.get_indexer(second_core).astype(np.int32) if len(second_core)
+                 else np.zeros(0, np.int32))
+    if len(second_core):
+        second_of[second_core == ""] = -1  # no second part ('' can be a code of sn_strings)
+        extra = (second_of < 0) & (second_core != "")
+        if extra.any():
+            extra_codes, _ = _codes(pd.Series(second_core[extra], dtype="str"))
+            second_of[extra] = extra_codes + len(sn_strings)
+    sn2 = second_of[sn_codes] if n else np.zeros(0, np.int32)
+    sn_glued, sn_glued_strings = _per_row(sn_codes, glued)
 
     date_codes, parsed = _map_unique(_text(frame, "birth_date"), parse_partial_date)
     parsed_arr = np.array(parsed, dtype=np.int16).reshape(-1, 3) if parsed else np.zeros((0, 3),
                                                                                        np.int16)
     ymd = parsed_arr[date_codes] if n else np.zeros((0, 3), np.int16)
 
-    bsn_text, bsn_codes = np.unique(_text(frame, "bsn").to_numpy(dtype=object).astype(str),
-                                    return_inverse=True)
-    bsn_digits, bsn_ok = normalise_bsns(pd.Series(bsn_text, dtype="str"))
-    bsn_codes = bsn_codes.ravel()
+    bsn_codes, bsn_text = pd.factorize(_text(frame, "bsn"), sort=True)
+    bsn_digits, bsn_ok = normalise_bsns(pd.Series(np.asarray(bsn_text, dtype=object), dtype="str"))
 
     confidential = _confidential(frame)
     pc_codes, pcs = _map_unique(_text(frame, "postcode"), normalise_postcode)

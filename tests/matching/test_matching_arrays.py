@@ -1,0 +1,18 @@
+"""The sort-based unique helpers give exactly numpy's answers."""
+
+import numpy as np
+import pytest
+
+from matching.arrays import unique_inverse, unique_sorted
+
+
+@pytest.mark.parametrize("values", [[], [5], [3, 1, 3, 2, 1, 9], [7, 7, 7], [-1, 4, -1, 0]],
+                         ids=["empty", "one", "mixed", "same", "negative"])
+def test_helpers_equal_numpy_unique(values: list[int]) -> None:
+    x = np.array(values, dtype=np.int64)
+    expected, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+    assert unique_sorted(x).tolist() == expected.tolist()
+    got, got_first, got_inverse = unique_inverse(x)
+    assert got.tolist() == expected.tolist()
+    assert got_first.tolist() == first.tolist()
+    assert got_inverse.tolist() == inverse.ravel().tolist()
