@@ -81,7 +81,7 @@ def _two_records_of_one_person(assignments: pd.DataFrame) -> tuple[tuple[str, st
 def story(demo_systems: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     """Three nights: a first run, an unchanged re-run, then a night on which RvdK is down and a
     steward has separated two records the hub had linked."""
-    from conftest import make_home
+    from pipeline_cases import make_home
 
     from hub.settings import get_settings
     from hub.store.decisions import record_decision

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from conftest import PASSWORD, REVIEW_ITEM, SHELTER
+from web_store import PASSWORD, REVIEW_ITEM, SHELTER
 
 from hub.store.decisions import decisions_for_matching
 from hub.web.app import create_app

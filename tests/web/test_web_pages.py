@@ -1,8 +1,8 @@
 """What staff and stewards see and do: search, household, person, review, audit trail."""
 
 import sqlalchemy as sa
-from conftest import PASSWORD, REVIEW_ITEM
 from web_helpers import client_for, login
+from web_store import PASSWORD, REVIEW_ITEM
 
 from hub.access import audit
 from hub.store.decisions import decisions_for_matching

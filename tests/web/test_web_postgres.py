@@ -1,7 +1,7 @@
 """The pages' reads, reveals and decisions work the same on a PostgreSQL store."""
 
 import pytest
-from conftest import CHILD_BSN, REVIEW_ITEM, SHELTER, fill_store
+from web_store import CHILD_BSN, REVIEW_ITEM, SHELTER, fill_store
 
 from hub.access import audit
 from hub.access.roles import Role, User

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import CHILD_BSN, MOTHER_BSN, PASSWORD, REVIEW_ITEM, SHELTER
 from fastapi.routing import APIRoute
 from web_helpers import client_for, login
+from web_store import CHILD_BSN, MOTHER_BSN, PASSWORD, REVIEW_ITEM, SHELTER
 
 from hub.access import audit
 from hub.access.sessions import SessionPolicy
