@@ -16,3 +16,11 @@ def test_helpers_equal_numpy_unique(values: list[int]) -> None:
     assert got.tolist() == expected.tolist()
     assert got_first.tolist() == first.tolist()
     assert got_inverse.tolist() == inverse.ravel().tolist()
+
+
+def test_digit_differences_counts_changed_digits() -> None:
+    from matching.compare import digit_differences
+
+    a = np.array([111222333, 20150601, 123456789, 5], dtype=np.int64)
+    b = np.array([111222334, 20151601, 987654321, 5], dtype=np.int64)
+    assert digit_differences(a, b, 3).tolist() == [1, 1, 8, 0]
