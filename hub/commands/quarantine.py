@@ -7,8 +7,10 @@ import typer
 from hub.console import console
 from hub.settings import get_settings
 
-COLUMNS = ("quarantined_at", "partner", "run_id", "stage", "dataset", "origin", "origin_row",
-           "source_record_id", "rule", "field", "severity", "reason")
+COLUMNS = ("when", "partner", "run", "stage", "where", "record id", "rule", "field", "severity",
+           "reason")
+"""Compact columns; below WIDE characters the listing prints one line per row instead."""
+WIDE = 120
 
 
 def register(app: typer.Typer) -> None:
@@ -44,16 +46,38 @@ def register(app: typer.Typer) -> None:
             return
         frame = frame.sort_values(["quarantined_at", "partner", "origin_row"],
                                   ascending=[False, True, True]).head(limit)
-        table = Table(title=f"quarantine: {len(frame)} of {total} rows", title_justify="left")
-        table.add_column("#", justify="right")
-        for column in COLUMNS:
-            table.add_column(column, overflow="fold")
-        for number, (_, row) in enumerate(frame.iterrows(), start=1):
-            table.add_row(str(number), *["" if _missing(row[c]) else str(row[c]) for c in COLUMNS])
-        console.print(table)
+        rows = [_cells(row) for _, row in frame.iterrows()]
+        if console.width >= WIDE:
+            table = Table(title=f"quarantine: {len(frame)} of {total} rows", title_justify="left")
+            table.add_column("#", justify="right")
+            for column in COLUMNS:
+                table.add_column(column, overflow="fold")
+            for number, cells in enumerate(rows, start=1):
+                table.add_row(str(number), *cells)
+            console.print(table)
+        else:  # one line per row: a table of ten columns is unreadable when narrow
+            console.print(f"quarantine: {len(frame)} of {total} rows")
+            for number, (when, partner_, run_, stage_, where, record_id, rule, field, severity,
+                         reason) in enumerate(rows, start=1):
+                console.print(f"{number}. {when} {partner_} run {run_} {stage_} {where} "
+                              f"record {record_id}: {rule} ({field}, {severity}): {reason}",
+                              soft_wrap=True, highlight=False)
         if records:
             for number, record in enumerate(masked_records(frame), start=1):
                 console.print(f"{number}. {record or ''}", soft_wrap=True, highlight=False)
+
+
+def _cells(row) -> list[str]:  # noqa: ANN001 - a pandas row
+    """One listing row: time to the minute, short run id, origin and row as one place."""
+    def value(name: str) -> str:
+        return "" if _missing(row[name]) else str(row[name])
+
+    where = value("origin")
+    if value("origin_row"):
+        where = f"{where}:{value('origin_row')}"
+    return [value("quarantined_at")[:16], value("partner"), value("run_id")[:8],
+            f"{value('stage')} {value('dataset')}".strip(), where, value("source_record_id"),
+            value("rule"), value("field"), value("severity"), value("reason")]
 
 
 def _missing(value: object) -> bool:

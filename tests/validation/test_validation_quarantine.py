@@ -128,3 +128,15 @@ def test_empty_staging_validates(hub_settings) -> None:
     result = validate_partner(hub_settings, PARTNER, "run-empty", today=TODAY, docs=False)
     assert not result.blocked
     assert isinstance(result.persons.passed, pd.DataFrame) and result.persons.passed.empty
+
+
+def test_quarantine_list_in_a_narrow_terminal_is_one_line_per_row(validated, monkeypatch) -> None:
+    from hub.console import console
+
+    monkeypatch.setenv("HUB_HOME", str(validated[0].home))
+    monkeypatch.setattr(console, "_width", 80)
+    listing = CliRunner().invoke(app, ["quarantine", "list", "--partner", PARTNER]).output
+    rows = [line for line in listing.splitlines() if line[:2] in {f"{n}." for n in range(1, 6)}]
+    assert len(rows) == 5
+    assert any("bsn_elfproef (bsn, row)" in row for row in rows)
+    assert "111222334" not in listing
