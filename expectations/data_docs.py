@@ -4,6 +4,9 @@ Validation itself runs in the in-memory context (fast, one per process). For the
 result is copied with every list of failing *values* removed (counts and row positions stay) and
 stored in a file context whose Data Docs site is then rebuilt for those results. So the HTML never
 shows a BSN or a confidential address, whatever a rule looked at.
+
+The index page lists every stored result, so rebuilding it costs more with every run: a run that
+validates many partners writes their pages with ``index=False`` and calls :func:`build_index` once.
 """
 
 import copy
@@ -55,8 +58,11 @@ def docs_index(root: Path) -> Path:
     return root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
-def publish(root: Path, results: Iterable[Any], run_id: str) -> Path:
-    """Store sanitised results under ``run_id``, rebuild the Data Docs, return the index page."""
+def publish(root: Path, results: Iterable[Any], run_id: str, index: bool = True) -> Path:
+    """Store sanitised results under ``run_id``, rebuild their pages, return the index page.
+
+    With ``index=False`` the index page is left for a later :func:`build_index`.
+    """
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -75,5 +81,18 @@ def publish(root: Path, results: Iterable[Any], run_id: str) -> Path:
         context.validation_results_store.set(key, clean)
         identifiers.append(key)
     if identifiers:
-        context.build_data_docs(resource_identifiers=identifiers)
+        context.build_data_docs(resource_identifiers=identifiers, build_index=index)
+    return docs_index(root)
+
+
+def build_index(root: Path) -> Path:
+    """Rebuild only the Data Docs index page (every stored result listed); returns its path."""
+    if not root.exists():
+        return docs_index(root)
+    context = _file_context(str(root))
+    for name, config in (context.variables.data_docs_sites or {}).items():
+        # GX has no public index-only build; this is what build_data_docs does per site.
+        builder = context._init_site_builder_for_data_docs_site_creation(
+            site_name=name, site_config=config)
+        builder.site_index_builder.build(build_index=True)
     return docs_index(root)

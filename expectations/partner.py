@@ -89,11 +89,13 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                      persons: pd.DataFrame | None = None,
                      registrations: pd.DataFrame | None = None,
                      today: date | None = None, write: bool = True, docs: bool = True,
-                     reuse: bool = True) -> PartnerValidation:
+                     docs_index: bool = True, reuse: bool = True) -> PartnerValidation:
     """Validate a partner's staging (or the given frames) and record quarantine and Data Docs.
 
     With ``reuse`` (and no frames given) a result already computed in this process for the same
-    HUB_HOME, partner and run is returned as is.
+    HUB_HOME, partner and run is returned as is. ``docs_index=False`` writes this partner's
+    Data Docs pages but leaves the index page to one :func:`expectations.data_docs.build_index`
+    per run (it lists every stored result, so it is the slow part).
     """
     key = (str(settings.home), partner, run_id)
     if reuse and persons is None and registrations is None and key in _RESULTS:
@@ -111,7 +113,7 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
     docs_path = None
     if docs:
         results = [r for o in outcomes for r in o.gx_results]
-        docs_path = data_docs.publish(settings.data_docs, results, run_id)
+        docs_path = data_docs.publish(settings.data_docs, results, run_id, index=docs_index)
     result = PartnerValidation(partner=partner, run_id=run_id, persons=person_outcome,
                                registrations=registration_outcome, quarantine_file=quarantine,
                                data_docs=docs_path)

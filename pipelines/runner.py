@@ -163,6 +163,10 @@ def run_pipeline(
             asset_selection=[k for p in chosen for k in (extracted_key(p), staged_key(p))],
             tags={"hub/trigger": "hub run"},
         )
+        if settings.data_docs.exists():
+            from expectations.data_docs import build_index
+
+            build_index(settings.data_docs)  # once for every partner validated above
         summary = RunSummary(
             ingest_run_id=ingest.run_id,
             publish_run_id=None,

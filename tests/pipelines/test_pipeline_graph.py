@@ -43,6 +43,8 @@ class Story:
     partner_rows: pd.DataFrame | None = None
     down_started: datetime | None = None
     separated: tuple[tuple[str, str], tuple[str, str]] | None = None
+    docs_index: str = ""
+    """The Data Docs index page after the unchanged re-run."""
 
 
 def picture(store_url: str) -> Picture:
@@ -98,6 +100,9 @@ def story(demo_systems: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
         told.summaries["again"] = run_pipeline(instance=instance)
         told.pictures["again"] = picture(store_url)
+        from expectations.data_docs import docs_index
+
+        told.docs_index = docs_index(get_settings().data_docs).read_text(encoding="utf-8")
 
         engine = open_store(store_url)
         left, right = _two_records_of_one_person(told.pictures["again"].assignments)
@@ -147,6 +152,13 @@ def test_unchanged_rerun_keeps_the_store_identical(story: Story) -> None:
     assert again.version_id == first.version_id
     pd.testing.assert_frame_equal(again.assignments, first.assignments)
     pd.testing.assert_frame_equal(again.persons, first.persons)
+
+
+def test_data_docs_index_lists_every_partner_validation_of_the_run(story: Story) -> None:
+    """Partner pages are written without the index; hub run builds the index once per run."""
+    run = story.summaries["again"].ingest_run_id
+    # Two results (persons, registrations) per partner of the ingest run are linked.
+    assert story.docs_index.count(run) >= 2 * len(story.summaries["again"].partners)
 
 
 def test_partner_down_keeps_its_last_good_data_and_shows_its_age(story: Story) -> None:
