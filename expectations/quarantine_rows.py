@@ -34,9 +34,12 @@ def quarantine_rows(outcome: ValidationOutcome) -> pd.DataFrame:
     frame = outcome.frame
     id_column = ID_COLUMNS.get(outcome.dataset, "source_record_id")
     rows = []
+    # One conversion of all failing rows: a row-by-row ``iloc`` cost seconds per partner.
+    positions = sorted({int(p) for result in outcome.rules for p in result.failed_rows})
+    records = dict(zip(positions, frame.iloc[positions].to_dict(orient="records"), strict=True))
     for result in outcome.rules:
         for position in result.failed_rows:
-            record = {k: _plain(k, v) for k, v in frame.iloc[position].to_dict().items()}
+            record = {k: _plain(k, v) for k, v in records[int(position)].items()}
             origin_row = record.get("origin_row")
             rows.append({
                 "dataset": outcome.dataset,
