@@ -11,13 +11,13 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
+	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(BSTAMP): $(STAMP)
-	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev,bench]'
+	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev,bench]'
 	touch $(BSTAMP)
 
 ## make demo: generate the seven demo partner systems and run the main job on the embedded default

@@ -1,7 +1,7 @@
 """Measure publishing alone (no matching) at region size or 1M records.
 
-Run: .venv/bin/python tests/store/bench_store_publish.py 85000 [URL]
-Prints seconds per phase and the peak memory (ru_maxrss). Not collected by pytest.
+Run: .venv/bin/python bench/store_publish_bench.py 85000 [URL]
+Prints seconds per phase and the peak memory (ru_maxrss); asserts nothing.
 """
 
 import resource
