@@ -1,7 +1,7 @@
 """Shared console output for the CLI: a rich console and a progress display for long work."""
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -29,7 +29,9 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def write_quarantine(root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame) -> Path | None:
+def write_quarantine(
+    root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame
+) -> Path | None:
     """Append quarantined rows for one partner, run and stage; returns the file written.
 
     ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
@@ -45,8 +47,9 @@ def write_quarantine(root: Path, partner: str, run_id: str, stage: str, rows: pd
     for column in QUARANTINE_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    table = pa.Table.from_pandas(frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA,
-                                 preserve_index=False)
+    table = pa.Table.from_pandas(
+        frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA, preserve_index=False
+    )
     folder = root / partner
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{run_id}-{stage}.parquet"
@@ -58,8 +61,10 @@ def write_quarantine(root: Path, partner: str, run_id: str, stage: str, rows: pd
     return path
 
 
-def read_quarantine(root: Path, partner: str | None = None, run_id: str | None = None) -> pd.DataFrame:
-    """Read quarantined rows, optionally for one partner and/or run (clear values: store use only)."""
+def read_quarantine(
+    root: Path, partner: str | None = None, run_id: str | None = None
+) -> pd.DataFrame:
+    """Read quarantined rows, optionally of one partner and/or run (clear values: store use)."""
     folders = [root / partner] if partner else sorted(p for p in root.glob("*") if p.is_dir())
     files = [f for folder in folders for f in sorted(folder.glob("*.parquet"))]
     if run_id:
@@ -72,6 +77,7 @@ def read_quarantine(root: Path, partner: str | None = None, run_id: str | None =
 
 def masked_records(frame: pd.DataFrame) -> pd.Series:
     """The ``record`` column with BSN and confidential address masked, for listings."""
+
     def mask(text: object) -> str | None:
         if not isinstance(text, str):
             return None

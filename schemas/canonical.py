@@ -58,20 +58,36 @@ def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Fie
 LINEAGE_FIELDS = [
     _f("extracted_at", pa.timestamp("us", tz="UTC"), "When the connector read the row.", False),
     _f("origin", pa.string(), "File, table or endpoint the row came from.", False),
-    _f("origin_row", pa.int64(), "Row number (1-based, data rows) or record index in origin.", False),
-    _f("content_hash", pa.string(), "SHA-256 of the canonical content, for change detection.", False),
+    _f(
+        "origin_row",
+        pa.int64(),
+        "Row number (1-based, data rows) or record index in origin.",
+        False,
+    ),
+    _f(
+        "content_hash",
+        pa.string(),
+        "SHA-256 of the canonical content, for change detection.",
+        False,
+    ),
 ]
 
 PERSON_SCHEMA = pa.schema(
     [
-        _f("source", pa.string(), "Partner key, e.g. veilig_thuis (see connectors/partners.yaml).",
-           False),
+        _f(
+            "source",
+            pa.string(),
+            "Partner key, e.g. veilig_thuis (see connectors/partners.yaml).",
+            False,
+        ),
         _f("source_record_id", pa.string(), "The partner's own id of this person record.", False),
         _f("bsn", pa.string(), "BSN as delivered (may be mistyped or missing; never a key)."),
         _f("first_names", pa.string(), "Given names as delivered, space separated."),
         _f("surname_prefix", pa.string(), "Tussenvoegsel, e.g. 'van der'."),
         _f("surname", pa.string(), "Surname without tussenvoegsel; may be a double name."),
-        _f("birth_date", pa.string(), "ISO date of reduced precision: YYYY-MM-DD, YYYY-MM or YYYY."),
+        _f(
+            "birth_date", pa.string(), "ISO date of reduced precision: YYYY-MM-DD, YYYY-MM or YYYY."
+        ),
         _f("sex", pa.string(), "M, V or X; empty when unknown."),
         _f("street", pa.string(), "Street name."),
         _f("house_number", pa.int32(), "House number."),
@@ -80,9 +96,12 @@ PERSON_SCHEMA = pa.schema(
         _f("postcode", pa.string(), "Dutch postcode, normalised to 1234AB."),
         _f("city", pa.string(), "Woonplaats."),
         _f("municipality_code", pa.string(), "CBS municipality code, 4 digits (e.g. 0479)."),
-        _f("address_confidential", pa.bool_(),
-           "True when the address is secret (shelter, safety): never shown, matched or copied.",
-           False),
+        _f(
+            "address_confidential",
+            pa.bool_(),
+            "True when the address is secret (shelter, safety): never shown, matched or copied.",
+            False,
+        ),
         _f("source_household_ref", pa.string(), "The partner's family, dossier or case group id."),
         _f("role", pa.string(), "Canonical role (schemas.canonical.ROLES)."),
         *LINEAGE_FIELDS,
@@ -93,8 +112,12 @@ REGISTRATION_SCHEMA = pa.schema(
     [
         _f("source", pa.string(), "Partner key.", False),
         _f("case_id", pa.string(), "The partner's own case, melding or dossier id.", False),
-        _f("person_record_ids", pa.list_(pa.string()),
-           "source_record_ids of the persons this case concerns.", False),
+        _f(
+            "person_record_ids",
+            pa.list_(pa.string()),
+            "source_record_ids of the persons this case concerns.",
+            False,
+        ),
         _f("case_type", pa.string(), "Canonical case type (schemas.canonical.CASE_TYPES)."),
         _f("status", pa.string(), "aangemeld, lopend or afgesloten."),
         _f("start_date", pa.date32(), "Start of the registration."),

@@ -15,8 +15,12 @@ import sqlalchemy as sa
 
 from hub.settings import Settings, get_settings
 
-PG_ADMIN_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-MARIADB_ADMIN_URL = os.environ.get("HUB_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+PG_ADMIN_URL = os.environ.get(
+    "HUB_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
+MARIADB_ADMIN_URL = os.environ.get(
+    "HUB_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -27,7 +31,9 @@ def _service_or_skip(url: str, name: str) -> sa.Engine:
             conn.execute(sa.text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means the service is not there
         engine.dispose()
-        message = f"{name} is not reachable at {engine.url.render_as_string(hide_password=True)}: {exc}"
+        message = (
+            f"{name} is not reachable at {engine.url.render_as_string(hide_password=True)}: {exc}"
+        )
         if IN_CI:
             pytest.fail(f"CI requires {message}")
         pytest.skip(message)

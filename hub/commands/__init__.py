@@ -1,1 +1,1 @@
-"""Subcommands of ``hub``: one module per command (or command group), each with ``register(app)``."""
+"""Subcommands of ``hub``: one module per command or command group, each with ``register(app)``."""
