@@ -4,7 +4,6 @@ Dagster's assets call the same pieces separately (previous assignments and decis
 then :func:`hub.store.publish.publish`); this function is the reference order of those calls.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -14,19 +13,6 @@ from hub.store.decisions import decisions_for_matching
 from hub.store.ids import previous_assignments
 from hub.store.publish import PartnerRun, PublishResult, is_unchanged, publish
 from hub.store.versions import current_version
-
-
-@dataclass
-class _Kept:
-    """A stand-in result for an unchanged run: publish keeps the current version."""
-
-    assignments: pd.DataFrame
-    links: pd.DataFrame
-    review: pd.DataFrame
-    events: pd.DataFrame
-    household_links: pd.DataFrame
-    stats: dict
-    config_version: str
 
 
 def link_and_publish(
@@ -45,7 +31,7 @@ def link_and_publish(
 
     Matching is skipped when the inputs equal those of the published version.
     """
-    from matching import LinkConfig, link
+    from matching import LinkConfig, LinkResult, link
 
     config = config or LinkConfig()
     decisions = decisions_for_matching(engine)
@@ -53,7 +39,8 @@ def link_and_publish(
         empty = pd.DataFrame()
         with engine.connect() as conn:
             stats = {"skipped": "inputs unchanged", "version_id": current_version(conn).version_id}
-        result = _Kept(empty, empty, empty, empty, empty, stats, config.version())
+        # An empty result: publish sees the unchanged inputs and keeps the current version.
+        result = LinkResult(empty, empty, empty, empty, empty, stats, config.version())
     else:
         result = link(persons, previous=previous_assignments(engine), decisions=decisions,
                       config=config)
