@@ -60,14 +60,8 @@ def quarantine_rows(outcome: ValidationOutcome) -> pd.DataFrame:
     return out
 
 
-def quarantine_file(root: Path, partner: str, run_id: str) -> Path:
-    """Where :func:`hub.quarantine.write_quarantine` puts this run's validation rows."""
-    return root / partner / f"{run_id}-{STAGE}.parquet"
-
-
 def write_outcomes(root: Path, partner: str, run_id: str,
                    outcomes: list[ValidationOutcome]) -> Path | None:
     """Replace the partner's validation quarantine of this run with the outcomes' failures."""
     rows = pd.concat([quarantine_rows(o) for o in outcomes], ignore_index=True)
-    quarantine_file(root, partner, run_id).unlink(missing_ok=True)
-    return write_quarantine(root, partner, run_id, STAGE, rows)
+    return write_quarantine(root, partner, run_id, STAGE, rows, replace=True)

@@ -30,13 +30,17 @@ def _is_missing(value: object) -> bool:
 
 
 def write_quarantine(
-    root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame
+    root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame, *, replace: bool = False
 ) -> Path | None:
     """Append quarantined rows for one partner, run and stage; returns the file written.
 
     ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
-    quarantined_at, which are filled in here.
+    quarantined_at, which are filled in here. With ``replace`` the rows replace what this run and
+    stage held before (an empty ``rows`` then clears it), so a repeated validation does not double.
     """
+    path = root / partner / f"{run_id}-{stage}.parquet"
+    if replace:
+        path.unlink(missing_ok=True)
     if rows.empty:
         return None
     frame = rows.copy()
@@ -50,9 +54,7 @@ def write_quarantine(
     table = pa.Table.from_pandas(
         frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA, preserve_index=False
     )
-    folder = root / partner
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{run_id}-{stage}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         table = pa.concat_tables([pq.read_table(path, schema=QUARANTINE_SCHEMA), table])
     tmp = path.with_suffix(".parquet.tmp")
