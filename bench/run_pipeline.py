@@ -41,8 +41,8 @@ def timed_run(home: Path, label: str) -> tuple[float, float, str]:
     env.pop("DAGSTER_HOME", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run([*HUB, "run"], env=env, cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run([*HUB, "run", "--timings"], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if done.returncode not in (0, 1):
@@ -74,6 +74,8 @@ def main(
                        if line.startswith(("persons ", "version ", "not published"))]
             print(f"{label:18} {seconds:8.1f} s   peak RSS {peak_mb:8.0f} MB   "
                   + " | ".join(summary))
+            steps = [line for line in output.splitlines() if line.startswith("step seconds")]
+            print("    " + (steps[0] if steps else "no step timings"))
         first, again = rows[0][1], rows[1][1]
         print(f"\nrecords {sum(counts.values())}: first {first:.1f} s, re-run {again:.1f} s "
               f"({first / again:.1f}x faster), peak {max(r[2] for r in rows):.0f} MB")

@@ -48,6 +48,8 @@ class RunSummary:
     published: dict[str, object] = field(default_factory=dict)
     linking: dict[str, object] = field(default_factory=dict)
     publish_error: str | None = None
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per Dagster step of both runs, for operators who look for the slow part."""
 
     @property
     def ok(self) -> bool:
@@ -138,6 +140,15 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
     return PartnerSummary(partner, "ok", counts)
 
 
+def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall seconds of each finished step of a run, from the instance's own event log."""
+    return {
+        stats.step_key: round(stats.end_time - stats.start_time, 2)
+        for stats in instance.get_run_step_stats(run_id)
+        if stats.start_time is not None and stats.end_time is not None
+    }
+
+
 def run_pipeline(
     partners: list[str] | None = None,
     instance: dg.DagsterInstance | None = None,
@@ -182,6 +193,8 @@ def run_pipeline(
             tags={"hub/trigger": "hub run", "hub/ingest_run": ingest.run_id},
         )
         summary.publish_run_id = publish.run_id
+        summary.step_seconds = {**step_seconds(instance, ingest.run_id),
+                                **step_seconds(instance, publish.run_id)}
         summary.linking = _metadata(publish, LINKED_PERSONS)
         summary.published = _metadata(publish, MERGED_REGISTRATION)
         if not publish.success:

@@ -21,6 +21,10 @@ def register(app: typer.Typer) -> None:
                  "HUB_HOME/dagster) so `make ui` shows them (slower: about 30 s more at region "
                  "size); by default the runs use a temporary in-memory instance.",
         )] = False,
+        timings: Annotated[bool, typer.Option(
+            "--timings/--no-timings",
+            help="Also print how long each Dagster step took (wall seconds, slowest first).",
+        )] = False,
     ) -> None:
         """Materialise the whole Dagster graph in-process and publish the merged registration.
 
@@ -93,6 +97,10 @@ def register(app: typer.Typer) -> None:
         if summary.publish_error:
             err_console.print(f"[red]{summary.publish_error}[/red]; the previous version stays "
                               "published")
+        if timings and summary.step_seconds:
+            steps = sorted(summary.step_seconds.items(), key=lambda item: -item[1])
+            console.print("step seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in steps),
+                          soft_wrap=True)
         if history:
             console.print(f"dagster home: {dagster_home(settings)}  (make ui shows these runs)")
         if not summary.ok:

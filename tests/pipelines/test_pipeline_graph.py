@@ -143,6 +143,10 @@ def test_full_graph_publishes_every_partner(story: Story) -> None:
     linking = first.linking
     assert linking["pairs_compared"] >= linking["auto_matched"] > 0
     assert "| match weight | pairs |" in linking["match_weight_distribution"]
+    # Operators see where the time went: every partner's steps and the linking step, timed.
+    steps = first.step_seconds
+    assert {"rvdk__extracted", "rvdk__staged", "linked_persons"} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
 
 
 def test_unchanged_rerun_keeps_the_store_identical(story: Story) -> None:
