@@ -32,7 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.arrays import unique_inverse
-from matching.compare import FIELD_INDEX, FIELDS, MISSING, NEUTRAL_LEVELS, compare, level_code
+from matching.compare import (
+    FIELD_INDEX,
+    FIELDS,
+    MISSING,
+    NEUTRAL_LEVELS,
+    compare,
+    digit_differences,
+    level_code,
+)
 from matching.config import LinkConfig
 from matching.defaults import DEFAULT_M, DEFAULT_U
 from matching.standardise import Prepared
@@ -246,6 +254,60 @@ def _tf_term(freq_left: np.ndarray, freq_right: np.ndarray, u_exact: float, agre
     return np.where(agree, np.log2(u_exact / tf), 0.0)
 
 
+SECOND_PERSON_DIGITS = 3
+"""An identifier differing in this many digits or more is another person's, not a typo."""
+
+
+def _has_namesake_without_identifier(p: Prepared, left: np.ndarray, right: np.ndarray,
+                                     levels: np.ndarray) -> np.ndarray:
+    """Per record: another record with its given name, surname and birth date lacks its identifier.
+
+    That other record shows a person of this name next to the identifier's holder: the co-twin
+    registered with their own BSN (or none) while one of their records carries the other twin's.
+    A typo of the same identifier (one or two digits) is no such evidence.
+    """
+    fn_i, sn_i, bd_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"], FIELD_INDEX["birth_date"]
+    namesake = ((levels[:, fn_i] >= level_code("first_name", "jw_0.92"))
+                & (levels[:, sn_i] >= level_code("surname", "jw_0.92"))
+                & (levels[:, bd_i] >= level_code("birth_date", "one_typo")))
+    ba, bb = p.bsn[left], p.bsn[right]
+    other = digit_differences(ba, bb, 3) >= SECOND_PERSON_DIGITS
+    out = np.zeros(p.n, dtype=bool)
+    out[left[namesake & (ba >= 0) & ((bb < 0) | other)]] = True
+    out[right[namesake & (bb >= 0) & ((ba < 0) | other)]] = True
+    return out
+
+
+def given_name_replaced(p: Prepared, left: np.ndarray, right: np.ndarray,
+                        levels: np.ndarray) -> np.ndarray:
+    """Pairs that are one person registered under two given names, not twins or siblings.
+
+    Twins share surname, birth date and address but each has their own BSN. Two records that
+    also share the identifier (valid or not) are one person whose given name differs between
+    registrations (a roepnaam against the official name, a name given later, a clerk's mistake),
+    unless the data shows a second person: a different recorded sex, one dossier listing both
+    (two rows of one dossier are two people), or another record with either given name, the
+    surname and the birth date but without this identifier (the co-twin; one of the records then
+    carries a sibling's BSN). Such pairs are not twin-guarded and do not make their identifier
+    'contested'; the given-name disagreement still counts against them with its own weight.
+    """
+    fn_i, bd_i = FIELD_INDEX["first_name"], FIELD_INDEX["birth_date"]
+    bsn_i, sex_i = FIELD_INDEX["bsn"], FIELD_INDEX["sex"]
+    candidate = (
+        np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
+                                   level_code("bsn", "equal_invalid")))
+        & (levels[:, fn_i] == level_code("first_name", "different"))
+        & (p.fn[left] >= 0) & (p.fn[right] >= 0)
+        & (levels[:, bd_i] >= level_code("birth_date", "day_month_swapped"))
+        & (levels[:, sex_i] != level_code("sex", "different"))
+        & ~((p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right]))
+    )
+    if not candidate.any():
+        return candidate
+    evidence = _has_namesake_without_identifier(p, left, right, levels)
+    return candidate & ~evidence[left] & ~evidence[right]
+
+
 def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, model: Model,
           config: LinkConfig) -> Scores:
     """Match weight per pair = prior + field weights + tf terms + guards."""
@@ -276,7 +338,8 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     boy_and_girl = (levels[:, sex_i] == level_code("sex", "different")) & (
         fn_level < level_code("first_name", "variant"))
     twin = (names_differ | boy_and_girl) & same_family & (
-        date_level >= level_code("birth_date", "one_typo"))
+        date_level >= level_code("birth_date", "one_typo")) & ~given_name_replaced(
+        p, left, right, levels)
     date_differs = date_level <= level_code("birth_date", "one_typo")
     bsn_equal = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
                                            level_code("bsn", "equal_invalid")))
