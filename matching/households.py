@@ -134,7 +134,10 @@ def build_households(
 
     _, dense = np.unique(labels, return_inverse=True)
     dense = dense.ravel()
-    row_labels = np.where(~member | ~is_member[person], -1, dense[person])
+    # A reporter row is no evidence of membership, but it is the same person: when that person
+    # is a member through another record, the row carries the person's household (one person,
+    # one household), otherwise none.
+    row_labels = np.where(~is_member[person], -1, dense[person])
     return Households(labels=row_labels, links=_shared_dossiers(refs, dense),
                       institutional_addresses=int(inst.size))
 

@@ -25,8 +25,13 @@ def test_hub_link_writes_one_row_per_input_row_and_a_review_list(tmp_path: Path)
     assert len(assigned) == len(persons)
     assert set(zip(assigned["source"], assigned["source_record_id"], strict=True)) == set(
         zip(persons["source"], persons["source_record_id"], strict=True))
-    reporters = persons.loc[persons["role"] == "reporter", "source_record_id"]
-    assert (assigned.set_index("source_record_id").loc[reporters, "household_id"] == "").all()
+    # A reporter has a household only when the same person is a member through another record.
+    roles = persons.set_index(["source", "source_record_id"])["role"]
+    assigned["member_row"] = [roles[(s, r)] != "reporter" for s, r in
+                              zip(assigned["source"], assigned["source_record_id"], strict=True)]
+    members = assigned.groupby("person_id")["member_row"].transform("any")
+    assert (assigned.loc[~members, "household_id"] == "").all()
+    assert (assigned.loc[members, "household_id"] != "").all()
     review = pd.read_csv(tmp_path / "links.review.csv")
     assert "reason" in review.columns
     assert (tmp_path / "stats.json").exists()

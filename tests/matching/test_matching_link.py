@@ -135,6 +135,23 @@ def test_reporter_has_no_household_and_separated_parents_are_two(make_persons) -
             & (links["other_household_id"].isin([mother, father]))).any()
 
 
+def test_parent_who_reports_her_own_family_keeps_one_household(make_persons) -> None:
+    """A reporter record of a household member is the same person: one person, one household."""
+    persons = pd.concat([
+        _family(make_persons),
+        make_persons(dict(source="vt", source_record_id="r2", first_names="Anna",
+                          surname="Vries", surname_prefix="de", birth_date="1985-02-03",
+                          sex="V", bsn="111222333", postcode="1501AB", house_number=12,
+                          role="reporter", source_household_ref="F2")),
+    ], ignore_index=True)
+    result = link(persons)
+    a = result.assignments.set_index("source_record_id")
+    assert a.loc["r2", "person_id"] == a.loc["m1", "person_id"]
+    assert _household_of(result, "vt", "r2") == _household_of(result, "vt", "m1") != ""
+    per_person = a[a["person_id"] == a.loc["m1", "person_id"]]["household_id"]
+    assert per_person.nunique() == 1
+
+
 def test_confidential_shelter_address_is_no_key_but_the_family_stays_one(make_persons) -> None:
     shelter = {"postcode": "1561QW", "house_number": 7, "address_confidential": True}
     persons = pd.concat([
