@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.nl import bsn as _bsn
 
 _NON_DIGIT = re.compile(r"\D+")
@@ -34,14 +36,23 @@ def normalise_bsn(value: str) -> tuple[str, bool]:
 
 
 def normalise_bsns(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`normalise_bsn`: (BSN as int64, -1 when missing; elfproef validity)."""
-    digits = values.astype("str").fillna("").str.replace(r"\D+", "", regex=True)
-    length = digits.str.len().fillna(0).to_numpy(dtype=np.int64)
-    padded = digits.where(~((length >= 7) & (length < 9)), digits.str.zfill(9))
-    length = padded.str.len().fillna(0).to_numpy(dtype=np.int64)
+    """Vectorised :func:`normalise_bsn`: (BSN as int64, -1 when missing; elfproef validity).
+
+    Runs in pyarrow compute: values that are digits already (nearly all) skip the regex, and the
+    digits become integers by a cast (``pd.to_numeric`` on strings cost about 1 s per 600k).
+    """
+    text = pa.array(values.astype("str").fillna("").array, type=pa.string())
+    plain = pc.ascii_is_decimal(text)
+    digits = pc.if_else(plain, text, pc.replace_substring_regex(text, r"\D+", ""))
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False).astype(np.int64)
+    short = (length >= 7) & (length < 9)
+    if short.any():
+        digits = pc.if_else(pa.array(short), pc.utf8_lpad(digits, 9, "0"), digits)
+        length = np.where(short, 9, length)
     usable = (length > 0) & (length <= 18)
     number = np.full(len(values), -1, dtype=np.int64)
-    number[usable] = pd.to_numeric(padded[usable]).to_numpy(dtype=np.int64)
+    if usable.any():
+        number[usable] = pc.cast(digits.filter(pa.array(usable)), pa.int64()).to_numpy()
     number[number == 0] = -1
     nine = (length == 9) & (number > 0)
     places = 10 ** np.arange(8, -1, -1, dtype=np.int64)

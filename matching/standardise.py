@@ -11,27 +11,57 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from matching.addresses import normalise_postcode, postcode_area
+from matching.arrays import unique_inverse
 from matching.bsn import normalise_bsns
 from matching.dates import parse_partial_date
 from matching.names import first_name_key, split_surname, unglue
-from schemas.canonical import PERSON_COLUMNS
 
 REQUIRED = ("source", "source_record_id")
-MATCH_COLUMNS = [c for c in PERSON_COLUMNS if c not in
-                 ("extracted_at", "origin", "origin_row", "content_hash")]
-"""Canonical columns matching reads; lineage columns are left behind to save memory."""
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """Plain stripped strings with '' for missing (a float column loses its '.0' via Int64)."""
+    if pd.api.types.is_float_dtype(column):
+        column = column.astype("Int64")
+    return column.astype("str").fillna("").str.strip()
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     """A column as plain strings with '' for missing; a missing column counts as empty."""
     if name not in frame.columns:
         return pd.Series("", index=frame.index, dtype="str")
-    column = frame[name]
-    if pd.api.types.is_float_dtype(column):
-        column = column.astype("Int64")
-    return column.astype("str").fillna("").str.strip()
+    return _as_text(frame[name])
+
+
+def _distinct(frame: pd.DataFrame, name: str, order: np.ndarray | None, sort: bool = True
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(code per canonically sorted row, distinct stripped strings, '' always included).
+
+    The raw column is hash-factorized first, so the string work (strip, sort) runs on its
+    distinct values only and never builds a million-string column; ``order`` (the canonical
+    row order, None when the input is already in it) is applied to the integer codes. With
+    ``sort`` the distinct strings are sorted ('' is code 0); without it (for columns with
+    hundreds of thousands of values, such as BSNs) they are numbered by first appearance in
+    the canonical row order, which is just as independent of the input order.
+    """
+    if name not in frame.columns:
+        return np.zeros(len(frame), np.int32), np.array([""], dtype=object)
+    raw_codes, raw_uniques = pd.factorize(frame[name], sort=False)
+    # a missing value (raw code -1) lands on the '' appended last
+    text = pd.concat([_as_text(pd.Series(raw_uniques)), pd.Series([""], dtype="str")],
+                     ignore_index=True)
+    codes_of_raw, uniques = pd.factorize(text, sort=sort)
+    codes = codes_of_raw.astype(np.int32)[raw_codes]
+    if order is not None:
+        codes = codes[order]
+    if not sort:
+        codes, first_seen = pd.factorize(codes)
+        return codes.astype(np.int32), np.asarray(uniques, dtype=object)[first_seen]
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -45,9 +75,9 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
-def _map_unique(values: pd.Series, func: Callable[[str], object]) -> tuple[np.ndarray, list]:
+def _map_unique(codes: np.ndarray, uniques: np.ndarray, func: Callable[[str], object]
+                ) -> tuple[np.ndarray, list]:
     """Apply ``func`` once per distinct value; returns (codes into results, results)."""
-    codes, uniques = pd.factorize(values, sort=True)
     return codes, [func(u) for u in uniques]
 
 
@@ -64,6 +94,14 @@ def _per_row(codes: np.ndarray, derived: np.ndarray) -> tuple[np.ndarray, np.nda
 def _recode(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes for an object array of strings ('' -> -1), with the distinct strings."""
     return _codes(pd.Series(labels, dtype="str"))
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray, b_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes of the (a, b) code pairs per row, with the distinct pairs as (a, b) arrays."""
+    combined = a.astype(np.int64) * max(b_count, 1) + b
+    distinct, _, inverse = unique_inverse(combined)
+    return inverse.astype(np.int32), np.stack([distinct // max(b_count, 1),
+                                               distinct % max(b_count, 1)])
 
 
 @dataclass
@@ -107,36 +145,45 @@ class Prepared:
     fn_as_sn: np.ndarray
     """Per record, its first given name as a surname code (-1: no surname is spelled so): finds
     given name and surname entered the wrong way round."""
+    keys: pd.Series
+    """'source\x1fsource_record_id' per record: the unique, sorted member key of stable IDs."""
 
 
-def canonical_sort(persons: pd.DataFrame) -> pd.DataFrame:
-    """Rows sorted by (source, source_record_id) with the matching columns (missing ones empty)."""
+def canonical_order(persons: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFrame, pd.Series]:
+    """The rows' order by (source, source_record_id): (order, sorted frame, sorted keys).
+
+    ``order`` is None when the rows already are in that order; the frame holds source and
+    source_record_id as stripped text, ``keys`` 'source\x1fsource_record_id' per sorted row.
+    Ordering the keys equals ordering the pairs (the separator sorts below every printable
+    character). Only integer codes are reordered later, never the wide input frame.
+    """
     missing = [c for c in REQUIRED if c not in persons.columns]
     if missing:
         from hub.errors import MappingError
 
         raise MappingError("person records lack a required column", field=missing[0])
-    wanted = [c for c in MATCH_COLUMNS if c in persons.columns]
-    frame = persons[wanted].copy()
-    frame["source"] = _text(frame, "source")
-    frame["source_record_id"] = _text(frame, "source_record_id")
-    source = pd.factorize(frame["source"], sort=True)[0]
-    record = pd.factorize(frame["source_record_id"], sort=True)[0]
-    order = np.lexsort((np.arange(len(frame)), record, source))
-    frame = frame.iloc[order].reset_index(drop=True)
-    for name in MATCH_COLUMNS:
-        if name not in frame.columns:
-            frame[name] = None
-    return frame
+    source = _text(persons, "source").reset_index(drop=True)
+    record = _text(persons, "source_record_id").reset_index(drop=True)
+    keys = source + "\x1f" + record
+    values = pa.array(keys.array)
+    if len(keys) < 2 or pc.all(pc.greater_equal(values[1:], values[:-1])).as_py():
+        order = None
+    else:
+        order = pc.sort_indices(values).to_numpy()  # stable: equal keys keep the input order
+        source, record, keys = (s.take(order).reset_index(drop=True)
+                                for s in (source, record, keys))
+    return order, pd.DataFrame({"source": source, "source_record_id": record}), keys
 
 
-def _confidential(frame: pd.DataFrame) -> np.ndarray:
+def _confidential(persons: pd.DataFrame, order: np.ndarray | None) -> np.ndarray:
     """Unknown confidentiality counts as confidential: failing safe."""
-    flag = frame["address_confidential"]
-    if pd.api.types.is_bool_dtype(flag):
-        return flag.to_numpy(dtype=bool)
-    text = _text(frame, "address_confidential").str.lower()
-    return ~text.isin(["false", "0", "nee", "no", "f"]).to_numpy()
+    if "address_confidential" in persons.columns and pd.api.types.is_bool_dtype(
+            persons["address_confidential"]):
+        flag = persons["address_confidential"].to_numpy(dtype=bool)
+        return flag if order is None else flag[order]
+    codes, text = _distinct(persons, "address_confidential", order)
+    lowered = pd.Series(text, dtype="str").str.lower()
+    return ~lowered.isin(["false", "0", "nee", "no", "f"]).to_numpy()[codes]
 
 
 def _frequency(codes: np.ndarray) -> np.ndarray:
@@ -149,13 +196,73 @@ def _frequency(codes: np.ndarray) -> np.ndarray:
     return freq
 
 
+def _mapped(codes: np.ndarray, text: np.ndarray, func: Callable[[str], str]
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ('' -> -1) and distinct strings of ``func`` applied once per distinct value."""
+    return _per_row(codes, np.array([func(v) for v in text], dtype=object))
+
+
+def _combination(parts: tuple[np.ndarray, ...], radix: tuple[int, ...]
+                 ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Dense codes of per-row combinations of small non-negative codes (sorted by the parts),
+    with the parts of each distinct combination."""
+    combined = np.zeros(parts[0].shape[0], dtype=np.int64)
+    for part, base in zip(parts, radix, strict=True):
+        combined = combined * base + part
+    distinct, _, inverse = unique_inverse(combined)
+    digits = []
+    for base in reversed(radix):
+        digits.append(distinct % base)
+        distinct = distinct // base
+    return inverse.astype(np.int32), digits[::-1]
+
+
+def _addresses(persons: pd.DataFrame, order: np.ndarray | None, confidential: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(address code, address strings, house key, postcode code) per row.
+
+    The key 'postcode|number|letter|suffix' is built per distinct combination of the four
+    parts' codes, not per row; confidential addresses and those without postcode or number get
+    no key. The house key (postcode area, number, letter, suffix) is a combination of codes.
+    """
+    pc_codes, pc_text = _distinct(persons, "postcode", order)
+    postcode, postcodes = _mapped(pc_codes, pc_text, normalise_postcode)
+    nr_codes, nr_text = _distinct(persons, "house_number", order)
+    number, numbers = _mapped(nr_codes, nr_text, lambda v: v.removesuffix(".0"))
+    lt_codes, lt_text = _distinct(persons, "house_letter", order)
+    letter, letters = _mapped(lt_codes, lt_text, str.lower)
+    sf_codes, sf_text = _distinct(persons, "house_number_suffix", order)
+    suffix, suffixes = _mapped(sf_codes, sf_text, str.lower)
+
+    usable = np.flatnonzero((postcode >= 0) & (number >= 0) & ~confidential)
+    # letter and suffix + 1: index 0 stands for a missing one
+    rest = (number[usable], letter[usable] + 1, suffix[usable] + 1)
+    radix = (len(numbers), len(letters) + 1, len(suffixes) + 1)
+    key_code, (p_idx, n_idx, l_idx, s_idx) = _combination(
+        (postcode[usable], *rest), (len(postcodes), *radix))
+    key_strings = pc.binary_join_element_wise(
+        *(pa.array(text, pa.string()).take(pa.array(index)) for text, index in (
+            (postcodes, p_idx), (numbers, n_idx), (np.append("", letters), l_idx),
+            (np.append("", suffixes), s_idx))), "|")
+    address = np.full(confidential.shape[0], -1, dtype=np.int32)
+    address[usable] = key_code
+    area_code, areas = _mapped(np.arange(len(postcodes)), postcodes, postcode_area)
+    house, _ = _combination((area_code[postcode[usable]], *rest), (len(areas), *radix))
+    house_key = np.full(confidential.shape[0], -1, dtype=np.int32)
+    house_key[usable] = house
+    return (address, np.asarray(key_strings.to_pylist(), dtype=object), house_key,
+            np.where(confidential, -1, postcode).astype(np.int32))
+
+
 def prepare(persons: pd.DataFrame) -> Prepared:
     """Standardise and integer-code canonical person rows (see the module docstring)."""
-    frame = canonical_sort(persons)
-    n = len(frame)
-    source, _ = _codes(frame["source"])
+    order, frame, keys = canonical_order(persons)
+    n = len(keys)
+    source_codes, source_text = _distinct(persons, "source", order)
+    source, _ = _per_row(source_codes, source_text)
 
-    fn_codes, fn_keys = _map_unique(_text(frame, "first_names"), first_name_key)
+    fn_codes, fn_text = _distinct(persons, "first_names", order)
+    fn_keys = [first_name_key(v) for v in fn_text]
     fn_key_arr = (np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys
                   else np.empty((0, 4), object))
     fn, fn_strings = _per_row(fn_codes, fn_key_arr[:, 0])
@@ -169,8 +276,12 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     for row, tokens in enumerate(token_lists):
         fn_tokens[row, :len(tokens)] = [vocabulary[t] for t in tokens]
 
-    combined = _text(frame, "surname_prefix") + "\x1f" + _text(frame, "surname")
-    sn_codes, sn_split = _map_unique(combined, lambda v: split_surname(*v.split("\x1f", 1)))
+    prefix_codes, prefix_text = _distinct(persons, "surname_prefix", order)
+    surname_codes, surname_text = _distinct(persons, "surname", order)
+    sn_codes, (pair_prefix, pair_surname) = _pair_codes(prefix_codes, surname_codes,
+                                                        len(surname_text))
+    sn_split = [split_surname(prefix_text[a], surname_text[b])
+                for a, b in zip(pair_prefix.tolist(), pair_surname.tolist(), strict=True)]
     known = {core for _, cores in sn_split for core in cores[:1]}
     first_core = np.array([unglue(c[0], known) if c else "" for _, c in sn_split], dtype=object)
     second_core = np.array([unglue(c[1], known) if len(c) > 1 else "" for _, c in sn_split],
@@ -191,38 +302,27 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     sn2 = second_of[sn_codes] if n else np.zeros(0, np.int32)
     sn_glued, sn_glued_strings = _per_row(sn_codes, glued)
 
-    date_codes, parsed = _map_unique(_text(frame, "birth_date"), parse_partial_date)
-    parsed_arr = np.array(parsed, dtype=np.int16).reshape(-1, 3) if parsed else np.zeros((0, 3),
-                                                                                       np.int16)
+    date_codes, date_text = _distinct(persons, "birth_date", order)
+    parsed = [parse_partial_date(v) for v in date_text]
+    parsed_arr = np.array(parsed, dtype=np.int16).reshape(-1, 3)
     ymd = parsed_arr[date_codes] if n else np.zeros((0, 3), np.int16)
 
-    bsn_codes, bsn_text = pd.factorize(_text(frame, "bsn"), sort=True)
-    bsn_digits, bsn_ok = normalise_bsns(pd.Series(np.asarray(bsn_text, dtype=object), dtype="str"))
+    bsn_codes, bsn_text = _distinct(persons, "bsn", order, sort=False)
+    bsn_digits, bsn_ok = normalise_bsns(pd.Series(bsn_text, dtype="str"))
 
-    confidential = _confidential(frame)
-    pc_codes, pcs = _map_unique(_text(frame, "postcode"), normalise_postcode)
-    postcode_text = np.array(pcs, dtype=object)[pc_codes] if n else np.array([], dtype=object)
-    number = _text(frame, "house_number").str.replace(r"\.0$", "", regex=True)
-    pc_series = pd.Series(postcode_text, dtype="str").fillna("")
-    keys = (pc_series + "|" + number + "|" + _text(frame, "house_letter").str.lower() + "|"
-            + _text(frame, "house_number_suffix").str.lower())
-    keys = keys.where((pc_series != "") & (number != ""), "")
-    addr_text = keys.to_numpy(dtype=object)
-    addr_text[confidential] = ""
-    postcode_text = postcode_text.copy()
-    postcode_text[confidential] = ""
-    address, address_strings = _recode(addr_text)
-    # the postcode area with number, letter and suffix, once per distinct address
-    house_unique = np.array([postcode_area(k.split("|", 1)[0]) + "|" + k.split("|", 1)[1]
-                             if k else "" for k in address_strings], dtype=object)
-    house_of, _ = _recode(house_unique)
-    house_key = np.where(address >= 0, house_of[np.maximum(address, 0)], -1).astype(np.int32)
-    postcode, _ = _recode(postcode_text)
+    confidential = _confidential(persons, order)
+    address, address_strings, house_key, postcode = _addresses(persons, order, confidential)
 
-    sex, _ = _codes(_text(frame, "sex").str.upper())
-    ref_text = _text(frame, "source_household_ref")
-    household_ref, _ = _codes(ref_text.where(ref_text == "", frame["source"] + "\x1f" + ref_text))
-    role = _text(frame, "role").str.lower().to_numpy(dtype=object)
+    sex_codes, sex_text = _distinct(persons, "sex", order)
+    sex, _ = _mapped(sex_codes, sex_text, str.upper)
+    ref_codes, ref_text = _distinct(persons, "source_household_ref", order, sort=False)
+    has_ref = (ref_text != "")[ref_codes]
+    household_ref = np.full(n, -1, dtype=np.int32)
+    household_ref[has_ref] = _pair_codes(source_codes[has_ref], ref_codes[has_ref],
+                                         len(ref_text))[0]
+    role_codes, role_text = _distinct(persons, "role", order)
+    roles = np.array([v.lower() for v in role_text], dtype=object)
+    role = roles[role_codes]
 
     return Prepared(
         frame=frame, n=n, source=source,
@@ -238,9 +338,10 @@ def prepare(persons: pd.DataFrame) -> Prepared:
         address=address, address_strings=address_strings, postcode=postcode,
         house_key=house_key, sex=sex,
         household_ref=household_ref, role=role, confidential=confidential,
-        reporter=role == "reporter", role_known=role != "",
+        reporter=(roles == "reporter")[role_codes], role_known=(roles != "")[role_codes],
         fn_freq=_frequency(fn), sn_freq=_frequency(sn),
         fn_as_sn=_as_codes_of(fn, fn_strings, sn_strings),
+        keys=keys,
     )
 
 
