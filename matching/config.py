@@ -62,6 +62,10 @@ class LinkConfig:
     """Added when birth date and surname agree but given names clearly differ (twins, triplets)."""
     sibling_penalty: float = -10.0
     """Added when surname agrees but complete birth dates clearly differ and no BSN agrees."""
+    family_guards: bool | None = None
+    """The twin and sibling guards and contested (relative's) BSNs. None: on when the data holds
+    families, i.e. records that are clearly two people of one family (see
+    :func:`matching.scoring.holds_families`); True or False: always or never."""
     decision_weight: float = 10.0
     """m/u shift that steward decisions give the levels of the pairs they judged."""
     institution_min_surnames: int = 4

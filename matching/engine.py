@@ -17,7 +17,7 @@ from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level
 from matching.config import LinkConfig
 from matching.households import build_households
 from matching.review import REVIEW_COLUMNS, review_frame, review_rows
-from matching.scoring import estimate_m, estimate_u, explain, given_name_replaced, score
+from matching.scoring import estimate_m, estimate_u, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
 from matching.standardise import prepare
 
@@ -129,8 +129,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size,
                                                    config.block_window)
     levels = compare(p, left, right)
-    same = ~given_name_replaced(p, left, right, levels)  # one person, two given names
-    p.bsn_contested = contested_bsns(p, left[same], right[same], levels[same])
+    clash = ~not_contesting(p, left, right, levels, config)
+    p.bsn_contested = contested_bsns(p, left[clash], right[clash], levels[clash])
     if p.bsn_contested.any():
         touched = p.bsn_contested[left] | p.bsn_contested[right]
         bsn_column = [f.name for f in FIELDS].index("bsn")

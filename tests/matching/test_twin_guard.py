@@ -128,3 +128,91 @@ def test_given_name_replaced_needs_an_equal_identifier_and_birth_date(make_perso
     first_three = np.array([0, 0, 1]), np.array([1, 2, 2])
     assert given_name_replaced(p, *first_three, compare(p, *first_three)).tolist() == [
         True, False, False]
+
+
+SYLLABLES = ("ba", "ko", "mi", "ru", "te", "lo", "sa", "ne", "di", "fu")
+
+
+def _word(i: int, length: int = 4) -> str:
+    return "".join(SYLLABLES[(i // 10**k) % 10] for k in range(length)).capitalize()
+
+
+def _valid_bsn(i: int) -> str:
+    """A BSN that passes the elfproef, one per i (check digit 10 skipped by moving on)."""
+    while True:
+        digits = [int(c) for c in f"{10_000_000 + i * 7:08d}"[-8:]]
+        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return "".join(map(str, digits)) + str(check)
+        i += 1_000_003
+
+
+def _individuals(n: int, replaced_every: int = 5) -> list[dict]:
+    """n unrelated people, each registered twice; every few duplicates carry another given
+    name, another birth date, or both a given name and a typo in the date (FEBRL-like)."""
+    rows = []
+    for i in range(n):
+        person = dict(first_names=_word(i + 5000, 3), surname=_word(i), bsn=_valid_bsn(i),
+                      birth_date=f"{1950 + i % 50}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                      postcode=f"{1000 + i % 8000}AB", house_number=1 + i // 8000)
+        duplicate = dict(person)
+        if i % replaced_every == 0:
+            duplicate["first_names"] = _word(i + 5005, 3)
+        elif i % replaced_every == 1:
+            duplicate["birth_date"] = f"{1920 + i % 30}-06-15"
+        elif i % replaced_every == 2:  # another given name and a typo in the day of birth
+            duplicate["first_names"] = _word(i + 5005, 3)
+            duplicate["birth_date"] = person["birth_date"][:-1] + str(
+                (int(person["birth_date"][-1]) + 1) % 10)
+        rows += [{**person, "source": "a", "source_record_id": f"p{i}"},
+                 {**duplicate, "source": "b", "source_record_id": f"p{i}"}]
+    return rows
+
+
+def _families(n: int) -> list[dict]:
+    """n families at their own address: a parent and two children, each with their own BSN
+    (one initial, so blocking on address and initial compares them)."""
+    rows = []
+    for i in range(n):
+        home = dict(surname=_word(i + 3000), postcode=f"{2000 + i}CD", house_number=3)
+        for k, (name, born) in enumerate([("Sanne", "1980-01-01"), ("Stijn", "2010-05-05"),
+                                          ("Sofie", "2013-07-07")]):
+            rows.append(dict(source="c", source_record_id=f"f{i}-{k}", first_names=name,
+                             birth_date=born, bsn=_valid_bsn(50_000 + 3 * i + k), **home))
+    return rows
+
+
+def _guards_apply(persons, config=None) -> bool:
+    from matching.blocking import block
+    from matching.config import LinkConfig
+    from matching.scoring import holds_families
+
+    config = config or LinkConfig()
+    p = prepare(persons)
+    left, right, _, _ = block(p, config.blocking_rules, config.max_block_size,
+                              config.block_window)
+    return holds_families(p, left, right, compare(p, left, right), config)
+
+
+def test_the_family_guards_follow_the_data(make_persons) -> None:
+    from matching.config import LinkConfig
+
+    individuals = make_persons(*_individuals(1200))
+    assert not _guards_apply(individuals)
+    assert _guards_apply(individuals, LinkConfig(family_guards=True))
+    with_families = make_persons(*_individuals(1200), *_families(300))
+    assert _guards_apply(with_families)
+    assert not _guards_apply(with_families, LinkConfig(family_guards=False))
+    assert _guards_apply(make_persons(*_individuals(100)))  # too few records to tell
+
+
+def test_without_families_a_replaced_name_or_birth_date_is_an_error(make_persons) -> None:
+    """In data of unrelated individuals nobody has a twin or sibling to be confused with."""
+    from matching.config import LinkConfig
+
+    persons = make_persons(*_individuals(1200))
+    a = link(persons).assignments
+    assert (a.groupby("source_record_id")["person_id"].nunique() == 1).all()
+    assert a["person_id"].nunique() == 1200
+    guarded = link(persons, config=LinkConfig(family_guards=True)).assignments
+    assert guarded["person_id"].nunique() > 1200  # the twin guard kept some apart
