@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from hub.errors import MappingError
+from matching.arrays import unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
 from matching.clustering import cluster
 from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level_code
@@ -44,12 +45,13 @@ def _keys(frame: pd.DataFrame, source: str, record: str) -> pd.Series:
     return frame[source].astype("str") + "\x1f" + frame[record].astype("str")
 
 
-def _decision_pairs(decisions: pd.DataFrame | None, index: pd.Index
+def _decision_pairs(decisions: pd.DataFrame | None, keys: pd.Series
                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Steward decisions as record-index pairs; decisions about absent records are ignored."""
     out = {d: (np.zeros(0, np.int64), np.zeros(0, np.int64)) for d in DECISIONS}
     if decisions is None or decisions.empty:
         return out
+    index = pd.Index(keys)
     needed = ["left_source", "left_record_id", "right_source", "right_record_id", "decision"]
     for name in needed:
         if name not in decisions.columns:
@@ -66,9 +68,11 @@ def _decision_pairs(decisions: pd.DataFrame | None, index: pd.Index
     return out
 
 
-def _previous(previous: pd.DataFrame | None, keys: pd.Series, column: str) -> np.ndarray:
+def _previous(previous: pd.DataFrame | None, keys: pd.Series, column: str
+              ) -> np.ndarray | None:
+    """The previous ID per record ('' for a new record); None without a previous assignment."""
     if previous is None or previous.empty or column not in previous.columns:
-        return np.full(len(keys), "", dtype=object)
+        return None
     prev = previous.assign(_key=_keys(previous, "source", "source_record_id"))
     mapping = prev.drop_duplicates("_key").set_index("_key")[column].astype("str").fillna("")
     return keys.map(mapping).fillna("").to_numpy(dtype=object)
@@ -123,8 +127,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         return _empty_result(config)
     p = prepare(persons)
     frame = p.frame
-    keys = _keys(frame, "source", "source_record_id")
-    decided = _decision_pairs(decisions, pd.Index(keys))
+    keys = p.keys
+    decided = _decision_pairs(decisions, keys)
 
     left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size,
                                                    config.block_window)
@@ -161,15 +165,16 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                        must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
                        ambiguity_margin=config.ambiguity_margin)
     person_labels = clusters.labels
-    member_keys = keys.to_numpy(dtype=object)
-    person_ids, person_events = assign_ids(person_labels, member_keys,
-                                           _previous(previous, keys, "person_id"), "P", "person")
+    person_ids, person_events = assign_ids(person_labels, keys,
+                                           _previous(previous, keys, "person_id"), "P", "person",
+                                           keys_sorted=True)
 
     homes = build_households(person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
                              config.institution_min_surnames,
                              _listed_addresses(p.address_strings, config.institutional_addresses))
     household_ids, household_events = assign_ids(
-        homes.labels, member_keys, _previous(previous, keys, "household_id"), "H", "household")
+        homes.labels, keys, _previous(previous, keys, "household_id"), "H", "household",
+        keys_sorted=True)
 
     assignments = pd.DataFrame({
         "source": frame["source"], "source_record_id": frame["source_record_id"],
@@ -192,8 +197,11 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         levels[:, bsn_i] == level_code("bsn", "contested"))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
                                 config.review_weight, bsn_shared, clusters.refused)
-    review = review_frame(frame, person_ids, left[rows], right[rows], weight[rows],
-                          explain(scores, model, rows, config), reasons)
+    # only the records a review pair names: converting all 1M keys to objects cost seconds
+    named = unique_sorted(np.concatenate([left[rows], right[rows]]))
+    review = review_frame(frame.iloc[named].reset_index(drop=True), person_ids[named],
+                          np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows]),
+                          weight[rows], explain(scores, model, rows, config), reasons)
 
     household_row = pd.Series(household_ids)
     first_row = pd.Series(np.arange(p.n)).groupby(homes.labels).min()
@@ -227,8 +235,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         "review": int(len(review)),
         "refused_by_constraints": len(clusters.refused),
         "twin_guard_pairs": int(scores.twin_guard.sum()),
-        "persons": int(pd.Series(person_ids).nunique()),
-        "households": int(pd.Series(household_ids[household_ids != ""]).nunique()),
+        "persons": int(unique_sorted(person_labels[person_labels >= 0]).size),
+        "households": int(unique_sorted(homes.labels[homes.labels >= 0]).size),
         "institutional_addresses": homes.institutional_addresses,
         "weight_histogram": {f"{edges[i]:.0f}..{edges[i + 1]:.0f}": int(c)
                              for i, c in enumerate(histogram)},

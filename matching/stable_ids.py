@@ -38,12 +38,23 @@ def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
     return np.char.add(f"{prefix}-", text).astype(object)
 
 
+def _first_rows(labels: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per label (0..max): the lowest key rank among its records (len(labels) when none) and
+    its record count."""
+    present = labels >= 0
+    count = int(labels.max(initial=-1)) + 1
+    first = np.full(count, labels.shape[0], dtype=np.int64)
+    np.minimum.at(first, labels[present], rank[present])
+    return first, np.bincount(labels[present], minlength=count)
+
+
 def assign_ids(
     labels: np.ndarray,
-    member_keys: np.ndarray,
-    previous_ids: np.ndarray,
+    member_keys: np.ndarray | pd.Series,
+    previous_ids: np.ndarray | None,
     prefix: str,
     kind: str,
+    keys_sorted: bool = False,
 ) -> tuple[np.ndarray, list[dict]]:
     """IDs per record for cluster ``labels`` (-1 = no cluster, gets '').
 
@@ -51,29 +62,41 @@ def assign_ids(
         labels: cluster label per record (-1 for records outside any cluster, e.g. reporters'
             households).
         member_keys: a unique, sortable key per record ('source\\x1fsource_record_id').
-        previous_ids: previous ID per record ('' when the record is new).
+        previous_ids: previous ID per record ('' when the record is new); None when there is no
+            previous assignment.
         prefix: 'P' or 'H'.
         kind: 'person' or 'household' (for events).
+        keys_sorted: the records are in key order already (the engine's canonical order), so
+            a record's position is its key's rank and no strings are compared.
     """
-    frame = pd.DataFrame({"label": labels, "key": member_keys, "prev": previous_ids})
-    frame = frame[frame["label"] >= 0]
-    first_key = frame.groupby("label")["key"].min()
-    size = frame.groupby("label").size()
-    ids = pd.Series("", index=first_key.index, dtype="str")
+    keys = pd.Series(member_keys, copy=False).reset_index(drop=True)
+    n = labels.shape[0]
+    if keys_sorted:
+        rank, row_of_rank = np.arange(n), np.arange(n)
+    else:
+        row_of_rank = np.argsort(keys.to_numpy(dtype=object), kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[row_of_rank] = np.arange(n)
+    first_rank, size = _first_rows(labels, rank)
+    live = np.flatnonzero(size > 0)
+    ids = np.full(first_rank.size, "", dtype=object)
     events: list[dict] = []
     taken: set[str] = set()
 
-    old = frame[frame["prev"] != ""]
-    if not old.empty:
+    prev = None if previous_ids is None else np.asarray(previous_ids, dtype=object)
+    has_prev = (np.zeros(n, bool) if prev is None
+                else (labels >= 0) & (prev != "") & pd.notna(prev))
+    if has_prev.any():
+        old = pd.DataFrame({"label": labels[has_prev], "prev": prev[has_prev]})
         votes = old.groupby(["prev", "label"]).size().rename("votes").reset_index()
-        votes["first_key"] = votes["label"].map(first_key)
+        votes["first_key"] = first_rank[votes["label"].to_numpy()]
         votes = votes.sort_values(["prev", "votes", "first_key"], ascending=[True, False, True])
         # each previous ID goes to the cluster holding most of its records
         owner = votes.drop_duplicates("prev")
         # a cluster claimed by several previous IDs keeps the one with most votes
         owner = owner.sort_values(["label", "votes", "prev"], ascending=[True, False, True])
         keep = owner.drop_duplicates("label")
-        ids.loc[keep["label"].to_numpy()] = keep["prev"].to_numpy()
+        ids[keep["label"].to_numpy()] = keep["prev"].to_numpy(dtype=object)
         taken = set(keep["prev"])
         for label, group in owner.groupby("label", sort=True):
             retired = sorted(set(group["prev"]) - taken)
@@ -88,21 +111,21 @@ def assign_ids(
                            "related_ids": sorted(int(x) for x in others), "reason":
                            f"records of one previous {kind} now form several"})
 
-    fresh = ids[ids == ""].index.to_numpy()
-    candidates = make_ids(prefix, list(first_key.reindex(fresh).to_numpy(dtype=object)))
+    fresh = live[ids[live] == ""]
+    fresh_keys = keys.iloc[row_of_rank[first_rank[fresh]]].tolist()
+    candidates = make_ids(prefix, fresh_keys)
     clash = np.flatnonzero(pd.Series(candidates).duplicated().to_numpy()
                            | np.isin(candidates, list(taken)))
     for i in clash:
         salt = 0
         while candidates[i] in taken or (candidates == candidates[i]).sum() > 1:
             salt += 1
-            candidates[i] = make_id(prefix, f"{first_key[fresh[i]]}#{salt}")
-    taken.update(candidates.tolist())
+            candidates[i] = make_id(prefix, f"{fresh_keys[i]}#{salt}")
     if fresh.size:
-        ids.loc[fresh] = candidates
-        if not old.empty:
-            sizes = size.reindex(fresh).to_numpy()
-            for new_id, count in zip(candidates.tolist(), sizes.tolist(), strict=True):
+        ids[fresh] = candidates
+        if has_prev.any():
+            taken.update(candidates.tolist())
+            for new_id, count in zip(candidates.tolist(), size[fresh].tolist(), strict=True):
                 events.append({"kind": kind, "event": "new", "id": new_id,
                                "related_ids": [], "reason": f"{int(count)} record(s)"})
     # split events name the IDs of the clusters, not internal labels
@@ -110,7 +133,7 @@ def assign_ids(
         if event["event"] == "split":
             event["related_ids"] = sorted({ids[label] for label in event["related_ids"]}
                                           - {event["id"]})
-    out = np.full(labels.shape[0], "", dtype=object)
+    out = np.full(n, "", dtype=object)
     present = labels >= 0
-    out[present] = ids.reindex(labels[present]).to_numpy(dtype=object)
+    out[present] = ids[labels[present]]
     return out, events
