@@ -216,3 +216,29 @@ def test_without_families_a_replaced_name_or_birth_date_is_an_error(make_persons
     assert a["person_id"].nunique() == 1200
     guarded = link(persons, config=LinkConfig(family_guards=True)).assignments
     assert guarded["person_id"].nunique() > 1200  # the twin guard kept some apart
+
+
+def _name_patterns(both: float, fn_only: float, sn_only: float, agree: float):
+    """Session patterns (given name, surname; 1 = 'different', 7/6 = 'exact') and matches."""
+    from matching.compare import level_code
+
+    fn_diff, sn_diff = level_code("first_name", "different") + 1, level_code(
+        "surname", "different") + 1
+    fn_same, sn_same = level_code("first_name", "exact") + 1, level_code("surname", "exact") + 1
+    patterns = np.array([[fn_diff, sn_diff], [fn_diff, sn_same], [fn_same, sn_diff],
+                         [fn_same, sn_same]])
+    return patterns, np.array([both, fn_only, sn_only, agree], dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("counts", "low", "high"),
+    [((300.0, 700.0, 700.0, 8300.0), 1.0, 4.0),  # swapped or replaced names: 3x independence
+     ((100.0, 900.0, 900.0, 8100.0), -0.2, 0.2),  # independent: 10 % x 10 % of 10,000
+     ((0.0, 5.0, 160.0, 9835.0), -0.2, 0.2)],  # twins' data: too few pairs to move anything
+    ids=["dependent", "independent", "thin"],
+)
+def test_names_disagreeing_together_is_estimated_from_the_matches(counts, low, high) -> None:
+    from matching.scoring import _names_together
+
+    bits = _names_together(*_name_patterns(*counts), 0, 1)
+    assert low <= bits <= high
