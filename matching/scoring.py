@@ -305,22 +305,25 @@ SECOND_PERSON_DIGITS = 3
 
 
 def _has_namesake_without_identifier(p: Prepared, left: np.ndarray, right: np.ndarray,
-                                     levels: np.ndarray) -> np.ndarray:
+                                     levels: np.ndarray, records: np.ndarray) -> np.ndarray:
     """Per record: another record with its given name, surname and birth date lacks its identifier.
 
     That other record shows a person of this name next to the identifier's holder: the co-twin
     registered with their own BSN (or none) while one of their records carries the other twin's.
-    A typo of the same identifier (one or two digits) is no such evidence.
+    A typo of the same identifier (one or two digits) is no such evidence. Only pairs touching
+    ``records`` (a boolean mask) are looked at.
     """
     fn_i, sn_i, bd_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"], FIELD_INDEX["birth_date"]
-    namesake = ((levels[:, fn_i] >= level_code("first_name", "jw_0.92"))
-                & (levels[:, sn_i] >= level_code("surname", "jw_0.92"))
-                & (levels[:, bd_i] >= level_code("birth_date", "one_typo")))
-    ba, bb = p.bsn[left], p.bsn[right]
+    rows = np.flatnonzero((records[left] | records[right])
+                          & (levels[:, fn_i] >= level_code("first_name", "jw_0.92"))
+                          & (levels[:, sn_i] >= level_code("surname", "jw_0.92"))
+                          & (levels[:, bd_i] >= level_code("birth_date", "one_typo")))
+    a, b = left[rows], right[rows]
+    ba, bb = p.bsn[a], p.bsn[b]
     other = digit_differences(ba, bb, 3) >= SECOND_PERSON_DIGITS
     out = np.zeros(p.n, dtype=bool)
-    out[left[namesake & (ba >= 0) & ((bb < 0) | other)]] = True
-    out[right[namesake & (bb >= 0) & ((ba < 0) | other)]] = True
+    out[a[(ba >= 0) & ((bb < 0) | other)]] = True
+    out[b[(bb >= 0) & ((ba < 0) | other)]] = True
     return out
 
 
@@ -350,7 +353,10 @@ def given_name_replaced(p: Prepared, left: np.ndarray, right: np.ndarray,
     )
     if not candidate.any():
         return candidate
-    evidence = _has_namesake_without_identifier(p, left, right, levels)
+    involved = np.zeros(p.n, dtype=bool)
+    involved[left[candidate]] = True
+    involved[right[candidate]] = True
+    evidence = _has_namesake_without_identifier(p, left, right, levels, involved)
     return candidate & ~evidence[left] & ~evidence[right]
 
 
