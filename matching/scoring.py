@@ -67,6 +67,8 @@ class Model:
     iterations: int
     names_together: float = 0.0
     """Bits added when given name and surname both disagree (see :func:`_names_together`)."""
+    family_guards: bool = True
+    """Whether the twin and sibling guards applied (see :func:`holds_families`); set by score."""
 
     def weights(self) -> np.ndarray:
         """log2(m/u) per field (rows) and level+1 (columns; column 0 = missing = 0).
@@ -96,7 +98,8 @@ class Model:
             }
             for i, f in enumerate(FIELDS)
         } | {"prior_weight": round(self.prior, 3), "em_iterations": self.iterations,
-             "names_together": round(self.names_together, 3)}
+             "names_together": round(self.names_together, 3),
+             "family_guards": self.family_guards}
 
 
 def _pattern_counts(levels: np.ndarray, weight: np.ndarray | None = None
@@ -440,6 +443,7 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     boy_and_girl = (levels[:, sex_i] == level_code("sex", "different")) & (
         fn_level < level_code("first_name", "variant"))
     guards = holds_families(p, left, right, levels, config)
+    model.family_guards = guards
     twin = guards & (names_differ | boy_and_girl) & same_family & (
         date_level >= level_code("birth_date", "one_typo")) & ~given_name_replaced(
         p, left, right, levels)

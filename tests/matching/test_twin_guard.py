@@ -211,7 +211,9 @@ def test_without_families_a_replaced_name_or_birth_date_is_an_error(make_persons
     from matching.config import LinkConfig
 
     persons = make_persons(*_individuals(1200))
-    a = link(persons).assignments
+    result = link(persons)
+    assert result.stats["model"]["family_guards"] is False
+    a = result.assignments
     assert (a.groupby("source_record_id")["person_id"].nunique() == 1).all()
     assert a["person_id"].nunique() == 1200
     guarded = link(persons, config=LinkConfig(family_guards=True)).assignments
