@@ -15,25 +15,31 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from matching.arrays import unique_sorted
+from matching.arrays import sort_pairs, unique_sorted
 from matching.standardise import Prepared
 
 KeyRule = Callable[[Prepared], tuple[np.ndarray, np.ndarray]]
 
 
 def _combine(*parts: np.ndarray) -> np.ndarray:
-    """One dense int64 key per row from several integer columns; -1 when any part is missing.
+    """One int64 key per row from several integer columns; -1 when any part is missing.
 
-    Hash-based ``pd.factorize`` (not a sort) keeps this linear; codes follow first appearance in
-    the canonical row order, so they are deterministic.
+    The parts are combined in mixed radix; only when the product of their ranges could overflow
+    is the running key made dense (hash-based ``pd.factorize``, linear). Keys only group rows,
+    so their values do not matter, only which rows share one.
     """
     key = np.zeros(parts[0].shape[0], dtype=np.int64)
     missing = np.zeros(parts[0].shape[0], dtype=bool)
+    bound = 1
     for part in parts:
         part = part.astype(np.int64)
         missing |= part < 0
-        key = key * (int(part.max(initial=0)) + 2) + (part + 1)
-        key = pd.factorize(key)[0].astype(np.int64)
+        radix = int(part.max(initial=0)) + 2
+        if bound * radix >= 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)
+            bound = int(key.max(initial=0)) + 1
+        key = key * radix + (part + 1)
+        bound *= radix
     key[missing] = -1
     return key
 
@@ -144,9 +150,7 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
 
     Returns (left, right, windowed blocks, records in windowed blocks).
     """
-    order = np.lexsort((rows, keys))
-    keys = keys[order]
-    rows = rows[order]
+    keys, rows = sort_pairs(keys, rows)
     if keys.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, 0, 0

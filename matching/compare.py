@@ -48,34 +48,47 @@ def level_code(field: str, level: str) -> int:
     return FIELDS[FIELD_INDEX[field]].levels.index(level)
 
 
-def _similarity(strings: np.ndarray, a: np.ndarray, b: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Jaro-Winkler and OSA edit distance of strings[a] vs strings[b], once per distinct pair."""
-    if a.size == 0:
-        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int32)
+def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct unordered code pairs of (a, b) as (lo, hi) arrays, and each row's index."""
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     base = int(hi.max()) + 1
     unique, _, inverse = unique_inverse(lo * base + hi)
-    left = list(strings[unique // base])
-    right = list(strings[unique % base])
-    jw = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=-1)
-    edits = process.cpdist(left, right, scorer=OSA.distance, workers=-1)
-    inverse = inverse.ravel()
-    return np.asarray(jw, dtype=np.float32)[inverse], np.asarray(edits, dtype=np.int32)[inverse]
+    return unique // base, unique % base, inverse.ravel()
+
+
+def _band(strings: np.ndarray, a: np.ndarray, b: np.ndarray, high: int, low: int,
+          base: int) -> np.ndarray:
+    """Per pair of string codes: high (JW >= 0.92 or one edit), low (JW >= 0.80) or ``base``.
+
+    One edit (OSA: a dropped, doubled, swapped or wrong letter) counts as high even where
+    Jaro-Winkler is harsh on short names ('Jan'/'Jn' is 0.61). Each pair is compared once by
+    rapidfuzz ``process.cpdist`` on both cores.
+    """
+    out = np.full(a.shape[0], base, dtype=np.int8)
+    if a.size == 0:
+        return out
+    left, right = list(strings[a]), list(strings[b])
+    sim = np.asarray(process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity,
+                                    workers=-1), dtype=np.float32)
+    edits = np.asarray(process.cpdist(left, right, scorer=OSA.distance, workers=-1))
+    lengths = _lengths(strings)
+    longest = np.maximum(lengths[a], lengths[b])
+    out[sim >= 0.80] = low
+    out[(sim >= 0.92) | ((edits <= 1) & (longest >= 3))] = high
+    return out
 
 
 def _jw_bands(strings: np.ndarray, a: np.ndarray, b: np.ndarray, todo: np.ndarray,
               levels: np.ndarray, high: int, low: int) -> None:
-    """Set ``levels`` to high (JW >= 0.92 or one edit) or low (JW >= 0.80) for rows in ``todo``.
-
-    One edit (OSA: a dropped, doubled, swapped or wrong letter) counts as high even where
-    Jaro-Winkler is harsh on short names ('Jan'/'Jn' is 0.61).
-    """
+    """Set ``levels`` to high or low (see :func:`_band`) for rows in ``todo``, computed once per
+    distinct pair of values."""
     idx = np.flatnonzero(todo)
-    sim, edits = _similarity(strings, a[idx], b[idx])
-    longest = np.maximum(_lengths(strings)[a[idx]], _lengths(strings)[b[idx]])
-    levels[idx[sim >= 0.80]] = low
-    levels[idx[(sim >= 0.92) | ((edits <= 1) & (longest >= 3))]] = high
+    if idx.size == 0:
+        return
+    lo, hi, inverse = _distinct_pairs(a[idx], b[idx])
+    band = _band(strings, lo, hi, high, low, -1)[inverse]
+    raised = band >= 0
+    levels[idx[raised]] = band[raised]
 
 
 def _lengths(strings: np.ndarray) -> np.ndarray:
@@ -96,15 +109,21 @@ def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     variant = full & ~exact & (p.fn_variant[left] == p.fn_variant[right])
     lv[exact] = level_code("first_name", "exact")
     lv[variant] = level_code("first_name", "variant")
-    rest = full & ~exact & ~variant
-    _jw_bands(p.fn_strings, fa, fb, rest, lv, level_code("first_name", "jw_0.92"),
-              level_code("first_name", "jw_0.80"))
-    # a typo in a transliterated name ('Yosusef' for 'Yusuf'): compare the variant keys too
-    on_keys = np.zeros_like(lv)
-    _jw_bands(p.fn_variant_strings, p.fn_variant[left], p.fn_variant[right], rest, on_keys,
-              level_code("first_name", "jw_0.92"), level_code("first_name", "jw_0.80"))
-    lv[rest] = np.maximum(lv[rest], on_keys[rest])
-    weak = np.flatnonzero(rest & (lv < level_code("first_name", "jw_0.92")))
+    rest = np.flatnonzero(full & ~exact & ~variant)
+    if rest.size:
+        high, low = level_code("first_name", "jw_0.92"), level_code("first_name", "jw_0.80")
+        lo, hi, inverse = _distinct_pairs(fa[rest], fb[rest])
+        different = level_code("first_name", "different")
+        band = _band(p.fn_strings, lo, hi, high, low, different)
+        # a typo in a transliterated name ('Yosusef' for 'Yusuf'): compare the variant keys
+        # too; the variant key is a function of the first given name
+        variant_of = np.full(len(p.fn_strings), -1, dtype=np.int64)
+        named = p.fn >= 0
+        variant_of[p.fn[named]] = p.fn_variant[named]
+        band = np.maximum(band, _band(p.fn_variant_strings, variant_of[lo], variant_of[hi],
+                                      high, low, different))
+        lv[rest] = band[inverse]
+    weak = rest[lv[rest] < level_code("first_name", "jw_0.92")]
     if weak.size:
         # 'Jan Pieter' versus 'Pieter': any given name in common
         ta = p.fn_tokens[p.fn_all[left[weak]]]
@@ -179,10 +198,12 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
         | (((da == 0) | (db == 0)) & (ma == mb))
         | (full & (placeholder_a ^ placeholder_b))
     )
-    diff = digit_differences(ya * 10000 + ma * 100 + da, yb * 10000 + mb * 100 + db, 3)
-    typo = full & ~exact & ~swap & ~partial & ~placeholder_a & ~placeholder_b & (
-        (diff == 1) | ((ma == mb) & (da == db) & (np.abs(ya - yb) == 1))
-    )
+    typo = full & ~exact & ~swap & ~partial & ~placeholder_a & ~placeholder_b
+    maybe = np.flatnonzero(typo)  # digits are counted only where a typo is still possible
+    diff = digit_differences(ya[maybe] * 10000 + ma[maybe] * 100 + da[maybe],
+                             yb[maybe] * 10000 + mb[maybe] * 100 + db[maybe], 3)
+    typo[maybe] = (diff == 1) | (
+        (ma[maybe] == mb[maybe]) & (da[maybe] == db[maybe]) & (np.abs(ya[maybe] - yb[maybe]) == 1))
     lv[present & (np.abs(ya - yb) >= 3)] = level_code("birth_date", "different_far")
     lv[typo] = level_code("birth_date", "one_typo")
     lv[partial] = level_code("birth_date", "partial_agrees")
@@ -198,8 +219,9 @@ def compare_bsn(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     va, vb = p.bsn_valid[left], p.bsn_valid[right]
     lv = np.full(left.shape[0], level_code("bsn", "different"), dtype=np.int8)
     present = (ba >= 0) & (bb >= 0)
-    diff = digit_differences(ba, bb, 3)
-    lv[present & (diff == 1)] = level_code("bsn", "one_digit")
+    unequal = np.flatnonzero(present & (ba != bb))  # digits are counted only where they differ
+    lv[unequal[digit_differences(ba[unequal], bb[unequal], 3) == 1]] = level_code("bsn",
+                                                                                   "one_digit")
     lv[present & va & vb & (ba != bb)] = level_code("bsn", "both_valid_different")
     equal = present & (ba == bb)
     lv[equal] = level_code("bsn", "equal_invalid")

@@ -24,3 +24,18 @@ def test_digit_differences_counts_changed_digits() -> None:
     a = np.array([111222333, 20150601, 123456789, 5], dtype=np.int64)
     b = np.array([111222334, 20151601, 987654321, 5], dtype=np.int64)
     assert digit_differences(a, b, 3).tolist() == [1, 1, 8, 0]
+
+
+@pytest.mark.parametrize("values", [[], [5], [3, 1, 3, 2, 1, 9], [7, 7, 7], [-1, 4, -1, 0],
+                                    [2**40, -(2**40), 3, 2**40]],
+                         ids=["empty", "one", "mixed", "same", "negative", "wide"])
+def test_stable_argsort_and_sort_pairs_equal_numpy(values: list[int]) -> None:
+    from matching.arrays import sort_pairs, stable_argsort
+
+    x = np.array(values, dtype=np.int64)
+    assert stable_argsort(x).tolist() == np.argsort(x, kind="stable").tolist()
+    rows = np.arange(x.size, dtype=np.int64)[::-1].copy()
+    order = np.lexsort((rows, x))
+    keys, got_rows = sort_pairs(x, rows)
+    assert keys.tolist() == x[order].tolist()
+    assert got_rows.tolist() == rows[order].tolist()
