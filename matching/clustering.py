@@ -90,11 +90,12 @@ def cluster(
     bad_l, bad_r, bad_w = edge_l[in_bad][order], edge_r[in_bad][order], edge_w[in_bad][order]
     steward_cannot = {(int(a), int(b)) for a, b in zip(cant_l, cant_r, strict=True)}
     steward_cannot |= {(b, a) for a, b in steward_cannot}
+    # only conflicts inside a component that is rebuilt matter (most are between components)
+    inside = (labels[conflict_l] == labels[conflict_r]) & bad[labels[conflict_l]]
     partners: dict[int, set[int]] = {}
-    for a, b in zip(conflict_l.tolist(), conflict_r.tolist(), strict=True):
-        if bad[labels[a]]:
-            partners.setdefault(a, set()).add(b)
-            partners.setdefault(b, set()).add(a)
+    for a, b in zip(conflict_l[inside].tolist(), conflict_r[inside].tolist(), strict=True):
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
 
     parent: dict[int, int] = {}
     members: dict[int, set[int]] = {}
