@@ -26,16 +26,37 @@ def make_id(prefix: str, key: str) -> str:
 _ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", dtype=np.uint8)
 
 
-def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
-    """:func:`make_id` for many keys at once (base32 done in numpy: b32encode is slow)."""
-    if not keys:
-        return np.array([], dtype=object)
-    head = b"".join([hashlib.sha256(k.encode()).digest()[:8] for k in keys])
-    value = np.frombuffer(head, dtype=">u8").astype(np.uint64)
-    shifts = np.arange(59, 9, -5, dtype=np.uint64)
-    chars = _ALPHABET[((value[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]
+def _id_bits(keys: list[str]) -> np.ndarray:
+    """The leading 50 bits of each key's SHA-256 (what the 10 base32 characters encode)."""
+    sha256 = hashlib.sha256
+    head = b"".join([sha256(k.encode()).digest()[:8] for k in keys])
+    return np.frombuffer(head, dtype=">u8").astype(np.uint64) >> np.uint64(14)
+
+
+def _encode(prefix: str, bits: np.ndarray) -> np.ndarray:
+    """50-bit values as ``prefix-`` plus 10 base32 characters (base32 done in numpy)."""
+    shifts = np.arange(45, -1, -5, dtype=np.uint64)
+    chars = _ALPHABET[((bits[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]
     text = chars.view(f"S{len(shifts)}").ravel().astype(str)
     return np.char.add(f"{prefix}-", text).astype(object)
+
+
+def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
+    """:func:`make_id` for many keys at once (b32encode per key is slow)."""
+    if not keys:
+        return np.array([], dtype=object)
+    return _encode(prefix, _id_bits(keys))
+
+
+def _later_copies(bits: np.ndarray) -> np.ndarray:
+    """``pd.Series.duplicated()`` (every copy after the first) on integers, not on strings."""
+    out = np.zeros(bits.size, dtype=bool)
+    if bits.size < 2:
+        return out
+    order = np.argsort(bits, kind="stable")
+    ordered = bits[order]
+    out[order[1:][ordered[1:] == ordered[:-1]]] = True
+    return out
 
 
 def _first_rows(labels: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,9 +134,12 @@ def assign_ids(
 
     fresh = live[ids[live] == ""]
     fresh_keys = keys.iloc[row_of_rank[first_rank[fresh]]].tolist()
-    candidates = make_ids(prefix, fresh_keys)
-    clash = np.flatnonzero(pd.Series(candidates).duplicated().to_numpy()
-                           | np.isin(candidates, list(taken)))
+    bits = _id_bits(fresh_keys) if fresh_keys else np.zeros(0, np.uint64)
+    candidates = _encode(prefix, bits)
+    clash = _later_copies(bits)
+    if taken:
+        clash |= np.isin(candidates, list(taken))
+    clash = np.flatnonzero(clash)
     for i in clash:
         salt = 0
         while candidates[i] in taken or (candidates == candidates[i]).sum() > 1:
