@@ -480,7 +480,8 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
     level names, never the compared data, so explanations are safe to show and store. Built once
     per distinct level pattern and completed vectorised, so a million explanations stay cheap.
     """
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     rows = np.asarray(rows, dtype=np.int64)
     if rows.size == 0:
@@ -511,10 +512,19 @@ def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) 
         if pattern[len(FIELDS) + 2]:
             item["sibling_guard"] = config.sibling_penalty
         heads.append(json.dumps(item, separators=(",", ":"))[:-1])
-    text = pd.Series(np.asarray(heads, dtype=object)[inverse.ravel()], dtype="str")
-    tf_fn = pd.Series(np.round(scores.tf_first_name[rows], 2))
-    tf_sn = pd.Series(np.round(scores.tf_surname[rows], 2))
-    text = text + (',"tf_first_name":' + tf_fn.astype("str")).where(tf_fn != 0, "")
-    text = text + (',"tf_surname":' + tf_sn.astype("str")).where(tf_sn != 0, "")
-    total = pd.Series(np.round(scores.weight[rows], 2)).astype("str")
-    return (text + ',"total":' + total + "}").to_numpy(dtype=object)
+    # the per-row numbers are joined by pyarrow's string kernels (pandas string concatenation
+    # of a million rows took about 3 s)
+    text = pc.take(pa.array(heads, type=pa.string()), pa.array(inverse.ravel()))
+
+    def number(values: np.ndarray) -> pa.Array:
+        return pc.cast(pa.array(np.round(values, 2)), pa.string())
+
+    def optional(key: str, values: np.ndarray) -> pa.Array:
+        joined = pc.binary_join_element_wise(f',"{key}":', number(values), "")
+        return pc.if_else(pa.array(np.round(values, 2) != 0), joined, "")
+
+    text = pc.binary_join_element_wise(
+        text, optional("tf_first_name", scores.tf_first_name[rows]),
+        optional("tf_surname", scores.tf_surname[rows]), ',"total":',
+        number(scores.weight[rows]), "}", "")
+    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
