@@ -37,6 +37,16 @@ SOURCE = sa.String(32)
 TS = sa.DateTime(timezone=True)
 
 
+ROW_HASH = "row_hash"
+"""Column of every versioned table: a hash of the row's content (``hub.store.columns``)."""
+
+
+def _row_hash_column() -> sa.Column:
+    return sa.Column(ROW_HASH, sa.BigInteger,
+                     comment="Hash of the row without version_id: a publish copies unchanged rows "
+                             "inside the database instead of writing them again.")
+
+
 def _address_columns() -> list[sa.Column]:
     return [
         sa.Column("street", sa.String(200)),
@@ -134,6 +144,7 @@ source_records = sa.Table(
     sa.Column("source_household_ref", ID),
     sa.Column("role", sa.String(32)),
     *_lineage_columns(),
+    _row_hash_column(),
     sa.Index("ix_source_records_person", "version_id", "person_id"),
     sa.Index("ix_source_records_household", "version_id", "household_id"),
 )
@@ -145,6 +156,7 @@ confidential_addresses = sa.Table(
     sa.Column("source", SOURCE, primary_key=True),
     sa.Column("source_record_id", ID, primary_key=True),
     *_address_columns(),
+    _row_hash_column(),
     comment="Secret addresses (shelter, safety). Never shown, matched, exported or copied.",
 )
 
@@ -170,6 +182,7 @@ persons = sa.Table(
     sa.Column("birth_date_from", sa.String(100)),
     sa.Column("sex_from", sa.String(100)),
     sa.Column("address_from", sa.String(100)),
+    _row_hash_column(),
     sa.Index("ix_persons_household", "version_id", "household_id"),
     comment="Golden records; survivorship rules in hub/store/survivorship.py and docs/store.md.",
 )
@@ -185,6 +198,7 @@ person_links = sa.Table(
     sa.Column("explanation", sa.Text,
               comment="JSON from matching: why this record is this person."),
     sa.Column("config_version", sa.String(64), nullable=False),
+    _row_hash_column(),
     sa.Index("ix_person_links_person", "version_id", "person_id"),
 )
 
@@ -197,6 +211,7 @@ households = sa.Table(
     sa.Column("child_count", sa.Integer, nullable=False),
     sa.Column("sources", sa.String(300), nullable=False),
     sa.Column("has_confidential_address", sa.Boolean, nullable=False),
+    _row_hash_column(),
 )
 
 household_members = sa.Table(
@@ -207,6 +222,7 @@ household_members = sa.Table(
     sa.Column("person_id", ID, primary_key=True),
     sa.Column("role", sa.String(32), comment="Main role (see hub/store/households.py)."),
     sa.Column("roles", sa.String(300), comment="All roles sources give, comma-separated."),
+    _row_hash_column(),
     sa.Index("ix_household_members_person", "version_id", "person_id"),
 )
 
@@ -218,6 +234,7 @@ household_links = sa.Table(
     sa.Column("other_household_id", ID, primary_key=True),
     sa.Column("relation", sa.String(64), primary_key=True),
     sa.Column("evidence", sa.Text),
+    _row_hash_column(),
 )
 
 registrations = sa.Table(
@@ -234,6 +251,7 @@ registrations = sa.Table(
     sa.Column("case_worker_name", sa.String(200)),
     sa.Column("case_worker_contact", sa.String(200)),
     *_lineage_columns(),
+    _row_hash_column(),
 )
 
 registration_persons = sa.Table(
@@ -244,6 +262,7 @@ registration_persons = sa.Table(
     sa.Column("case_id", ID, primary_key=True),
     sa.Column("source_record_id", ID, primary_key=True),
     sa.Column("person_id", ID, comment="Empty when the case names a record that is not staged."),
+    _row_hash_column(),
     sa.Index("ix_registration_persons_person", "version_id", "person_id"),
 )
 
@@ -262,6 +281,7 @@ review_queue = sa.Table(
     sa.Column("match_probability", sa.Float),
     sa.Column("explanation", sa.Text),
     sa.Column("reason", sa.Text),
+    _row_hash_column(),
     comment="Pairs matching could not decide; open while no steward decision names the pair.",
 )
 

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from hub.store.columns import typed, typed_column
+
 CHUNK_ROWS = 50_000
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """SQLAlchemy's storage format for DateTime on SQLite (naive; the store writes UTC)."""
@@ -28,61 +30,47 @@ def _none_where(values: list, missing: np.ndarray) -> list:
     return values
 
 
+def _stamps_as_text(stamps: pd.Series, fmt: str) -> list:
+    """Timestamps as text, formatted once per distinct value (strftime per row cost seconds)."""
+    codes, uniques = pd.factorize(stamps)
+    text = np.array([*uniques.strftime(fmt).tolist(), None], dtype=object)
+    return text[codes].tolist()  # code -1 (missing) picks the trailing None
+
+
+def python_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -> list:
+    """One typed column (:func:`hub.store.columns.typed`) as Python values for ``dialect``."""
+    if isinstance(type_, sa.Boolean):
+        return _none_where(series.fillna(False).astype(bool).tolist(), series.isna().to_numpy())
+    if isinstance(type_, sa.Integer):
+        return _none_where(series.fillna(0).astype("int64").tolist(), series.isna().to_numpy())
+    if isinstance(type_, sa.Float):
+        return _none_where(series.tolist(), series.isna().to_numpy())
+    if isinstance(type_, sa.DateTime):
+        if dialect == "sqlite":
+            return _stamps_as_text(series, SQLITE_DATETIME)
+        if dialect == "postgresql":
+            return _stamps_as_text(series, SQLITE_DATETIME + "+00:00")
+        return _none_where(list(series.dt.to_pydatetime()), series.isna().to_numpy())
+    if isinstance(type_, sa.Date):
+        if dialect in ("sqlite", "postgresql"):
+            return _stamps_as_text(series, "%Y-%m-%d")
+        return _none_where(list(series.dt.date), series.isna().to_numpy())
+    return series.to_numpy(dtype=object, na_value=None).tolist()
+
+
 def column_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -> list:
     """One column as a list of Python values for ``dialect`` (None for missing)."""
-    if isinstance(type_, sa.Boolean):
-        flags = series.astype("boolean")
-        return _none_where(flags.fillna(False).astype(bool).tolist(), flags.isna().to_numpy())
-    if isinstance(type_, sa.Integer):
-        numbers = pd.to_numeric(series, errors="raise").astype("Int64")
-        return _none_where(numbers.fillna(0).astype("int64").tolist(), numbers.isna().to_numpy())
-    if isinstance(type_, sa.Float):
-        numbers = pd.to_numeric(series, errors="coerce").astype("float64")
-        return _none_where(numbers.tolist(), numbers.isna().to_numpy())
-    if isinstance(type_, sa.DateTime):
-        stamps = pd.to_datetime(series, utc=True)
-        missing = stamps.isna().to_numpy()
-        if dialect == "sqlite":
-            text = stamps.dt.tz_convert("UTC").dt.strftime(SQLITE_DATETIME)
-            return _none_where(text.tolist(), missing)
-        if dialect == "postgresql":
-            text = stamps.dt.tz_convert("UTC").dt.strftime(SQLITE_DATETIME + "+00:00")
-            return _none_where(text.tolist(), missing)
-        return _none_where(list(stamps.dt.to_pydatetime()), missing)
-    if isinstance(type_, sa.Date):
-        stamps = pd.to_datetime(series.astype(object), errors="coerce")
-        missing = stamps.isna().to_numpy()
-        if dialect in ("sqlite", "postgresql"):
-            return _none_where(stamps.dt.strftime("%Y-%m-%d").tolist(), missing)
-        return _none_where(list(stamps.dt.date), missing)
-    missing = series.isna().to_numpy()
-    if not pd.api.types.is_string_dtype(series):
-        series = series.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
-    text = series.astype(object)
-    missing = missing | (text == "").to_numpy()
-    return _none_where(text.tolist(), missing)
-
-
-def _is_generated(table: sa.Table, column: sa.Column) -> bool:
-    single_int_pk = len(table.primary_key.columns) == 1 and isinstance(column.type, sa.Integer)
-    return column.primary_key and single_int_pk and column.autoincrement in (True, "auto")
+    return python_values(typed_column(series, type_), type_, dialect)
 
 
 def prepare(frame: pd.DataFrame, table: sa.Table, dialect: str,
             **constants: object) -> dict[str, list]:
     """Column name -> values, in table order; absent columns are None, generated ids left out."""
-    n = len(frame)
-    out: dict[str, list] = {}
-    for column in table.columns:
-        if column.name in constants:
-            value = constants[column.name]
-            out[column.name] = column_values(pd.Series([value] * n, dtype=object), column.type,
-                                             dialect) if value is not None else [None] * n
-        elif column.name in frame.columns:
-            out[column.name] = column_values(frame[column.name], column.type, dialect)
-        elif not _is_generated(table, column):
-            out[column.name] = [None] * n
-    return out
+    converted = typed(frame, table, **constants)
+    return {
+        name: python_values(converted[name], table.c[name].type, dialect)
+        for name in converted.columns
+    }
 
 
 def _row_chunks(columns: dict[str, list], size: int) -> Iterator[list[tuple]]:

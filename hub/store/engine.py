@@ -18,6 +18,8 @@ from hub.errors import StoreError
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
 ALEMBIC_INI = SCHEMAS_DIR / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 131_072
+"""128 MB page cache per connection (a publish raises its own while loading)."""
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -35,8 +37,7 @@ def make_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        # 128 MB page cache: index pages of a million-row load stay in memory.
-        cursor.execute("PRAGMA cache_size=-131072")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     return engine

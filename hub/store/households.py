@@ -6,6 +6,7 @@ the first in :data:`schemas.canonical.ROLES` order, family roles before incident
 are never members.
 """
 
+import numpy as np
 import pandas as pd
 
 from hub.store.labels import joined_labels
@@ -24,18 +25,28 @@ HOUSEHOLD_COLUMNS = (
 
 
 def household_members(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per (household, person) with the main role and all roles."""
-    rec = records.loc[records["household_id"].notna() & (records["role"] != "reporter"),
-                      ["household_id", "person_id", "role"]]
+    """One row per (household, person) with the main role and all roles.
+
+    Works on integer codes of sorted ids (one sort of numbers instead of sorting and joining
+    pyarrow strings), which keeps the order ``(household_id, person_id)``.
+    """
+    keep = records["household_id"].notna() & (records["role"] != "reporter")
+    rec = records.loc[keep, ["household_id", "person_id", "role"]].reset_index(drop=True)
     if rec.empty:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in MEMBER_COLUMNS})
-    rec = rec.assign(_order=rec["role"].map(ROLE_ORDER).fillna(len(ROLES)))
-    rec = rec.sort_values(["household_id", "person_id", "_order", "role"], kind="mergesort")
-    main = rec.drop_duplicates(["household_id", "person_id"]).set_index(
-        ["household_id", "person_id"]
-    )["role"]
-    roles = joined_labels([rec["household_id"], rec["person_id"]], rec["role"], list(ROLES))
-    out = main.to_frame().join(roles.rename("roles")).reset_index()
+    household, _ = pd.factorize(rec["household_id"], sort=True)
+    person, person_ids = pd.factorize(rec["person_id"], sort=True)
+    role, _ = pd.factorize(rec["role"], sort=True)
+    role = np.where(role < 0, np.iinfo(np.int64).max, role)  # a missing role sorts last
+    order = rec["role"].map(ROLE_ORDER).fillna(len(ROLES)).to_numpy()
+    pair = household.astype(np.int64) * len(person_ids) + person
+    ranked = np.lexsort((role, order, pair))
+    first = np.ones(len(ranked), dtype=bool)
+    first[1:] = pair[ranked][1:] != pair[ranked][:-1]
+    best = ranked[first]
+    roles = joined_labels(pd.Series(pair, name="pair"), rec["role"], list(ROLES))
+    out = rec.take(best).reset_index(drop=True)
+    out["roles"] = roles.reindex(pair[best]).to_numpy()
     return out[list(MEMBER_COLUMNS)]
 
 

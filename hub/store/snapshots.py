@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from hub.errors import StoreError
 from hub.privacy import mask_bsn
-from hub.store.bulk import prepare
+from hub.store.columns import arrow_array, arrow_type, data_columns, typed
 from hub.store.versions import current_version_id
 from schemas.store import VIEWED_TABLES, versions
 
@@ -28,36 +28,20 @@ def snapshot_folder(root: Path, version_id: int) -> Path:
     return root / f"v{version_id:06d}"
 
 
-def _arrow_type(type_: sa.types.TypeEngine) -> pa.DataType:
-    if isinstance(type_, sa.Boolean):
-        return pa.bool_()
-    if isinstance(type_, sa.BigInteger):
-        return pa.int64()
-    if isinstance(type_, sa.Integer):
-        return pa.int32()
-    if isinstance(type_, sa.Float):
-        return pa.float64()
-    if isinstance(type_, sa.DateTime):
-        return pa.timestamp("us", tz="UTC")
-    if isinstance(type_, sa.Date):
-        return pa.date32()
-    return pa.string()
-
-
 def arrow_schema(table: sa.Table) -> pa.Schema:
     """The Parquet schema of a store table, with column comments as field docs."""
     return pa.schema(
         [
-            pa.field(c.name, _arrow_type(c.type), nullable=c.nullable,
+            pa.field(c.name, arrow_type(c.type), nullable=c.nullable,
                      metadata={"doc": c.comment} if c.comment else None)
-            for c in table.columns
+            for c in data_columns(table)
         ]
     )
 
 
 def _to_arrow(values: list, column: sa.Column) -> pa.Array:
     """Database or Python values of one column as an Arrow array of the column's type."""
-    type_ = _arrow_type(column.type)
+    type_ = arrow_type(column.type)
     if pa.types.is_timestamp(type_):
         stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
         return pa.Array.from_pandas(stamps.dt.as_unit("us"), type=type_)
@@ -73,16 +57,16 @@ def _batch(columns: dict[str, list], table: sa.Table, include_bsn: bool) -> pa.R
     if "bsn" in columns and not include_bsn:
         columns = {**columns, "bsn": [mask_bsn(v) for v in columns["bsn"]]}
     schema = arrow_schema(table)
-    arrays = [_to_arrow(columns[c.name], c) for c in table.columns]
+    arrays = [_to_arrow(columns[c.name], c) for c in data_columns(table)]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def _write_from_db(conn: sa.Connection, table: sa.Table, version_id: int, path: Path,
                    include_bsn: bool) -> int:
     """Stream one table's rows of a version from the database into a Parquet file."""
-    names = [c.name for c in table.columns]
+    names = [c.name for c in data_columns(table)]
     version = sa.literal(int(version_id), literal_execute=True)
-    query = sa.select(table).where(table.c.version_id == version).order_by(
+    query = sa.select(*(table.c[n] for n in names)).where(table.c.version_id == version).order_by(
         *table.primary_key.columns
     )
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
@@ -102,21 +86,33 @@ def _write_from_db(conn: sa.Connection, table: sa.Table, version_id: int, path: 
     return rows
 
 
-def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path) -> dict[str, int]:
-    """Write a version straight from the frames just published (no read-back): same content."""
+def masked_bsn(values: pd.Series) -> pd.Series:
+    """:func:`hub.privacy.mask_bsn` for a whole column (Arrow string kernels, no Python loop)."""
+    text = values.astype("str").str.strip()
+    text = text.where(text != "")
+    return text.str.slice(stop=-2).str.replace(r"(?s).", "*", regex=True) + text.str.slice(-2)
+
+
+def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path,
+                 in_key_order: bool = False) -> dict[str, int]:
+    """Write a version straight from the frames just published (no read-back): same content.
+
+    Each frame is converted column by column to Arrow (:mod:`hub.store.columns`), no Python
+    values in between.
+    """
     counts = {}
     for table in VIEWED_TABLES:
         frame = frames[table.name]
         keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
-        if keys and len(frame):
+        if keys and len(frame) and not in_key_order:
             frame = frame.sort_values(keys, kind="stable")  # the order an export reads in
-        with pq.ParquetWriter(out / f"{table.name}.parquet", arrow_schema(table)) as writer:
-            for start in range(0, len(frame), STREAM_ROWS):
-                values = prepare(frame.iloc[start:start + STREAM_ROWS], table, "python",
-                                 version_id=version_id)
-                writer.write_batch(_batch(values, table, include_bsn=False))
-            if frame.empty:
-                writer.write_table(arrow_schema(table).empty_table())
+        schema = arrow_schema(table)
+        converted = typed(frame, table, version_id=version_id)
+        if "bsn" in converted.columns:
+            converted["bsn"] = masked_bsn(converted["bsn"])
+        arrays = [arrow_array(converted[c.name], c) for c in data_columns(table)]
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema),
+                       out / f"{table.name}.parquet", row_group_size=STREAM_ROWS * 10)
         counts[table.name] = len(frame)
     return counts
 
@@ -185,10 +181,12 @@ def export_version(
 
 
 def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
-                   frames: dict[str, pd.DataFrame] | None = None) -> Path:
+                   frames: dict[str, pd.DataFrame] | None = None,
+                   in_key_order: bool = False) -> Path:
     """The analysts' snapshot of ``version_id`` under ``root`` (BSNs masked).
 
-    With ``frames`` (the rows just published) nothing is read back from the database.
+    With ``frames`` (the rows just published) nothing is read back from the database;
+    ``in_key_order`` says they are sorted by primary key already (as publishing loads them).
     """
     folder = snapshot_folder(root, version_id)
     root.mkdir(parents=True, exist_ok=True)
@@ -198,7 +196,7 @@ def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
     with engine.connect() as conn:
         info = _version_info(conn, version_id)
     tmp = _fresh_tmp(folder)
-    counts = write_frames(frames, version_id, tmp)
+    counts = write_frames(frames, version_id, tmp, in_key_order)
     (tmp / "manifest.json").write_text(_manifest(info, counts, False), encoding="utf-8")
     _swap_in(tmp, folder)
     return folder

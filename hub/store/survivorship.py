@@ -89,22 +89,52 @@ def valid_bsn(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index)
 
 
-def _pick(
-    records: pd.DataFrame,
-    candidates: pd.Series,
-    keys: list[tuple[str, bool]],
-    fields: tuple[str, ...],
-) -> pd.DataFrame:
-    """Per person, the fields of the best candidate record by ``keys`` (column, ascending)."""
-    subset = records.loc[candidates, ["person_id", "source", "source_record_id", *fields,
-                                      *[k for k, _ in keys if k not in fields]]]
-    order = [k for k, _ in keys] + ["source", "source_record_id"]
-    ascending = [a for _, a in keys] + [True, True]
-    best = subset.sort_values(order, ascending=ascending, kind="mergesort")
-    best = best.drop_duplicates("person_id", keep="first").set_index("person_id")
-    out = best[list(fields)].copy()
-    out["from"] = best["source"] + ":" + best["source_record_id"]
-    return out
+def _descending(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Sort key for "largest first, missing last" in an ascending sort."""
+    key = -values.astype(np.int64)
+    key[missing] = np.iinfo(np.int64).max
+    return key
+
+
+class _Ranking:
+    """The records of one version coded as integers once, so every rule sorts numbers.
+
+    Sorting and joining pyarrow strings per rule (five rules, each a sort, a de-duplication and
+    a join on ``person_id``) cost most of a million-record build; codes of sorted uniques keep
+    the same order, so the rules pick exactly the same records.
+    """
+
+    def __init__(self, rec: pd.DataFrame) -> None:
+        self.rec = rec
+        self.person, self.person_ids = pd.factorize(rec["person_id"], sort=True)
+        self.size = len(self.person_ids)
+        # Ties are broken by partner, then source_record_id (both ascending, as strings).
+        self.tie = [pd.factorize(rec["source_record_id"], sort=True)[0],
+                    pd.factorize(rec["source"], sort=True)[0]]
+
+    def pick(self, candidates: np.ndarray, keys: list[np.ndarray],
+             fields: tuple[str, ...]) -> pd.DataFrame:
+        """Per person code, the fields of the best candidate by ``keys`` (ascending, most
+        significant first), and ``from`` (``source:source_record_id``)."""
+        idx = np.flatnonzero(candidates)
+        order = np.lexsort([*(t[idx] for t in self.tie), *(k[idx] for k in reversed(keys)),
+                            self.person[idx]])
+        ranked = idx[order]
+        codes = self.person[ranked]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        best, at = ranked[first], codes[first]
+        out = {}
+        for name in fields:
+            out[name] = self._spread(self.rec[name].take(best), at)
+        origin = self.rec["source"].take(best) + ":" + self.rec["source_record_id"].take(best)
+        out["from"] = self._spread(origin, at)
+        return pd.DataFrame(out)
+
+    def _spread(self, values: pd.Series, at: np.ndarray) -> pd.Series:
+        """Values for person codes ``at`` as a column over all persons (missing elsewhere)."""
+        values = values.set_axis(at)
+        return values.reindex(np.arange(self.size))
 
 
 def golden_records(records: pd.DataFrame) -> pd.DataFrame:
@@ -116,52 +146,59 @@ def golden_records(records: pd.DataFrame) -> pd.DataFrame:
     """
     if records.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in GOLDEN_COLUMNS})
-    rec = records.copy()
-    rec["_recency"] = pd.to_datetime(rec["extracted_at"], utc=True)
-    rec["_bsn_rank"] = _rank(rec["source"], BSN_RANK)
-    rec["_name_rank"] = _rank(rec["source"], NAME_RANK)
-    date_len = rec["birth_date"].str.len().fillna(0).astype("int64")
-    rec["_date_precision"] = date_len
-    rec["_sex_known"] = rec["sex"].isin(["M", "V"]).astype("int64")
-    confidential = rec["address_confidential"].astype(bool)
+    rec = records.reset_index(drop=True)
+    ranking = _Ranking(rec)
+    stamps = pd.to_datetime(rec["extracted_at"], utc=True)
+    newest_first = _descending(stamps.array.asi8, stamps.isna().to_numpy())
+    bsn_rank = _rank(rec["source"], BSN_RANK).to_numpy()
+    name_rank = _rank(rec["source"], NAME_RANK).to_numpy()
+    precise_first = -rec["birth_date"].str.len().fillna(0).astype("int64").to_numpy()
+    known_sex_first = -rec["sex"].isin(["M", "V"]).astype("int64").to_numpy()
+    confidential = rec["address_confidential"].astype(bool).to_numpy()
 
-    grouped = rec.groupby("person_id", sort=True)
-    base = pd.DataFrame(index=pd.Index(sorted(rec["person_id"].unique()), name="person_id"))
-    base["household_id"] = _household_of(rec)
-    base["record_count"] = grouped.size()
-    base["sources"] = joined_labels(rec["person_id"], rec["source"])
-    base["has_confidential_address"] = confidential.groupby(rec["person_id"]).any()
+    out = pd.DataFrame({"person_id": ranking.person_ids})
+    out["household_id"] = pd.Series(_household_of(rec, ranking), dtype=rec["person_id"].dtype)
+    out["record_count"] = np.bincount(ranking.person, minlength=ranking.size).astype("int64")
+    sources = joined_labels(pd.Series(ranking.person, name="person"), rec["source"])
+    out["sources"] = sources.reindex(np.arange(ranking.size))
+    out["has_confidential_address"] = np.bincount(
+        ranking.person, weights=confidential.astype(float), minlength=ranking.size) > 0
 
-    bsn = _pick(rec, valid_bsn(rec["bsn"]), [("_bsn_rank", True), ("_recency", False)], ("bsn",))
-    bsn["bsn"] = compact_bsn(bsn["bsn"])
-    names = _pick(rec, rec["surname"].notna() | rec["first_names"].notna(),
-                  [("_name_rank", True), ("_recency", False)], NAME_FIELDS)
-    birth = _pick(rec, rec["birth_date"].notna(),
-                  [("_date_precision", False), ("_bsn_rank", True), ("_recency", False)],
-                  ("birth_date",))
-    sex = _pick(rec, rec["sex"].notna(),
-                [("_bsn_rank", True), ("_sex_known", False), ("_recency", False)], ("sex",))
-    has_address = rec["street"].notna() | rec["postcode"].notna()
-    address = _pick(rec, has_address & ~confidential,
-                    [("_recency", False), ("_bsn_rank", True)], ADDRESS_FIELDS)
+    bsn = ranking.pick(valid_bsn(rec["bsn"]).to_numpy(), [bsn_rank, newest_first], ("bsn",))
+    bsn["bsn"] = compact_bsn(bsn["bsn"]).where(bsn["bsn"].notna())
+    names = ranking.pick((rec["surname"].notna() | rec["first_names"].notna()).to_numpy(),
+                         [name_rank, newest_first], NAME_FIELDS)
+    birth = ranking.pick(rec["birth_date"].notna().to_numpy(),
+                         [precise_first, bsn_rank, newest_first], ("birth_date",))
+    sex = ranking.pick(rec["sex"].notna().to_numpy(),
+                       [bsn_rank, known_sex_first, newest_first], ("sex",))
+    has_address = (rec["street"].notna() | rec["postcode"].notna()).to_numpy()
+    address = ranking.pick(has_address & ~confidential, [newest_first, bsn_rank],
+                           ADDRESS_FIELDS)
 
-    out = base.join(bsn.rename(columns={"from": "bsn_from"}))
-    out = out.join(names.rename(columns={"from": "name_from"}))
-    out = out.join(birth.rename(columns={"from": "birth_date_from"}))
-    out = out.join(sex.rename(columns={"from": "sex_from"}))
-    out = out.join(address.rename(columns={"from": "address_from"}))
-    out = out.reset_index()
+    for picked, origin in ((bsn, "bsn_from"), (names, "name_from"), (birth, "birth_date_from"),
+                           (sex, "sex_from"), (address, "address_from")):
+        for name in picked.columns:
+            out[origin if name == "from" else name] = picked[name]
     out["house_number"] = out["house_number"].astype("Int64")
-    out["record_count"] = out["record_count"].astype("int64")
     out["has_confidential_address"] = out["has_confidential_address"].astype(bool)
     return out[list(GOLDEN_COLUMNS)]
 
 
-def _household_of(rec: pd.DataFrame) -> pd.Series:
+def _household_of(rec: pd.DataFrame, ranking: _Ranking) -> np.ndarray:
     """A person's main household: the one most of their records name (ties: smallest id)."""
-    with_household = rec[rec["household_id"].notna()]
-    if with_household.empty:
-        return pd.Series(np.nan, index=pd.Index([], name="person_id"), dtype="object")
-    counts = with_household.groupby(["person_id", "household_id"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["person_id", "n", "household_id"], ascending=[True, False, True])
-    return counts.drop_duplicates("person_id").set_index("person_id")["household_id"]
+    out = np.full(ranking.size, np.nan, dtype=object)
+    present = rec["household_id"].notna().to_numpy()
+    if not present.any():
+        return out
+    households, names = pd.factorize(rec["household_id"][present], sort=True)
+    persons = ranking.person[present]
+    pairs, counts = np.unique(persons.astype(np.int64) * len(names) + households,
+                              return_counts=True)
+    person, household = pairs // len(names), pairs % len(names)
+    order = np.lexsort((household, -counts, person))
+    person, household = person[order], household[order]
+    first = np.ones(len(person), dtype=bool)
+    first[1:] = person[1:] != person[:-1]
+    out[person[first]] = np.asarray(names, dtype=object)[household[first]]
+    return out

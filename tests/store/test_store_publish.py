@@ -178,3 +178,44 @@ def test_review_items_close_when_decided(store) -> None:
     with store.connect() as conn:
         assert item.item_id not in set(open_review_items(conn).item_id)
         assert current_version_id(conn) is not None
+
+
+def test_changed_version_copies_unchanged_rows_and_equals_a_full_write(
+        store, inputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows repeated from the published version are copied inside the database; the version
+    readers then see is the same as one written wholly from memory."""
+    import hub.store.publish as publishing
+    import hub.store.reuse as reuse
+    from matching import link
+
+    persons, registrations = inputs
+    link_and_publish(store, "run-1", persons, registrations)
+    fixed = persons.copy()
+    fixed.loc[0, "first_names"] = fixed.loc[0, "first_names"] + "je"
+    fixed.loc[0, "content_hash"] = "corrected"
+    result = link(fixed, previous=previous_assignments(store),
+                  decisions=decisions_for_matching(store))
+
+    written: dict[str, int] = {}
+    real_insert = publishing.insert_frame
+
+    def counting_insert(conn, table, frame, **constants):  # noqa: ANN001, ANN202
+        written[table.name] = written.get(table.name, 0) + len(frame)
+        return real_insert(conn, table, frame, **constants)
+
+    monkeypatch.setattr(publishing, "insert_frame", counting_insert)
+    copied = publishing.publish(store, "run-2", fixed, registrations, result)
+    assert copied.status == "published"
+    assert 0 < written["source_records"] < len(fixed)
+    assert copied.counts["source_records"] == len(fixed)
+    reused = published(store)
+
+    # The same matching result once more, written from memory: another (dummy) decision in
+    # force changes the fingerprint, MIN_KEPT_SHARE above 1 switches copying off.
+    monkeypatch.setattr(reuse, "MIN_KEPT_SHARE", 2.0)
+    forced = pd.DataFrame([{"left_source": "x", "left_record_id": "1", "right_source": "x",
+                            "right_record_id": "2", "decision": "cannot_link"}])
+    written.clear()
+    full = publishing.publish(store, "run-3", fixed, registrations, result, decisions=forced)
+    assert full.status == "published" and written["source_records"] == len(fixed)
+    assert published(store) == reused
