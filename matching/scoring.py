@@ -296,11 +296,17 @@ class Scores:
         return 1.0 / (1.0 + np.exp2(-self.weight))
 
 
-def _tf_term(freq_left: np.ndarray, freq_right: np.ndarray, u_exact: float, agree: np.ndarray,
-             floor: float) -> np.ndarray:
-    """log2(u_exact / tf(value)) for exact agreements (Splink's tf adjustment), else 0."""
-    tf = np.maximum(np.maximum(freq_left, freq_right), floor)
-    return np.where(agree, np.log2(u_exact / tf), 0.0)
+def _tf_term(freq: np.ndarray, left: np.ndarray, right: np.ndarray, u_exact: float,
+             agree: np.ndarray, floor: float) -> np.ndarray:
+    """log2(u_exact / tf(value)) for exact agreements (Splink's tf adjustment), else 0.
+
+    Looked up only for the agreeing pairs (a fraction of the candidates).
+    """
+    out = np.zeros(agree.shape[0])
+    rows = np.flatnonzero(agree)
+    tf = np.maximum(np.maximum(freq[left[rows]], freq[right[rows]]), floor)
+    out[rows] = np.log2(u_exact / tf)
+    return out
 
 
 SECOND_PERSON_DIGITS = 3
@@ -415,28 +421,28 @@ def not_contesting(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.
 
 def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, model: Model,
           config: LinkConfig) -> Scores:
-    """Match weight per pair = prior + field weights + tf terms + guards."""
+    """Match weight per pair = prior + field weights + tf terms + guards.
+
+    Works column by column and looks records up only for the pairs a guard concerns: at a
+    million records there are millions of candidate pairs, and a pairs x fields matrix of
+    weights cost about 0.5 GB.
+    """
     w = model.weights()
-    shifted = levels.astype(np.int64) + 1
-    field_weights = w[np.arange(len(FIELDS)), shifted]
     fn_i, sn_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"]
     bd_i, bsn_i = FIELD_INDEX["birth_date"], FIELD_INDEX["bsn"]
-    exact_fn = levels[:, fn_i] == level_code("first_name", "exact")
-    exact_sn = levels[:, sn_i] == level_code("surname", "exact")
+    fn_level, sn_level, date_level = levels[:, fn_i], levels[:, sn_i], levels[:, bd_i]
+    bsn_level = levels[:, bsn_i]
     tf_fn = np.zeros(left.shape[0])
     tf_sn = np.zeros(left.shape[0])
     if config.tf_adjustment:
-        tf_fn = _tf_term(p.fn_freq[left], p.fn_freq[right],
-                         model.u[fn_i, level_code("first_name", "exact") + 1], exact_fn,
-                         config.tf_min_u)
-        tf_sn = _tf_term(p.sn_freq[left], p.sn_freq[right],
-                         model.u[sn_i, level_code("surname", "exact") + 1], exact_sn,
-                         config.tf_min_u)
-    fn_level = levels[:, fn_i]
+        tf_fn = _tf_term(p.fn_freq, left, right,
+                         model.u[fn_i, level_code("first_name", "exact") + 1],
+                         fn_level == level_code("first_name", "exact"), config.tf_min_u)
+        tf_sn = _tf_term(p.sn_freq, left, right,
+                         model.u[sn_i, level_code("surname", "exact") + 1],
+                         sn_level == level_code("surname", "exact"), config.tf_min_u)
     names_differ = fn_level == level_code("first_name", "different")
-    both_full = (p.fn[left] >= 0) & (p.fn[right] >= 0)
-    date_level = levels[:, bd_i]
-    same_family = levels[:, sn_i] >= level_code("surname", "double_name_part")
+    same_family = sn_level >= level_code("surname", "double_name_part")
     # twins and triplets: one family, dates that agree (or nearly), given names (or initials)
     # that clearly differ, or similar names of a boy and a girl ('Sander' and 'Sandra')
     sex_i = FIELD_INDEX["sex"]
@@ -447,22 +453,32 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     twin = guards & (names_differ | boy_and_girl) & same_family & (
         date_level >= level_code("birth_date", "one_typo")) & ~given_name_replaced(
         p, left, right, levels)
-    date_differs = date_level <= level_code("birth_date", "one_typo")
-    bsn_equal = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
-                                           level_code("bsn", "equal_invalid")))
-    bsn_conflict = guards & bsn_equal & names_differ & both_full & (
-        date_differs & (date_level != MISSING)
-    )
-    field_weights[bsn_conflict, bsn_i] = 0.0
-    both_dates = (p.day[left] > 0) & (p.day[right] > 0)
+    bsn_equal = (bsn_level == level_code("bsn", "equal_valid")) | (
+        bsn_level == level_code("bsn", "equal_invalid"))
+    # a shared BSN does not count when given name and birth date both clearly disagree
+    bsn_conflict = np.zeros(left.shape[0], dtype=bool)
+    if guards:
+        rows = np.flatnonzero(bsn_equal & names_differ & (date_level != MISSING)
+                              & (date_level <= level_code("birth_date", "one_typo")))
+        rows = rows[(p.fn[left[rows]] >= 0) & (p.fn[right[rows]] >= 0)]
+        bsn_conflict[rows] = True
     # an agreeing identifier lifts the sibling guard, valid or not: a sibling's BSN copied into
     # the wrong record is valid, and such a BSN is contested (no evidence) on both records
-    bsn_agrees = np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
-                                            level_code("bsn", "equal_invalid")))
-    sibling = guards & same_family & both_dates & (date_level >= 0) & (
-        date_level <= level_code("birth_date", "different")) & ~bsn_agrees & ~twin
-    names_differ_both = names_differ & (levels[:, sn_i] == level_code("surname", "different"))
-    partial = (field_weights.sum(axis=1) + tf_fn + tf_sn
+    sibling = np.zeros(left.shape[0], dtype=bool)
+    if guards:
+        rows = np.flatnonzero(same_family & (date_level >= 0)
+                              & (date_level <= level_code("birth_date", "different"))
+                              & ~bsn_equal & ~twin)
+        rows = rows[(p.day[left[rows]] > 0) & (p.day[right[rows]] > 0)]
+        sibling[rows] = True
+    field_sum = np.zeros(left.shape[0])
+    for i in range(len(FIELDS)):
+        column = w[i][levels[:, i].astype(np.intp) + 1]
+        if i == bsn_i:
+            column[bsn_conflict] = 0.0
+        field_sum += column
+    names_differ_both = names_differ & (sn_level == level_code("surname", "different"))
+    partial = (field_sum + tf_fn + tf_sn
                + np.where(names_differ_both, model.names_together, 0.0)
                + np.where(twin, config.twin_penalty, 0.0)
                + np.where(sibling, config.sibling_penalty, 0.0))
