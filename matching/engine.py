@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hub.errors import MappingError
-from matching.arrays import unique_sorted
+from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
 from matching.clustering import cluster
 from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level_code
@@ -93,11 +94,14 @@ def _best_links(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
     inside = np.flatnonzero(labels[left] == labels[right])
     ends = np.concatenate([left[inside], right[inside]])
     rows = np.concatenate([inside, inside])
-    order = np.lexsort((rows, -weight[rows], ends))
-    ends, rows = ends[order], rows[order]
-    first = np.r_[True, ends[1:] != ends[:-1]] if ends.size else np.zeros(0, bool)
-    best = np.full(n, -1, dtype=np.int64)
-    best[ends[first]] = rows[first]
+    # the highest weight per record, ties to the lowest pair row: two linear passes, no sort
+    top = np.full(n, -np.inf)
+    np.fmax.at(top, ends, weight[rows])
+    tied = weight[rows] == top[ends]
+    none = np.iinfo(np.int64).max
+    best = np.full(n, none, dtype=np.int64)
+    np.minimum.at(best, ends[tied], rows[tied])
+    best[best == none] = -1
     return best, inside
 
 
@@ -179,18 +183,22 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     assignments = pd.DataFrame({
         "source": frame["source"], "source_record_id": frame["source_record_id"],
         "person_id": person_ids, "household_id": household_ids,
-    }).astype("str")
+    })
 
     best, inside = _best_links(p.n, left, right, weight, person_labels)
     has_best = best >= 0
     link_weight = np.full(p.n, np.nan)
     link_weight[has_best] = np.round(weight[best[has_best]], 3)
-    link_explanation = np.full(p.n, "{}", dtype=object)
-    link_explanation[has_best] = explain(scores, model, best[has_best], config)
+    # both records of a pair often have it as their strongest link: explain each pair once
+    pair_rows, _, back = unique_inverse(best[has_best])
+    texts = np.append(explain(scores, model, pair_rows, config), "{}")
+    which = np.full(p.n, pair_rows.size, dtype=np.int64)
+    which[has_best] = back
     links = pd.DataFrame({
         "source": assignments["source"], "source_record_id": assignments["source_record_id"],
         "person_id": assignments["person_id"], "match_weight": link_weight,
-        "explanation": pd.Series(link_explanation, dtype="str"),
+        "explanation": pd.Series(pa.array(texts, pa.string()).take(pa.array(which)),
+                                 dtype="str"),
     })
 
     bsn_shared = scores.bsn_conflict | (levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
@@ -199,11 +207,12 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                                 config.review_weight, bsn_shared, clusters.refused)
     # only the records a review pair names: converting all 1M keys to objects cost seconds
     named = unique_sorted(np.concatenate([left[rows], right[rows]]))
-    review = review_frame(frame.iloc[named].reset_index(drop=True), person_ids[named],
+    review = review_frame(frame.iloc[named].reset_index(drop=True),
+                          person_ids.iloc[named].to_numpy(dtype=object),
                           np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows]),
                           weight[rows], explain(scores, model, rows, config), reasons)
 
-    household_row = pd.Series(household_ids)
+    household_row = household_ids
     first_row = pd.Series(np.arange(p.n)).groupby(homes.labels).min()
     label_to_id = household_row.iloc[first_row.drop(index=-1, errors="ignore").to_numpy()]
     label_to_id.index = first_row.drop(index=-1, errors="ignore").index

@@ -13,6 +13,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 EVENT_COLUMNS = ["kind", "event", "id", "related_ids", "reason"]
 
@@ -76,8 +77,8 @@ def assign_ids(
     prefix: str,
     kind: str,
     keys_sorted: bool = False,
-) -> tuple[np.ndarray, list[dict]]:
-    """IDs per record for cluster ``labels`` (-1 = no cluster, gets '').
+) -> tuple[pd.Series, list[dict]]:
+    """IDs per record (a string Series) for cluster ``labels`` (-1 = no cluster, gets '').
 
     Args:
         labels: cluster label per record (-1 for records outside any cluster, e.g. reporters'
@@ -157,7 +158,7 @@ def assign_ids(
         if event["event"] == "split":
             event["related_ids"] = sorted({ids[label] for label in event["related_ids"]}
                                           - {event["id"]})
-    out = np.full(n, "", dtype=object)
-    present = labels >= 0
-    out[present] = ids[labels[present]]
-    return out, events
+    # one string per cluster, spread to the records by pyarrow (no million Python strings)
+    which = np.where(labels >= 0, labels, ids.size)
+    per_record = pa.array(np.append(ids, ""), pa.string()).take(pa.array(which))
+    return pd.Series(per_record, dtype="str"), events
