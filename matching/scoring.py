@@ -351,16 +351,20 @@ def given_name_replaced(p: Prepared, left: np.ndarray, right: np.ndarray,
     """
     fn_i, bd_i = FIELD_INDEX["first_name"], FIELD_INDEX["birth_date"]
     bsn_i, sex_i = FIELD_INDEX["bsn"], FIELD_INDEX["sex"]
-    candidate = (
-        np.isin(levels[:, bsn_i], (level_code("bsn", "equal_valid"),
-                                   level_code("bsn", "equal_invalid")))
+    bsn_level = levels[:, bsn_i]
+    rows = np.flatnonzero(
+        ((bsn_level == level_code("bsn", "equal_valid"))
+         | (bsn_level == level_code("bsn", "equal_invalid")))
         & (levels[:, fn_i] == level_code("first_name", "different"))
-        & (p.fn[left] >= 0) & (p.fn[right] >= 0)
         & (levels[:, bd_i] >= level_code("birth_date", "day_month_swapped"))
         & (levels[:, sex_i] != level_code("sex", "different"))
-        & ~((p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right]))
     )
-    if not candidate.any():
+    a, b = left[rows], right[rows]
+    ref = p.household_ref
+    rows = rows[(p.fn[a] >= 0) & (p.fn[b] >= 0) & ~((ref[a] >= 0) & (ref[a] == ref[b]))]
+    candidate = np.zeros(left.shape[0], dtype=bool)
+    candidate[rows] = True
+    if rows.size == 0:
         return candidate
     involved = np.zeros(p.n, dtype=bool)
     involved[left[candidate]] = True
@@ -391,11 +395,9 @@ def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.
     if p.n < config.min_records_to_estimate:
         return True
     sn_i, ad_i, fn_i = FIELD_INDEX["surname"], FIELD_INDEX["address"], FIELD_INDEX["first_name"]
-    family = np.flatnonzero(
-        (levels[:, sn_i] >= level_code("surname", "double_name_part"))
-        & (levels[:, ad_i] == level_code("address", "exact"))
-        & (p.bsn[left] >= 0) & (p.bsn[right] >= 0)
-    )
+    family = np.flatnonzero((levels[:, sn_i] >= level_code("surname", "double_name_part"))
+                            & (levels[:, ad_i] == level_code("address", "exact")))
+    family = family[(p.bsn[left[family]] >= 0) & (p.bsn[right[family]] >= 0)]
     if family.size < config.em_min_pairs:
         return True
     two_people = (levels[family, fn_i] == level_code("first_name", "different")) & (
