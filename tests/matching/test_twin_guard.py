@@ -169,7 +169,7 @@ def _individuals(n: int, replaced_every: int = 5) -> list[dict]:
     return rows
 
 
-def _families(n: int) -> list[dict]:
+def _families(n: int, bsn: bool = True) -> list[dict]:
     """n families at their own address: a parent and two children, each with their own BSN
     (one initial, so blocking on address and initial compares them)."""
     rows = []
@@ -178,7 +178,8 @@ def _families(n: int) -> list[dict]:
         for k, (name, born) in enumerate([("Sanne", "1980-01-01"), ("Stijn", "2010-05-05"),
                                           ("Sofie", "2013-07-07")]):
             rows.append(dict(source="c", source_record_id=f"f{i}-{k}", first_names=name,
-                             birth_date=born, bsn=_valid_bsn(50_000 + 3 * i + k), **home))
+                             birth_date=born, bsn=_valid_bsn(50_000 + 3 * i + k) if bsn else None,
+                             **home))
     return rows
 
 
@@ -204,6 +205,8 @@ def test_the_family_guards_follow_the_data(make_persons) -> None:
     assert _guards_apply(with_families)
     assert not _guards_apply(with_families, LinkConfig(family_guards=False))
     assert _guards_apply(make_persons(*_individuals(100)))  # too few records to tell
+    # families whose members carry no BSN still show by their birth dates
+    assert _guards_apply(make_persons(*_individuals(1200), *_families(300, bsn=False)))
 
 
 def test_without_families_a_replaced_name_or_birth_date_is_an_error(make_persons) -> None:
