@@ -462,7 +462,9 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
         fn_level < level_code("first_name", "variant"))
     guards = holds_families(p, left, right, levels, config)
     model.family_guards = guards
-    twin = guards & (names_differ | boy_and_girl) & same_family & (
+    # a typo in the surname (one edit, Jaro-Winkler >= 0.92) does not make twins strangers
+    twin = guards & (names_differ | boy_and_girl) & (
+        sn_level >= level_code("surname", "jw_0.92")) & (
         date_level >= level_code("birth_date", "one_typo")) & ~given_name_replaced(
         p, left, right, levels)
     bsn_equal = (bsn_level == level_code("bsn", "equal_valid")) | (

@@ -247,3 +247,17 @@ def test_names_disagreeing_together_is_estimated_from_the_matches(counts, low, h
 
     bits = _names_together(*_name_patterns(*counts), 0, 1)
     assert low <= bits <= high
+
+
+def test_twins_stay_apart_when_one_record_has_a_surname_typo(make_persons) -> None:
+    """Youssef and Ahmed Boujemaa; Ahmed's record at one partner reads 'Bouejmaa'."""
+    persons = _rows(
+        make_persons,
+        dict(source="vt", source_record_id="y1", first_names="Youssef", surname="Boujemaa",
+             bsn="111222333", sex="M"),
+        dict(source="jbra", source_record_id="a1", first_names="Ahmed", surname="Bouejmaa",
+             sex="M"),
+    )
+    result = link(persons)
+    assert _person_of(result, "y1") != _person_of(result, "a1")
+    assert result.stats["twin_guard_pairs"] == 1
