@@ -48,6 +48,7 @@ def cluster(
     must_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     cannot_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     ambiguity_margin: float = 4.0,
+    reference: np.ndarray | None = None,
 ) -> Clusters:
     """Label records by person.
 
@@ -60,6 +61,9 @@ def cluster(
         must_pairs, cannot_pairs: steward decisions as record index pairs.
         ambiguity_margin: a record whose best link to a conflicting person is within this many
             bits of its best link to its own person is left alone (see :func:`_ambiguous`).
+        reference: per record, a code of its partner's family/dossier reference (-1 none); two
+            records with one reference are two people, checked on the cluster like BSNs (a
+            chain through other records must not join them either).
     """
     must_l, must_r = must_pairs if must_pairs is not None else (np.zeros(0, int), np.zeros(0, int))
     cant_l, cant_r = (cannot_pairs if cannot_pairs is not None
@@ -81,6 +85,13 @@ def cluster(
         comps = pairs // base
         repeated = np.r_[comps[1:] == comps[:-1], False] | np.r_[False, comps[1:] == comps[:-1]]
         bad[comps[repeated]] = True
+    if reference is None:
+        reference = np.full(n, -1, dtype=np.int64)
+    referenced = np.flatnonzero(reference >= 0)
+    if referenced.size:
+        base = int(reference[referenced].max()) + 1
+        codes = np.sort(labels[referenced].astype(np.int64) * base + reference[referenced])
+        bad[codes[:-1][codes[1:] == codes[:-1]] // base] = True
     if not bad.any():
         return Clusters(labels=labels)
 
@@ -100,6 +111,7 @@ def cluster(
     parent: dict[int, int] = {}
     members: dict[int, set[int]] = {}
     bsns: dict[int, set[int]] = {}
+    refs: dict[int, set[int]] = {}
 
     def find(x: int) -> int:
         root = x
@@ -113,6 +125,7 @@ def cluster(
         if x not in members:
             members[x] = {x}
             bsns[x] = {int(bsn[x])} if bsn_valid[x] and bsn[x] >= 0 else set()
+            refs[x] = {int(reference[x])} if reference[x] >= 0 else set()
         return members[x], bsns[x]
 
     for a, b, w in zip(bad_l.tolist(), bad_r.tolist(), bad_w.tolist(), strict=True):
@@ -131,6 +144,8 @@ def cluster(
                 reason = "cannot_link" if blocked_by_steward else "conflict_with_cluster_member"
         elif ba and bb and ba != bb and not steward:
             reason = "distinct_valid_bsns"
+        elif refs[ra] & refs[rb] and not steward:
+            reason = "conflict_with_cluster_member"
         if reason:
             refused.append((a, b, reason))
             continue
@@ -139,7 +154,8 @@ def cluster(
         parent[rb] = ra
         ma |= mb
         ba |= bb
-        del members[rb], bsns[rb]
+        refs[ra] |= refs[rb]
+        del members[rb], bsns[rb], refs[rb]
 
     new_labels = labels.astype(np.int64).copy()
     offset = int(labels.max(initial=-1)) + 1

@@ -167,7 +167,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
 
     clusters = cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
                        must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
-                       ambiguity_margin=config.ambiguity_margin)
+                       ambiguity_margin=config.ambiguity_margin,
+                       reference=p.household_ref if config.distinct_within_reference else None)
     person_labels = clusters.labels
     person_ids, person_events = assign_ids(person_labels, keys,
                                            _previous(previous, keys, "person_id"), "P", "person",

@@ -261,3 +261,18 @@ def test_twins_stay_apart_when_one_record_has_a_surname_typo(make_persons) -> No
     result = link(persons)
     assert _person_of(result, "y1") != _person_of(result, "a1")
     assert result.stats["twin_guard_pairs"] == 1
+
+
+def test_two_rows_of_one_dossier_are_not_joined_through_a_chain(make_persons) -> None:
+    """a1 and b1 are two children of one dossier, never compared directly (no shared blocking
+    key); both fit record c. At most one of them can be c's person."""
+    persons = make_persons(
+        dict(source="vt", source_record_id="a1", first_names="Mila", surname="Jansen",
+             birth_date="2015-06-01", source_household_ref="F1", street=None, city=None),
+        dict(source="vt", source_record_id="b1", first_names="Mila", bsn="111222333",
+             postcode="1501AB", house_number=12, source_household_ref="F1"),
+        dict(source="jgb", source_record_id="c1", first_names="Mila", surname="Jansen",
+             birth_date="2015-06-01", bsn="111222333", postcode="1501AB", house_number=12),
+    )
+    result = link(persons)
+    assert _person_of(result, "a1") != _person_of(result, "b1")
