@@ -54,7 +54,12 @@ def _distinct(frame: pd.DataFrame, name: str, order: np.ndarray | None, sort: bo
     # a missing value (raw code -1) lands on the '' appended last
     text = pd.concat([_as_text(pd.Series(raw_uniques)), pd.Series([""], dtype="str")],
                      ignore_index=True)
-    codes_of_raw, uniques = pd.factorize(text, sort=sort)
+    if not sort and not text.iloc[:-1].isin([""]).any() and text.iloc[:-1].equals(
+            pd.Series(raw_uniques, dtype="str")):
+        # nothing to strip and nothing missing among the values: they are distinct already
+        codes_of_raw, uniques = np.arange(len(text), dtype=np.int32), text.to_numpy()
+    else:
+        codes_of_raw, uniques = pd.factorize(text, sort=sort)
     codes = codes_of_raw.astype(np.int32)[raw_codes]
     if order is not None:
         codes = codes[order]
@@ -254,6 +259,20 @@ def _addresses(persons: pd.DataFrame, order: np.ndarray | None, confidential: np
             np.where(confidential, -1, postcode).astype(np.int32))
 
 
+def _bsns(persons: pd.DataFrame, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """BSN digits (int64, -1 when missing) and elfproef validity per sorted row, computed once
+    per distinct raw value; the values need no codes of their own."""
+    if "bsn" not in persons.columns:
+        return np.full(len(persons), -1, dtype=np.int64), np.zeros(len(persons), dtype=bool)
+    codes, uniques = pd.factorize(persons["bsn"], sort=False)
+    text = pd.concat([_as_text(pd.Series(uniques)), pd.Series([""], dtype="str")],
+                     ignore_index=True)
+    digits, valid = normalise_bsns(text)
+    if order is not None:
+        codes = codes[order]
+    return digits[codes], valid[codes]  # code -1 (missing) takes the '' appended last
+
+
 def prepare(persons: pd.DataFrame) -> Prepared:
     """Standardise and integer-code canonical person rows (see the module docstring)."""
     order, frame, keys = canonical_order(persons)
@@ -307,8 +326,7 @@ def prepare(persons: pd.DataFrame) -> Prepared:
     parsed_arr = np.array(parsed, dtype=np.int16).reshape(-1, 3)
     ymd = parsed_arr[date_codes] if n else np.zeros((0, 3), np.int16)
 
-    bsn_codes, bsn_text = _distinct(persons, "bsn", order, sort=False)
-    bsn_digits, bsn_ok = normalise_bsns(pd.Series(bsn_text, dtype="str"))
+    bsn, bsn_valid = _bsns(persons, order)
 
     confidential = _confidential(persons, order)
     address, address_strings, house_key, postcode = _addresses(persons, order, confidential)
@@ -332,8 +350,7 @@ def prepare(persons: pd.DataFrame) -> Prepared:
         sn=sn, sn_strings=sn_strings, sn2=sn2, sn_glued=sn_glued,
         sn_glued_strings=sn_glued_strings,
         year=ymd[:, 0].copy(), month=ymd[:, 1].copy(), day=ymd[:, 2].copy(),
-        bsn=bsn_digits[bsn_codes] if n else np.zeros(0, np.int64),
-        bsn_valid=bsn_ok[bsn_codes] if n else np.zeros(0, bool),
+        bsn=bsn, bsn_valid=bsn_valid,
         bsn_contested=np.zeros(n, dtype=bool),
         address=address, address_strings=address_strings, postcode=postcode,
         house_key=house_key, sex=sex,
