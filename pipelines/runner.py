@@ -50,6 +50,8 @@ class RunSummary:
     publish_error: str | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)
     """Wall seconds per Dagster step of both runs, for operators who look for the slow part."""
+    checks: dict[str, dict[str, object]] = field(default_factory=dict)
+    """The publish run's asset checks: name -> {"passed": bool, **metadata values}."""
 
     @property
     def ok(self) -> bool:
@@ -196,6 +198,10 @@ def run_pipeline(
         summary.step_seconds = {**step_seconds(instance, ingest.run_id),
                                 **step_seconds(instance, publish.run_id)}
         summary.linking = _metadata(publish, LINKED_PERSONS)
+        summary.checks = {
+            c.check_name: {"passed": c.passed, **{k: v.value for k, v in c.metadata.items()}}
+            for c in publish.get_asset_check_evaluations()
+        }
         summary.published = _metadata(publish, MERGED_REGISTRATION)
         if not publish.success:
             failed = [

@@ -43,3 +43,17 @@ def input_fingerprint(
     from hub.store.fingerprint import input_hash
 
     return input_hash(persons, registrations, decisions, config_version)
+
+
+def output_is_published(settings: Settings) -> bool:
+    """True when the saved linking result was made from the published version's inputs.
+
+    Then the merged output is the published version itself, which passed the blocking merged
+    check before it was published; checking it again would only repeat that work.
+    """
+    from pipelines.linkstore import linking_folder, saved_info
+
+    saved = saved_info(linking_folder(settings.home))
+    if saved is None or not saved.get("input_hash"):
+        return False
+    return saved["input_hash"] == published_fingerprint(settings)

@@ -120,13 +120,11 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             columns={"links": ["person_id"], "review": ["match_weight"], "events": ["kind"]},
         )
         assignments = result.assignments
-        members = assignments.dropna(subset=["household_id"]).drop_duplicates(
-            ["household_id", "person_id"]
-        )
+        # '' (or missing) means no household: reporters who are no member of one.
+        housed = assignments[assignments["household_id"].fillna("") != ""]
+        members = housed.drop_duplicates(["household_id", "person_id"])
         sizes = members.groupby("household_id").size()
-        partners_per_household = (
-            assignments.dropna(subset=["household_id"]).groupby("household_id")["source"].nunique()
-        )
+        partners_per_household = housed.groupby("household_id")["source"].nunique()
         size_table = sizes.clip(upper=8).value_counts().sort_index()
         lines = ["| members | households |", "|---:|---:|"]
         lines += [

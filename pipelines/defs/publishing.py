@@ -21,6 +21,7 @@ from pipelines.linkstore import linking_folder, load_decisions, load_link_result
 from pipelines.merged_inputs import load_merged_inputs
 from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_table_schema
 from pipelines.resources import HubResource
+from pipelines.store_io import output_is_published
 from pipelines.validated import read_all_validated
 
 PERSON_LINEAGE = {
@@ -145,7 +146,8 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
             }
         )
 
-    checks = merged_checks(HOUSEHOLDS, load_merged_inputs)
+    checks = merged_checks(HOUSEHOLDS, load_merged_inputs,
+                           already_published=output_is_published)
     return dg.Definitions(assets=[merged_registration], asset_checks=checks)
 
 

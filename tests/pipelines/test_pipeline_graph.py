@@ -153,6 +153,11 @@ def test_unchanged_rerun_keeps_the_store_identical(story: Story) -> None:
     first, again = story.pictures["first"], story.pictures["again"]
     assert story.summaries["again"].published["status"] == "unchanged"
     assert story.summaries["again"].linking["inputs_unchanged"] is True
+    # The output is the published version, checked when it was published: not validated again.
+    assert story.summaries["first"].checks["merged_output_valid"]["passed"] is True
+    assert "unchanged" not in story.summaries["first"].checks["merged_output_valid"]
+    assert story.summaries["again"].checks["merged_output_valid"] == {
+        "passed": True, "rules_failed": 0, "unchanged": True}
     assert again.version_id == first.version_id
     pd.testing.assert_frame_equal(again.assignments, first.assignments)
     pd.testing.assert_frame_equal(again.persons, first.persons)
