@@ -95,7 +95,8 @@ def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking:
         from expectations.partner import validate_partner
         from expectations.rules import BLOCKING
 
-        validation = validate_partner(hub.settings(), partner, context.run.run_id)
+        validation = validate_partner(hub.settings(), partner, context.run.run_id,
+                                      skip_unchanged=True)
         outcome = getattr(validation, dataset)
         results = [r for r in outcome.rules
                    if (r.severity == BLOCKING or r.error is not None) == blocking]

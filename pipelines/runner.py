@@ -36,6 +36,8 @@ class PartnerSummary:
     """``ok``, ``failed`` (extraction), ``blocked`` (validation) or ``skipped``."""
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    verdicts_reused_from: str | None = None
+    """Set when the staging was unchanged and the verdicts of that run's validation were kept."""
 
 
 @dataclass
@@ -139,7 +141,9 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
     if staged.get("blocked") or problem or failed_checks:
         why = problem or f"blocking validation failed: {', '.join(failed_checks) or 'see Dagster'}"
         return PartnerSummary(partner, "blocked", counts, why)
-    return PartnerSummary(partner, "ok", counts)
+    reused = staged.get("verdicts_reused_from_run")
+    return PartnerSummary(partner, "ok", counts,
+                          verdicts_reused_from=str(reused) if reused else None)
 
 
 def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:

@@ -107,7 +107,11 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         settings = hub.settings()
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the
         # merged check when publishing), not once per partner.
-        validation = validate_partner(settings, partner.key, context.run.run_id, docs_index=False)
+        # skip_unchanged: a partner whose staging, rules and date are those of its last
+        # validation keeps that validation's verdicts (a drop-folder run re-validates only the
+        # partner that dropped a file).
+        validation = validate_partner(settings, partner.key, context.run.run_id, docs_index=False,
+                                      skip_unchanged=True)
         if not validation.blocked:
             write_validated(settings, partner.key, "persons", validation.persons.passed)
             write_validated(settings, partner.key, "registrations",
@@ -125,6 +129,8 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             metadata[f"{outcome.dataset}_passed"] = int(len(outcome.passed))
             metadata[f"{outcome.dataset}_quarantined"] = int(len(outcome.quarantined_positions))
         metadata["blocked"] = validation.blocked
+        if validation.reused_from:
+            metadata["verdicts_reused_from_run"] = validation.reused_from
         if validation.data_docs:
             metadata["data_docs"] = dg.MetadataValue.path(str(validation.data_docs))
         if validation.blocked:

@@ -165,9 +165,18 @@ def test_unchanged_rerun_keeps_the_store_identical(story: Story) -> None:
 
 def test_data_docs_index_lists_every_partner_validation_of_the_run(story: Story) -> None:
     """Partner pages are written without the index; hub run builds the index once per run."""
-    run = story.summaries["again"].ingest_run_id
+    run = story.summaries["first"].ingest_run_id
     # Two results (persons, registrations) per partner of the ingest run are linked.
-    assert story.docs_index.count(run) >= 2 * len(story.summaries["again"].partners)
+    assert story.docs_index.count(run) >= 2 * len(story.summaries["first"].partners)
+
+
+def test_unchanged_staging_is_not_validated_again(story: Story) -> None:
+    """The re-run keeps the first run's verdicts (and its quarantine and Data Docs)."""
+    first = story.summaries["first"]
+    assert all(p.verdicts_reused_from is None for p in first.partners)
+    assert {p.verdicts_reused_from for p in story.summaries["again"].partners} == {
+        first.ingest_run_id}
+    assert story.summaries["again"].ingest_run_id not in story.docs_index
 
 
 def test_partner_down_keeps_its_last_good_data_and_shows_its_age(story: Story) -> None:
