@@ -146,7 +146,6 @@ source_records = sa.Table(
     *_lineage_columns(),
     _row_hash_column(),
     sa.Index("ix_source_records_person", "version_id", "person_id"),
-    sa.Index("ix_source_records_household", "version_id", "household_id"),
 )
 
 confidential_addresses = sa.Table(
@@ -183,7 +182,6 @@ persons = sa.Table(
     sa.Column("sex_from", sa.String(100)),
     sa.Column("address_from", sa.String(100)),
     _row_hash_column(),
-    sa.Index("ix_persons_household", "version_id", "household_id"),
     comment="Golden records; survivorship rules in hub/store/survivorship.py and docs/store.md.",
 )
 
@@ -199,7 +197,6 @@ person_links = sa.Table(
               comment="JSON from matching: why this record is this person."),
     sa.Column("config_version", sa.String(64), nullable=False),
     _row_hash_column(),
-    sa.Index("ix_person_links_person", "version_id", "person_id"),
 )
 
 households = sa.Table(

@@ -14,6 +14,7 @@ version stays, with the same IDs and rows.
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +30,15 @@ from hub.store.decisions import decisions_for_matching
 from hub.store.engine import SQLITE_CACHE_KIB
 from hub.store.fingerprint import input_hash
 from hub.store.reuse import copy_unchanged
-from hub.store.snapshots import remove_snapshots, snapshot_folder, write_snapshot
+from hub.store.snapshots import (
+    PendingSnapshot,
+    discard_snapshot,
+    finish_snapshot,
+    remove_snapshots,
+    snapshot_folder,
+    start_snapshot,
+    write_snapshot,
+)
 from schemas.quarantine import QUARANTINE_COLUMNS
 from schemas.store import ROW_HASH, VERSIONED_TABLES, id_events, quarantine, run_sources, runs
 
@@ -215,12 +224,13 @@ def publish(
                              json.loads(current.counts or "{}"), snapshot,
                              seconds=time.perf_counter() - clock)
 
-    frames = build_version(persons, registrations, result)
+    frames = _typed_rows(build_version(persons, registrations, result))
     ver.discard_incomplete(engine)
     with engine.begin() as conn:
         _record_run(conn, run_id, kind="publish", status="running", started_at=started_at,
                     finished=False, fingerprint=fingerprint, config_version=result.config_version)
         version_id = ver.start_version(conn, run_id, fingerprint, result.config_version)
+    files = _SnapshotFiles(snapshots, version_id, frames)
     try:
         counts = _load(engine, frames, version_id,
                        current.version_id if current is not None else None)
@@ -234,9 +244,10 @@ def publish(
                         finished=True, version_id=version_id, fingerprint=fingerprint,
                         config_version=result.config_version, stats=result.stats)
     except BaseException as exc:
+        files.discard()
         _abandon(engine, run_id, version_id, started_at, exc)
         raise
-    snapshot = _ensure_snapshot(engine, snapshots, version_id, frames)
+    snapshot = files.finish(engine)
     pruned = ver.prune(engine, keep)
     if snapshots is not None:
         remove_snapshots(snapshots, pruned)
@@ -244,31 +255,82 @@ def publish(
                          time.perf_counter() - clock)
 
 
+def _typed_rows(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each versioned table's rows typed (:mod:`hub.store.columns`), in primary-key order (they
+    append to the key's B-tree instead of splitting pages) and with their ``row_hash``."""
+    out = dict(frames)
+    for table in VERSIONED_TABLES:
+        frame = frames[table.name]
+        keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
+        frame = frame.sort_values(keys, kind="stable") if keys and len(frame) else frame
+        rows = typed(frame, table)
+        rows[ROW_HASH] = row_hashes(rows, table)
+        out[table.name] = rows
+    return out
+
+
 def _load(engine: sa.Engine, frames: dict[str, pd.DataFrame], version_id: int,
           previous: int | None) -> dict[str, int]:
-    """Write every versioned table's rows for ``version_id`` in one transaction.
+    """Write every versioned table's rows (:func:`_typed_rows`) for ``version_id`` in one
+    transaction.
 
     Rows equal to the ``previous`` (published) version's are copied inside the database
-    (:mod:`hub.store.reuse`); only new and changed rows are converted and sent. Each table's
-    frame in ``frames`` is replaced by its typed rows in key order, for the snapshot.
+    (:mod:`hub.store.reuse`); only new and changed rows are converted and sent.
     """
     counts = {}
     with engine.begin() as conn:
         _cache_for_load(conn, LOAD_CACHE_KIB)
         for table in VERSIONED_TABLES:
-            frame = frames[table.name]
-            keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
-            # Rows in key order append to the primary-key B-tree instead of splitting pages.
-            frame = frame.sort_values(keys, kind="stable") if keys and len(frame) else frame
-            rows = typed(frame, table)
-            rows[ROW_HASH] = row_hashes(rows, table)
-            frames[table.name] = rows
+            rows = frames[table.name]
+            counts[table.name] = len(rows)
             if previous is not None:
                 rows = copy_unchanged(conn, table, rows, previous, version_id)
             insert_frame(conn, table, rows, version_id=version_id)
-            counts[table.name] = len(frame)
         _cache_for_load(conn, SQLITE_CACHE_KIB)
     return counts
+
+
+class _SnapshotFiles:
+    """The new version's Parquet files, written in a thread while the database loads."""
+
+    def __init__(self, root: Path | None, version_id: int,
+                 frames: dict[str, pd.DataFrame]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1) if root is not None else None
+        self._future = (self._pool.submit(start_snapshot, root, version_id, frames, True)
+                        if self._pool is not None else None)
+
+    def _pending(self) -> PendingSnapshot | None:
+        if self._future is None:
+            return None
+        try:
+            return self._future.result()
+        except OSError:
+            log.exception("could not write the snapshot files")
+            return None
+        finally:
+            self._pool.shutdown()
+
+    def finish(self, engine: sa.Engine) -> Path | None:
+        """Put the files in place for the now published version."""
+        pending = self._pending()
+        if pending is None:
+            return None
+        try:
+            return finish_snapshot(engine, pending)
+        except OSError:
+            log.exception("could not put the snapshot of version %s in place",
+                          pending.version_id)
+            return None
+
+    def discard(self) -> None:
+        """The version was not published: remove its files (never masking the load's error)."""
+        try:
+            pending = self._pending()
+        except Exception:  # noqa: BLE001 - the load's error is the one to raise
+            log.exception("the snapshot files failed too")
+            return
+        if pending is not None:
+            discard_snapshot(pending)
 
 
 def _cache_for_load(conn: sa.Connection, kib: int) -> None:
@@ -291,8 +353,7 @@ def _abandon(engine: sa.Engine, run_id: str, version_id: int, started_at: dateti
         log.exception("could not record the failed publish of run %s", run_id)
 
 
-def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int,
-                     frames: dict[str, pd.DataFrame] | None = None) -> Path | None:
+def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int) -> Path | None:
     """Write the version's snapshot unless it exists (a crash may have skipped it)."""
     if root is None:
         return None
@@ -300,7 +361,7 @@ def _ensure_snapshot(engine: sa.Engine, root: Path | None, version_id: int,
     if (folder / "manifest.json").exists():
         return folder
     try:
-        return write_snapshot(engine, root, version_id, frames, in_key_order=True)
+        return write_snapshot(engine, root, version_id)
     except OSError:
         log.exception("could not write the snapshot of version %s", version_id)
         return None

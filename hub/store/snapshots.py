@@ -8,6 +8,7 @@ Snapshots never contain confidential addresses (that table is not exported) and 
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -193,13 +194,46 @@ def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
     if frames is None:
         export_version(engine, folder, version_id)
         return folder
+    return finish_snapshot(engine, start_snapshot(root, version_id, frames, in_key_order))
+
+
+@dataclass(frozen=True)
+class PendingSnapshot:
+    """Snapshot files written to a temporary folder, not yet put in place."""
+
+    root: Path
+    version_id: int
+    tmp: Path
+    counts: dict[str, int]
+
+
+def start_snapshot(root: Path, version_id: int, frames: dict[str, pd.DataFrame],
+                   in_key_order: bool = False) -> PendingSnapshot:
+    """Write the Parquet files of a version that is still loading into a temporary folder.
+
+    Publishing runs this in a thread while the database loads (Arrow and SQLite both release
+    the GIL); :func:`finish_snapshot` puts the folder in place once the version is published.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = _fresh_tmp(snapshot_folder(root, version_id))
+    return PendingSnapshot(root, version_id, tmp, write_frames(frames, version_id, tmp,
+                                                               in_key_order))
+
+
+def finish_snapshot(engine: sa.Engine, pending: PendingSnapshot) -> Path:
+    """Add the manifest of the published version and rename the folder into place."""
     with engine.connect() as conn:
-        info = _version_info(conn, version_id)
-    tmp = _fresh_tmp(folder)
-    counts = write_frames(frames, version_id, tmp, in_key_order)
-    (tmp / "manifest.json").write_text(_manifest(info, counts, False), encoding="utf-8")
-    _swap_in(tmp, folder)
+        info = _version_info(conn, pending.version_id)
+    (pending.tmp / "manifest.json").write_text(_manifest(info, pending.counts, False),
+                                               encoding="utf-8")
+    folder = snapshot_folder(pending.root, pending.version_id)
+    _swap_in(pending.tmp, folder)
     return folder
+
+
+def discard_snapshot(pending: PendingSnapshot) -> None:
+    """Remove the files of a snapshot whose version was not published."""
+    shutil.rmtree(pending.tmp, ignore_errors=True)
 
 
 def remove_snapshots(root: Path, version_ids: list[int]) -> None:
