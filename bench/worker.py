@@ -14,8 +14,9 @@ import sys
 import time
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from bench.engines import ENGINES
+from bench.engines import ENGINES, engine_columns
 
 
 def peak_rss_kb() -> int:
@@ -49,7 +50,11 @@ def main(engine: str, source: str, target: str) -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF)
     cpu_start = own.ru_utime + own.ru_stime
     start = time.perf_counter()
-    persons = pd.read_parquet(source)
+    wanted = engine_columns(engine)
+    if wanted is not None:  # only the columns the engine reads (those the file has)
+        present = set(pq.read_schema(source).names)
+        wanted = [c for c in wanted if c in present]
+    persons = pd.read_parquet(source, columns=wanted)
     read = time.perf_counter()
     assignments = link(persons)
     linked = time.perf_counter()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from matching.arrays import sort_pairs, unique_sorted
+from matching.parallel import run_all
 from matching.standardise import Prepared
 
 KeyRule = Callable[[Prepared], tuple[np.ndarray, np.ndarray]]
@@ -191,10 +192,16 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
 
             raise ConfigError(f"unknown blocking rule {name!r}; known: {', '.join(RULES)}",
                               field="blocking_rules")
+
+    def pairs_of(name: str) -> tuple[np.ndarray, int, int]:
         rows, keys = RULES[name](p)
         left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
                                                                   window)
-        code = unique_sorted(left * p.n + right)
+        return unique_sorted(left * p.n + right), windowed, windowed_records
+
+    # the rules are independent: run them on both cores
+    results = run_all([lambda name=name: pairs_of(name) for name in rule_names])
+    for name, (code, windowed, windowed_records) in zip(rule_names, results, strict=True):
         per_rule[name] = code
         stats[name] = {"pairs": int(code.size), "windowed_blocks": windowed,
                        "windowed_records": windowed_records}

@@ -12,6 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matching.arrays import unique_inverse
+from matching.parallel import run_all
 from matching.standardise import Prepared
 
 MISSING = -1
@@ -341,8 +342,10 @@ def compare(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     then counts as missing (its evidence is in that level, and twins must not be guarded on it).
     """
     out = np.empty((left.shape[0], len(FIELDS)), dtype=np.int8)
-    for column, comparator in enumerate(COMPARATORS):
-        out[:, column] = comparator(p, left, right)
+    # the fields are independent: compare them on both cores
+    columns = run_all([lambda c=comparator: c(p, left, right) for comparator in COMPARATORS])
+    for column, levels in enumerate(columns):
+        out[:, column] = levels
     swapped = swapped_names(p, left, right, out)
     out[swapped, FIELD_INDEX["surname"]] = level_code("surname", "swapped_with_first_name")
     out[swapped, FIELD_INDEX["first_name"]] = MISSING

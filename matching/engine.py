@@ -18,6 +18,7 @@ from matching.clustering import cluster
 from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level_code
 from matching.config import LinkConfig
 from matching.households import build_households
+from matching.parallel import run_all
 from matching.review import REVIEW_COLUMNS, review_frame, review_rows
 from matching.scoring import estimate_m, estimate_u, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
@@ -170,13 +171,15 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                        ambiguity_margin=config.ambiguity_margin,
                        reference=p.household_ref if config.distinct_within_reference else None)
     person_labels = clusters.labels
-    person_ids, person_events = assign_ids(person_labels, keys,
-                                           _previous(previous, keys, "person_id"), "P", "person",
-                                           keys_sorted=True)
-
-    homes = build_households(person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
-                             config.institution_min_surnames,
-                             _listed_addresses(p.address_strings, config.institutional_addresses))
+    # person IDs (hashing, holds the GIL) and households (numpy) overlap on two cores
+    (person_ids, person_events), homes = run_all([
+        lambda: assign_ids(person_labels, keys, _previous(previous, keys, "person_id"), "P",
+                           "person", keys_sorted=True),
+        lambda: build_households(
+            person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
+            config.institution_min_surnames,
+            _listed_addresses(p.address_strings, config.institutional_addresses)),
+    ])
     household_ids, household_events = assign_ids(
         homes.labels, keys, _previous(previous, keys, "household_id"), "H", "household",
         keys_sorted=True)

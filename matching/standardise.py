@@ -19,8 +19,13 @@ from matching.arrays import unique_inverse
 from matching.bsn import normalise_bsns
 from matching.dates import parse_partial_date
 from matching.names import first_name_key, split_surname, unglue
+from matching.parallel import run_all
 
 REQUIRED = ("source", "source_record_id")
+COLUMNS = REQUIRED + ("first_names", "surname_prefix", "surname", "birth_date", "bsn", "sex",
+                      "postcode", "house_number", "house_letter", "house_number_suffix",
+                      "address_confidential", "source_household_ref", "role")
+"""The canonical columns matching reads; a reader of wide files can load only these."""
 
 
 def _as_text(column: pd.Series) -> pd.Series:
@@ -273,13 +278,9 @@ def _bsns(persons: pd.DataFrame, order: np.ndarray | None) -> tuple[np.ndarray, 
     return digits[codes], valid[codes]  # code -1 (missing) takes the '' appended last
 
 
-def prepare(persons: pd.DataFrame) -> Prepared:
-    """Standardise and integer-code canonical person rows (see the module docstring)."""
-    order, frame, keys = canonical_order(persons)
-    n = len(keys)
-    source_codes, source_text = _distinct(persons, "source", order)
-    source, _ = _per_row(source_codes, source_text)
-
+def _names(persons: pd.DataFrame, order: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Given-name and surname fields of :class:`Prepared` (Python work per distinct name)."""
+    n = order.size if order is not None else len(persons)
     fn_codes, fn_text = _distinct(persons, "first_names", order)
     fn_keys = [first_name_key(v) for v in fn_text]
     fn_key_arr = (np.array(fn_keys, dtype=object).reshape(-1, 4) if fn_keys
@@ -320,7 +321,23 @@ def prepare(persons: pd.DataFrame) -> Prepared:
             second_of[extra] = extra_codes + len(sn_strings)
     sn2 = second_of[sn_codes] if n else np.zeros(0, np.int32)
     sn_glued, sn_glued_strings = _per_row(sn_codes, glued)
+    return dict(
+        fn=fn, fn_strings=fn_strings, fn_variant=fn_variant,
+        fn_variant_strings=fn_variant_strings, fn_initial=fn_initial,
+        fn_all=fn_all, fn_all_strings=fn_all_strings, fn_tokens=fn_tokens,
+        sn=sn, sn_strings=sn_strings, sn2=sn2, sn_glued=sn_glued,
+        sn_glued_strings=sn_glued_strings,
+        fn_freq=_frequency(fn), sn_freq=_frequency(sn),
+        fn_as_sn=_as_codes_of(fn, fn_strings, sn_strings),
+    )
 
+
+def _other_fields(persons: pd.DataFrame, order: np.ndarray | None, n: int
+                  ) -> dict[str, np.ndarray]:
+    """Birth date, BSN, address, sex, reference and role fields of :class:`Prepared` (pandas
+    and pyarrow kernels, which release the GIL)."""
+    source_codes, source_text = _distinct(persons, "source", order)
+    source, _ = _per_row(source_codes, source_text)
     date_codes, date_text = _distinct(persons, "birth_date", order)
     parsed = [parse_partial_date(v) for v in date_text]
     parsed_arr = np.array(parsed, dtype=np.int16).reshape(-1, 3)
@@ -340,26 +357,25 @@ def prepare(persons: pd.DataFrame) -> Prepared:
                                          len(ref_text))[0]
     role_codes, role_text = _distinct(persons, "role", order)
     roles = np.array([v.lower() for v in role_text], dtype=object)
-    role = roles[role_codes]
-
-    return Prepared(
-        frame=frame, n=n, source=source,
-        fn=fn, fn_strings=fn_strings, fn_variant=fn_variant,
-        fn_variant_strings=fn_variant_strings, fn_initial=fn_initial,
-        fn_all=fn_all, fn_all_strings=fn_all_strings, fn_tokens=fn_tokens,
-        sn=sn, sn_strings=sn_strings, sn2=sn2, sn_glued=sn_glued,
-        sn_glued_strings=sn_glued_strings,
-        year=ymd[:, 0].copy(), month=ymd[:, 1].copy(), day=ymd[:, 2].copy(),
-        bsn=bsn, bsn_valid=bsn_valid,
-        bsn_contested=np.zeros(n, dtype=bool),
+    return dict(
+        source=source, year=ymd[:, 0].copy(), month=ymd[:, 1].copy(), day=ymd[:, 2].copy(),
+        bsn=bsn, bsn_valid=bsn_valid, bsn_contested=np.zeros(n, dtype=bool),
         address=address, address_strings=address_strings, postcode=postcode,
-        house_key=house_key, sex=sex,
-        household_ref=household_ref, role=role, confidential=confidential,
-        reporter=(roles == "reporter")[role_codes], role_known=(roles != "")[role_codes],
-        fn_freq=_frequency(fn), sn_freq=_frequency(sn),
-        fn_as_sn=_as_codes_of(fn, fn_strings, sn_strings),
-        keys=keys,
+        house_key=house_key, sex=sex, household_ref=household_ref, role=roles[role_codes],
+        confidential=confidential, reporter=(roles == "reporter")[role_codes],
+        role_known=(roles != "")[role_codes],
     )
+
+
+def prepare(persons: pd.DataFrame) -> Prepared:
+    """Standardise and integer-code canonical person rows (see the module docstring)."""
+    order, frame, keys = canonical_order(persons)
+    n = len(keys)
+    # names are Python work per distinct value, the other fields mostly GIL-free kernels:
+    # the two halves overlap on two cores
+    names, others = run_all([lambda: _names(persons, order),
+                             lambda: _other_fields(persons, order, n)])
+    return Prepared(frame=frame, n=n, keys=keys, **names, **others)
 
 
 def _as_codes_of(codes: np.ndarray, strings: np.ndarray, other: np.ndarray) -> np.ndarray:

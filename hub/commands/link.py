@@ -12,8 +12,12 @@ import typer
 SUFFIXES = (".csv", ".parquet")
 
 
-def read_table(path: Path, origin: str):  # noqa: ANN201 - pandas imported lazily
-    """Read a CSV (all columns as text, so BSNs keep leading zeros) or a Parquet file."""
+def read_table(path: Path, origin: str, columns: tuple[str, ...] | None = None):  # noqa: ANN201
+    """Read a CSV (all columns as text, so BSNs keep leading zeros) or a Parquet file.
+
+    With ``columns``, a Parquet file is read for those of them it has only (lineage and
+    address-text columns of a million rows are not worth decoding when nothing reads them).
+    """
     import pandas as pd
 
     from hub.errors import ParseError
@@ -22,7 +26,12 @@ def read_table(path: Path, origin: str):  # noqa: ANN201 - pandas imported lazil
         raise ParseError("file not found", origin=str(path))
     try:
         if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
+            if columns is None:
+                return pd.read_parquet(path)
+            import pyarrow.parquet as pq
+
+            present = set(pq.read_schema(path).names)
+            return pd.read_parquet(path, columns=[c for c in columns if c in present])
         return pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise ParseError(f"cannot read {origin}: {type(exc).__name__}", origin=str(path)) from exc
@@ -83,6 +92,7 @@ def register(app: typer.Typer) -> None:
         from hub.console import console, err_console, progress
         from hub.errors import HubError
         from matching import LinkConfig, link
+        from matching.standardise import COLUMNS
 
         for path in [out, *([review] if review else []), *([events] if events else [])]:
             if path.suffix.lower() not in SUFFIXES:
@@ -97,7 +107,7 @@ def register(app: typer.Typer) -> None:
                 task = bar.add_task("reading", total=len(inputs) + 2)
                 frames = []
                 for path in inputs:
-                    frame = read_table(path, "person records")
+                    frame = read_table(path, "person records", COLUMNS)
                     for column in ("source", "source_record_id"):
                         if column not in frame.columns:
                             from hub.errors import MappingError
