@@ -180,15 +180,17 @@ def run_pipeline(
             asset_selection=[k for p in chosen for k in (extracted_key(p), staged_key(p))],
             tags={"hub/trigger": "hub run"},
         )
-        if settings.data_docs.exists():
-            from expectations.data_docs import build_index
-
-            build_index(settings.data_docs)  # once for every partner validated above
         summary = RunSummary(
             ingest_run_id=ingest.run_id,
             publish_run_id=None,
             partners=[_partner_summary(ingest, p) for p in chosen],
         )
+        validated_now = any(p.status in ("ok", "blocked") and not p.verdicts_reused_from
+                            for p in summary.partners)
+        if validated_now and settings.data_docs.exists():
+            from expectations.data_docs import build_index
+
+            build_index(settings.data_docs)  # once for every partner validated above
         if on_phase:
             on_phase("linking and publishing")
         publish = defs.resolve_job_def(PUBLISH_JOB).execute_in_process(

@@ -5,18 +5,29 @@ import pandas as pd
 from hub.settings import Settings
 
 
-def previous_and_decisions(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Assignments of the published version and the steward decisions in force, for linking.
+def steward_decisions(settings: Settings) -> pd.DataFrame:
+    """The steward decisions in force, as matching takes them.
 
     Opening the store creates or upgrades it, so the first run on a fresh home works.
     """
     from hub.store.decisions import decisions_for_matching
     from hub.store.engine import open_store
+
+    engine = open_store(settings.store_url)
+    try:
+        return decisions_for_matching(engine)
+    finally:
+        engine.dispose()
+
+
+def previous_assignment(settings: Settings) -> pd.DataFrame:
+    """The published version's assignments (for stable IDs); read only when linking runs."""
+    from hub.store.engine import open_store
     from hub.store.ids import previous_assignments
 
     engine = open_store(settings.store_url)
     try:
-        return previous_assignments(engine), decisions_for_matching(engine)
+        return previous_assignments(engine)
     finally:
         engine.dispose()
 

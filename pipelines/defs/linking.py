@@ -23,7 +23,12 @@ from pipelines.linkstore import (
 )
 from pipelines.metadata import histogram_markdown, weight_histogram
 from pipelines.resources import HubResource
-from pipelines.store_io import input_fingerprint, previous_and_decisions, published_fingerprint
+from pipelines.store_io import (
+    input_fingerprint,
+    previous_assignment,
+    published_fingerprint,
+    steward_decisions,
+)
 from pipelines.validated import read_all_validated
 
 
@@ -71,7 +76,8 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         configured = [p.key for p in load_catalog(settings)]
         persons = read_all_validated(settings, configured, "persons")
         registrations = read_all_validated(settings, configured, "registrations")
-        previous, decisions = previous_and_decisions(settings)
+        decisions = steward_decisions(settings)
+        previous = None
         config = LinkConfig()
         fingerprint = input_fingerprint(persons, registrations, decisions, config.version())
         saved = saved_info(folder)
@@ -88,6 +94,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             context.log.info(
                 f"linking {len(persons)} person records of {persons['source'].nunique()} partners"
             )
+            previous = previous_assignment(settings)
             result = link(persons, previous=previous, decisions=decisions, config=config)
             save_link_result(result, folder, fingerprint)
             save_decisions(decisions, folder)
@@ -97,7 +104,9 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
                 **link_stats_metadata(result.stats, result.links, result.review),
                 "inputs_unchanged": reused,
                 "config_version": str(result.config_version),
-                "previous_assignments": int(len(previous)) if previous is not None else 0,
+                # reused: the published assignment is the one linked from these inputs
+                "previous_assignments": int(len(previous if previous is not None
+                                                else result.assignments)),
                 "steward_decisions": int(len(decisions)) if decisions is not None else 0,
             }
         )
