@@ -21,7 +21,8 @@ import pandas as pd
 from hub.store.engine import open_store
 from hub.store.publish import publish
 
-BENCH_DIR = Path("/tmp/store-bench")
+BENCH_DIR = Path(os.environ.get("STORE_BENCH_DIR", "/tmp/store-bench"))
+"""Scratch folder (SQLite store, snapshots); replaced on every SQLite run."""
 
 
 @dataclass

@@ -44,8 +44,8 @@ from schemas.store import ROW_HASH, VERSIONED_TABLES, id_events, quarantine, run
 
 log = logging.getLogger(__name__)
 
-LOAD_CACHE_KIB = 1_048_576
-"""SQLite page cache while loading a version: 1 GiB at most, used only as pages are touched."""
+LOAD_CACHE_KIB = 524_288
+"""SQLite page cache while loading a version: 512 MiB at most, used only as pages are touched."""
 
 
 @dataclass(frozen=True)
