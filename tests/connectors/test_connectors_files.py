@@ -112,6 +112,17 @@ def test_xlsx_delivery(make_config, hub_settings):
     assert result.persons["birth_date"].tolist() == ["2014-03-07"]
 
 
+def test_xlsx_numeric_cells_read_as_their_text(make_config, hub_settings):
+    """Spreadsheets store ids and numbers as numbers: 7 must stay "7", not "7.0"."""
+    frame = pd.DataFrame([line.split(";") for line in [person_line(7)]],
+                         columns=HEADER.split(";")).astype(object)
+    frame.loc[0, "id"] = 7
+    frame.to_excel(inbox(hub_settings) / "personen-2.xlsx", index=False)
+    result = extract_partner("vt", make_config(files_config()), hub_settings, "r1")
+    assert result.persons["source_record_id"].tolist() == ["7"]
+    assert result.persons["birth_date"].tolist() == ["2014-03-07"]
+
+
 def test_huge_file_is_streamed_in_chunks_and_reconciles(make_config, hub_settings):
     rows = 200_000
     path = inbox(hub_settings) / "personen-big.csv"
