@@ -25,6 +25,8 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
 MAX_PAGES = 100_000
+BATCH_ROWS = 20_000
+"""Records gathered from pages before one chunk is mapped."""
 
 
 def dig(data: Any, path: str | None) -> Any:
@@ -160,6 +162,21 @@ def read_rest(partner: PartnerConfig, dataset: DatasetConfig, state: dict[str, A
     yield delivery
 
 
+def _frame(records: list[dict[str, Any]], dataset: DatasetConfig, row: int,
+           high: Any) -> tuple[pd.DataFrame, Any]:
+    """Flatten records into a chunk numbered from ``row + 1``; returns it and the new watermark."""
+    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
+    frame = frame.astype("object")
+    frame[ORIGIN] = str(dataset.endpoint)
+    frame[ORIGIN_ROW] = range(row + 1, row + len(frame) + 1)
+    if dataset.watermark and dataset.watermark in frame and len(frame):
+        top = frame[dataset.watermark].dropna()
+        if len(top):
+            page_high = max(str(v) for v in top)
+            high = page_high if high is None or page_high > str(high) else high
+    return frame, high
+
+
 def _chunks(partner: PartnerConfig, dataset: DatasetConfig, url: str, last: Any,
             delivery: Delivery, transport: httpx.BaseTransport | None,
             sleep: Callable[[float], None]) -> Iterator[pd.DataFrame]:
@@ -177,17 +194,20 @@ def _chunks(partner: PartnerConfig, dataset: DatasetConfig, url: str, last: Any,
                       follow_redirects=True) as client:
         fetcher = Fetcher(client, partner.key, int(conn.get("retries", DEFAULT_RETRIES)),
                           float(conn.get("backoff", DEFAULT_BACKOFF)), sleep)
+        # Pages are small (hundreds of records); mapping them one by one cost more in fixed
+        # per-chunk work than the mapping itself, so pages are gathered into bigger chunks.
+        pending: list[dict[str, Any]] = []
+        yielded = False
         for records in _pages(fetcher, url, dataset, params):
-            frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
-            frame = frame.astype("object")
-            frame[ORIGIN] = str(dataset.endpoint)
-            frame[ORIGIN_ROW] = range(row + 1, row + len(frame) + 1)
+            pending.extend(records)
+            if len(pending) < BATCH_ROWS:
+                continue
+            frame, high = _frame(pending, dataset, row, high)
             row += len(frame)
-            if dataset.watermark and dataset.watermark in frame and len(frame):
-                top = frame[dataset.watermark].dropna()
-                if len(top):
-                    page_high = max(str(v) for v in top)
-                    high = page_high if high is None or page_high > str(high) else high
+            pending, yielded = [], True
+            yield frame
+        if pending or not yielded:
+            frame, high = _frame(pending, dataset, row, high)
             yield frame
     if dataset.watermark:
         delivery.state = {"watermark": encode_watermark(high)}
