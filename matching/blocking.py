@@ -159,21 +159,17 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
     sizes = np.diff(np.r_[starts, keys.size])
     big = sizes > max_block_size
     windowed, windowed_records = int(big.sum()), int(sizes[big].sum())
-    size_of = np.repeat(np.where(sizes >= 2, sizes, 0), sizes)
+    # each record pairs with the next min(records after it, reach) records of its block: the
+    # pairs are spelled out with repeat and a running offset, without a loop over distances
     reach = np.repeat(np.where(big, window, sizes), sizes)
     position = np.arange(keys.size) - np.repeat(starts, sizes)
-    active = np.flatnonzero(position + 1 < size_of)
-    lefts, rights = [], []
-    step = 1
-    while active.size:
-        lefts.append(rows[active])
-        rights.append(rows[active + step])
-        step += 1
-        active = active[(position[active] + step < size_of[active]) & (step <= reach[active])]
-    left = np.concatenate(lefts).astype(np.int64) if lefts else np.zeros(0, np.int64)
-    right = np.concatenate(rights).astype(np.int64) if rights else np.zeros(0, np.int64)
-    swap = left > right
-    left[swap], right[swap] = right[swap], left[swap]
+    after = np.repeat(sizes, sizes) - position - 1
+    count = np.maximum(np.minimum(after, reach), 0)
+    first = np.repeat(np.arange(keys.size), count)
+    step = np.arange(first.size) - np.repeat(np.cumsum(count) - count, count) + 1
+    # rows are sorted within a block, so left <= right; equal rows (one record under two keys
+    # of one rule) are no pair
+    left, right = rows[first].astype(np.int64), rows[first + step].astype(np.int64)
     same = left != right
     return left[same], right[same], windowed, windowed_records
 
