@@ -48,9 +48,14 @@ def register(app: typer.Typer) -> None:
             task = bar.add_task("validating", total=len(partners))
             for key in partners:
                 bar.update(task, description=f"validating {key}")
+                # Pages per partner; the index (it lists every stored result) once at the end.
                 results.append(validate_partner(settings, key, run, write=not dry_run,
-                                                docs=not dry_run, reuse=False))
+                                                docs=not dry_run, docs_index=False, reuse=False))
                 bar.advance(task)
+            if not dry_run:
+                from expectations.data_docs import build_index
+
+                build_index(settings.data_docs)
         for result in results:
             table = Table(title=f"{result.partner} (run {run})", title_justify="left")
             for column in ("dataset", "expectation", "severity", "evaluated", "failed", "result"):
