@@ -154,8 +154,11 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                     np.r_[np.ones(decided["must_link"][0].size), np.zeros(
                         decided["cannot_link"][0].size)])
     codes = left * p.n + right
-    sessions = [(name, np.searchsorted(codes, rule_pairs[name]), BLOCKED_FIELDS.get(name, ()))
-                for name in rule_pairs]
+    names = list(rule_pairs)
+    positions = run_all([lambda name=name: np.searchsorted(codes, rule_pairs[name])
+                         for name in names])
+    sessions = [(name, where, BLOCKED_FIELDS.get(name, ()))
+                for name, where in zip(names, positions, strict=True)]
     model = estimate_m(levels, u, config, sessions, labelled)
     scores = score(p, left, right, levels, model, config)
     weight = scores.weight

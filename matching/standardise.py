@@ -179,9 +179,10 @@ def canonical_order(persons: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFr
     if len(keys) < 2 or pc.all(pc.greater_equal(values[1:], values[:-1])).as_py():
         order = None
     else:
-        order = pc.sort_indices(values).to_numpy()  # stable: equal keys keep the input order
-        source, record, keys = (s.take(order).reset_index(drop=True)
+        order = pc.sort_indices(values)  # stable: equal keys keep the input order
+        source, record, keys = (pd.Series(pa.array(s.array).take(order), dtype="str")
                                 for s in (source, record, keys))
+        order = order.to_numpy()
     return order, pd.DataFrame({"source": source, "source_record_id": record}), keys
 
 
