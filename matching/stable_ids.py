@@ -34,12 +34,29 @@ def _id_bits(keys: list[str]) -> np.ndarray:
     return np.frombuffer(head, dtype=">u8").astype(np.uint64) >> np.uint64(14)
 
 
-def _encode(prefix: str, bits: np.ndarray) -> np.ndarray:
-    """50-bit values as ``prefix-`` plus 10 base32 characters (base32 done in numpy)."""
+def _encoded_bytes(prefix: str, bits: np.ndarray) -> np.ndarray:
+    """50-bit values as rows of ``prefix-`` plus 10 base32 characters (uint8, base32 in numpy)."""
     shifts = np.arange(45, -1, -5, dtype=np.uint64)
-    chars = _ALPHABET[((bits[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]
-    text = chars.view(f"S{len(shifts)}").ravel().astype(str)
-    return np.char.add(f"{prefix}-", text).astype(object)
+    head = np.frombuffer(f"{prefix}-".encode(), dtype=np.uint8)
+    out = np.empty((bits.size, head.size + shifts.size), dtype=np.uint8)
+    out[:, :head.size] = head
+    out[:, head.size:] = _ALPHABET[((bits[:, None] >> shifts) & np.uint64(31)).astype(np.int64)]
+    return out
+
+
+def _encode(prefix: str, bits: np.ndarray) -> np.ndarray:
+    """The IDs of 50-bit values as an object array of str."""
+    text = _encoded_bytes(prefix, bits)
+    return text.view(f"S{text.shape[1]}").ravel().astype(str).astype(object)
+
+
+def _encode_arrow(prefix: str, bits: np.ndarray) -> pa.Array:
+    """The IDs of 50-bit values as a pyarrow string array, built on the bytes (no objects)."""
+    text = _encoded_bytes(prefix, bits)
+    width = text.shape[1]
+    offsets = np.arange(0, (bits.size + 1) * width, width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), bits.size,
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
 
 
 def make_ids(prefix: str, keys: list[str]) -> np.ndarray:
@@ -136,8 +153,15 @@ def assign_ids(
     fresh = live[ids[live] == ""]
     fresh_keys = keys.iloc[row_of_rank[first_rank[fresh]]].tolist()
     bits = _id_bits(fresh_keys) if fresh_keys else np.zeros(0, np.uint64)
-    candidates = _encode(prefix, bits)
     clash = _later_copies(bits)
+    if not has_prev.any() and not clash.any():
+        # every cluster is new and no ID repeats: the IDs go to the records in pyarrow only
+        slot = np.full(ids.size + 1, fresh.size, dtype=np.int64)
+        slot[fresh] = np.arange(fresh.size)
+        table = pa.concat_arrays([_encode_arrow(prefix, bits), pa.array([""], pa.string())])
+        which = slot[np.where(labels >= 0, labels, ids.size)]
+        return pd.Series(table.take(pa.array(which)), dtype="str"), events
+    candidates = _encode(prefix, bits)
     if taken:
         clash |= np.isin(candidates, list(taken))
     clash = np.flatnonzero(clash)
