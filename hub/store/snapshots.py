@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -95,24 +96,30 @@ def masked_bsn(values: pd.Series) -> pd.Series:
 
 
 def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path,
-                 in_key_order: bool = False) -> dict[str, int]:
+                 as_loaded: bool = False) -> dict[str, int]:
     """Write a version straight from the frames just published (no read-back): same content.
 
     Each frame is converted column by column to Arrow (:mod:`hub.store.columns`), no Python
-    values in between.
+    values in between. ``as_loaded``: the frames are publishing's typed rows in key order
+    already, used as they are (a second typed copy of a million rows cost a gigabyte).
     """
     counts = {}
     for table in VIEWED_TABLES:
         frame = frames[table.name]
-        keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
-        if keys and len(frame) and not in_key_order:
-            frame = frame.sort_values(keys, kind="stable")  # the order an export reads in
-        schema = arrow_schema(table)
-        converted = typed(frame, table, version_id=version_id)
-        if "bsn" in converted.columns:
-            converted["bsn"] = masked_bsn(converted["bsn"])
-        arrays = [arrow_array(converted[c.name], c) for c in data_columns(table)]
-        pq.write_table(pa.Table.from_arrays(arrays, schema=schema),
+        if not as_loaded:
+            keys = [c.name for c in table.primary_key.columns if c.name in frame.columns]
+            if keys and len(frame):
+                frame = frame.sort_values(keys, kind="stable")  # the order an export reads in
+            frame = typed(frame, table)
+        arrays = []
+        for column in data_columns(table):
+            if column.name == "version_id":
+                arrays.append(pa.array(np.full(len(frame), version_id, dtype=np.int32)))
+            elif column.name == "bsn":
+                arrays.append(arrow_array(masked_bsn(frame["bsn"]), column))
+            else:
+                arrays.append(arrow_array(frame[column.name], column))
+        pq.write_table(pa.Table.from_arrays(arrays, schema=arrow_schema(table)),
                        out / f"{table.name}.parquet", row_group_size=STREAM_ROWS * 10)
         counts[table.name] = len(frame)
     return counts
@@ -183,18 +190,18 @@ def export_version(
 
 def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
                    frames: dict[str, pd.DataFrame] | None = None,
-                   in_key_order: bool = False) -> Path:
+                   as_loaded: bool = False) -> Path:
     """The analysts' snapshot of ``version_id`` under ``root`` (BSNs masked).
 
     With ``frames`` (the rows just published) nothing is read back from the database;
-    ``in_key_order`` says they are sorted by primary key already (as publishing loads them).
+    ``as_loaded``: they are publishing's typed rows in key order (:func:`write_frames`).
     """
     folder = snapshot_folder(root, version_id)
     root.mkdir(parents=True, exist_ok=True)
     if frames is None:
         export_version(engine, folder, version_id)
         return folder
-    return finish_snapshot(engine, start_snapshot(root, version_id, frames, in_key_order))
+    return finish_snapshot(engine, start_snapshot(root, version_id, frames, as_loaded))
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,7 @@ class PendingSnapshot:
 
 
 def start_snapshot(root: Path, version_id: int, frames: dict[str, pd.DataFrame],
-                   in_key_order: bool = False) -> PendingSnapshot:
+                   as_loaded: bool = False) -> PendingSnapshot:
     """Write the Parquet files of a version that is still loading into a temporary folder.
 
     Publishing runs this in a thread while the database loads (Arrow and SQLite both release
@@ -217,7 +224,7 @@ def start_snapshot(root: Path, version_id: int, frames: dict[str, pd.DataFrame],
     root.mkdir(parents=True, exist_ok=True)
     tmp = _fresh_tmp(snapshot_folder(root, version_id))
     return PendingSnapshot(root, version_id, tmp, write_frames(frames, version_id, tmp,
-                                                               in_key_order))
+                                                               as_loaded))
 
 
 def finish_snapshot(engine: sa.Engine, pending: PendingSnapshot) -> Path:
