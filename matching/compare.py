@@ -99,18 +99,21 @@ def _lengths(strings: np.ndarray) -> np.ndarray:
 def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Given-name levels: exact, variant, other given name, JW bands, initial, different."""
     fa, fb = p.fn[left], p.fn[right]
-    ia, ib = p.fn_initial[left], p.fn_initial[right]
     lv = np.full(left.shape[0], level_code("first_name", "different"), dtype=np.int8)
+    # a given name implies its initial, so initials are looked up only where a name is missing
+    # (each lookup over millions of pairs is a random gather: they are kept to the rows needed)
+    full = (fa >= 0) & (fb >= 0)
+    partial = np.flatnonzero(~full)
+    ia, ib = p.fn_initial[left[partial]], p.fn_initial[right[partial]]
     present = (ia >= 0) & (ib >= 0)
-    lv[~present] = MISSING
-    initials_only = present & ((fa < 0) | (fb < 0))
-    lv[initials_only & (ia == ib)] = level_code("first_name", "initial")
-    full = present & (fa >= 0) & (fb >= 0)
+    lv[partial[~present]] = MISSING
+    lv[partial[present & (ia == ib)]] = level_code("first_name", "initial")
     exact = full & (fa == fb)
-    variant = full & ~exact & (p.fn_variant[left] == p.fn_variant[right])
     lv[exact] = level_code("first_name", "exact")
-    lv[variant] = level_code("first_name", "variant")
-    rest = np.flatnonzero(full & ~exact & ~variant)
+    other = np.flatnonzero(full & ~exact)
+    variant = p.fn_variant[left[other]] == p.fn_variant[right[other]]
+    lv[other[variant]] = level_code("first_name", "variant")
+    rest = other[~variant]
     if rest.size:
         high, low = level_code("first_name", "jw_0.92"), level_code("first_name", "jw_0.80")
         lo, hi, inverse = _distinct_pairs(fa[rest], fb[rest])
@@ -140,14 +143,18 @@ def compare_surname(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndar
     lv = np.full(left.shape[0], level_code("surname", "different"), dtype=np.int8)
     present = (sa >= 0) & (sb >= 0)
     lv[~present] = MISSING
-    exact = present & ((sa == sb) | (p.sn_glued[left] == p.sn_glued[right]))
-    s2a, s2b = p.sn2[left], p.sn2[right]
-    part = present & ~exact & (
-        ((s2a >= 0) & ((s2a == sb) | (s2a == s2b))) | ((s2b >= 0) & (s2b == sa))
-    )
-    lv[exact] = level_code("surname", "exact")
-    lv[part] = level_code("surname", "double_name_part")
-    rest = present & ~exact & ~part
+    lv[present & (sa == sb)] = level_code("surname", "exact")
+    # glued forms and second parts are looked up only for pairs whose cores differ
+    other = np.flatnonzero(present & (sa != sb))
+    a, b = left[other], right[other]
+    glued = p.sn_glued[a] == p.sn_glued[b]
+    lv[other[glued]] = level_code("surname", "exact")
+    other, a, b = other[~glued], a[~glued], b[~glued]
+    s2a, s2b, oa, ob = p.sn2[a], p.sn2[b], sa[other], sb[other]
+    part = ((s2a >= 0) & ((s2a == ob) | (s2a == s2b))) | ((s2b >= 0) & (s2b == oa))
+    lv[other[part]] = level_code("surname", "double_name_part")
+    rest = np.zeros(left.shape[0], dtype=bool)
+    rest[other[~part]] = True
     _jw_bands(p.sn_strings, sa, sb, rest, lv, level_code("surname", "jw_0.92"),
               level_code("surname", "jw_0.80"))
     return lv
@@ -185,8 +192,13 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     'different_far' (three or more years apart, not one typo) separates a parent and a child or
     siblings with the same name from a real date error, which is nearly always one digit.
     """
-    ya, ma, da = (x[left].astype(np.int32) for x in (p.year, p.month, p.day))
-    yb, mb, db = (x[right].astype(np.int32) for x in (p.year, p.month, p.day))
+    # one gather per side of the date packed as yyyymmdd, then split by constant divisions
+    packed = p.year.astype(np.int32) * 10000 + p.month.astype(np.int32) * 100 + p.day
+    date_a, date_b = packed[left], packed[right]
+    ya, month_day_a = np.divmod(date_a, 10000)
+    yb, month_day_b = np.divmod(date_b, 10000)
+    ma, da = np.divmod(month_day_a, 100)
+    mb, db = np.divmod(month_day_b, 100)
     lv = np.full(left.shape[0], level_code("birth_date", "different"), dtype=np.int8)
     present = (ya > 0) & (yb > 0)
     full = present & (da > 0) & (db > 0)
@@ -201,8 +213,7 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     )
     typo = full & ~exact & ~swap & ~partial & ~placeholder_a & ~placeholder_b
     maybe = np.flatnonzero(typo)  # digits are counted only where a typo is still possible
-    diff = digit_differences(ya[maybe] * 10000 + ma[maybe] * 100 + da[maybe],
-                             yb[maybe] * 10000 + mb[maybe] * 100 + db[maybe], 3)
+    diff = digit_differences(date_a[maybe], date_b[maybe], 3)
     typo[maybe] = (diff == 1) | (
         (ma[maybe] == mb[maybe]) & (da[maybe] == db[maybe]) & (np.abs(ya[maybe] - yb[maybe]) == 1))
     lv[present & (np.abs(ya - yb) >= 3)] = level_code("birth_date", "different_far")
