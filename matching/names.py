@@ -76,8 +76,10 @@ def _folded_variants() -> dict[str, str]:
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (incl. Turkish letters), map 'ij' to 'y', keep letters."""
     text = text.translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():  # ASCII has no diacritics: NFKD and the filter would change nothing
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = text.replace("ij", "y").replace(".", ". ")
     text = _NON_LETTER.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
