@@ -40,10 +40,15 @@ def write_staging(settings: Settings, partner: str, dataset: str, rows: pd.DataF
     """
     key = KEYS[dataset]
     path = staging_path(settings, partner, dataset)
+    remove_keys = set(remove_keys)
+    if not replace and path.exists() and rows.empty and not remove_keys:
+        # Nothing new and nothing to remove: the file stays byte for byte as it is, so what
+        # depends on its bytes (the validation verdicts, see expectations/partner.py) stays too.
+        return path
     new = to_table(rows, dataset)
     if not replace and path.exists():
         old = pq.read_table(path, schema=SCHEMAS[dataset])
-        drop = set(rows[key].tolist()) | set(remove_keys)
+        drop = set(rows[key].tolist()) | remove_keys
         if drop:
             keep = pc.invert(pc.is_in(old[key], pa.array(sorted(drop))))
             old = old.filter(keep)

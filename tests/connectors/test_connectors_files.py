@@ -9,7 +9,7 @@ from connectors_cases import HEADER, files_config, person_line
 
 from connectors.extract import extract_partner
 from connectors.files import CHUNK_ROWS, detect_delimiter, detect_encoding, read_csv_chunks
-from connectors.staging import read_staging
+from connectors.staging import read_staging, staging_path
 from hub.errors import ParseError
 from hub.quarantine import read_quarantine
 
@@ -100,7 +100,12 @@ def test_each_file_is_processed_exactly_once(make_config, hub_settings):
     assert second.persons["source_record_id"].tolist() == ["3"]
     staged = read_staging(hub_settings, "vt", "persons")
     assert sorted(staged["source_record_id"]) == ["1", "2", "3"]
+    # A run with nothing new does not rewrite the staging file (validation of an unchanged
+    # partner is skipped on the evidence of its bytes).
+    staged_file = staging_path(hub_settings, "vt", "persons")
+    before = (staged_file.stat().st_ino, staged_file.read_bytes())
     assert extract_partner("vt", config, hub_settings, "r3").counts["persons"].read == 0
+    assert (staged_file.stat().st_ino, staged_file.read_bytes()) == before
 
 
 def test_xlsx_delivery(make_config, hub_settings):
