@@ -165,3 +165,24 @@ def test_a_file_rejected_for_one_dataset_is_rejected_for_all(make_config, hub_se
     assert result.persons.empty
     assert (hub_settings.partner_systems / "vt" / "rejected" / "personen-1.csv").exists()
     assert read_staging(hub_settings, "vt", "persons").empty
+
+
+def test_redelivered_unchanged_rows_keep_their_lineage_and_the_file(make_config, hub_settings):
+    """A row delivered again with the same content stays the staged row (where it was first
+    read); a changed row replaces it; nothing changed at all leaves the file untouched."""
+    config = make_config(files_config())
+    write(hub_settings, "personen-1.csv", [HEADER, person_line(1), person_line(2)])
+    extract_partner("vt", config, hub_settings, "r1")
+    staged_file = staging_path(hub_settings, "vt", "persons")
+    before = (staged_file.stat().st_ino, staged_file.read_bytes())
+
+    write(hub_settings, "personen-2.csv", [HEADER, person_line(2), person_line(1)])
+    assert extract_partner("vt", config, hub_settings, "r2").counts["persons"].read == 2
+    assert (staged_file.stat().st_ino, staged_file.read_bytes()) == before
+
+    write(hub_settings, "personen-3.csv", [HEADER, person_line(1), person_line(2, bsn="012345678")])
+    extract_partner("vt", config, hub_settings, "r3")
+    staged = read_staging(hub_settings, "vt", "persons").set_index("source_record_id")
+    assert staged.loc["1", "origin"] == "personen-1.csv"
+    assert staged.loc["2", "origin"] == "personen-3.csv"
+    assert staged.loc["2", "bsn"] == "012345678"
