@@ -54,6 +54,12 @@ _KEEP = 32
 """Results kept per process (oldest dropped first): enough for every partner of a run."""
 
 
+def forget_results(run_id: str | None = None) -> None:
+    """Drop the results kept for a run's checks (all runs by default) once they are done."""
+    for key in [k for k in _RESULTS if run_id is None or k[2] == run_id]:
+        del _RESULTS[key]
+
+
 def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
     """The case types a partner can deliver, from its configuration.
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from hub.privacy import mask_frame
 from hub.settings import Settings
+from pipelines.memory import release_memory
 from pipelines.resources import HubResource
 
 SAMPLE_ROWS = 5
@@ -172,6 +173,7 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
                             "that version, which passed this check when it was published",
             )
         outcomes = validate_merged(load_inputs(settings, context.run.run_id))
+        release_memory()  # the inputs (golden records of every person) are gone now
         results_gx = [r for o in outcomes for r in o.gx_results]
         docs = str(data_docs.publish(settings.data_docs, results_gx, context.run.run_id))
         results = [r for o in outcomes for r in o.rules]

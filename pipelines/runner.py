@@ -180,6 +180,11 @@ def run_pipeline(
             asset_selection=[k for p in chosen for k in (extracted_key(p), staged_key(p))],
             tags={"hub/trigger": "hub run"},
         )
+        from expectations.partner import forget_results
+        from pipelines.memory import release_memory
+
+        forget_results(ingest.run_id)  # the staging frames the checks shared: done with them
+        release_memory()
         summary = RunSummary(
             ingest_run_id=ingest.run_id,
             publish_run_id=None,

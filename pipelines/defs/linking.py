@@ -21,6 +21,7 @@ from pipelines.linkstore import (
     save_link_result,
     saved_info,
 )
+from pipelines.memory import release_memory
 from pipelines.metadata import histogram_markdown, weight_histogram
 from pipelines.resources import HubResource
 from pipelines.store_io import (
@@ -98,6 +99,8 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             result = link(persons, previous=previous, decisions=decisions, config=config)
             save_link_result(result, folder, fingerprint)
             save_decisions(decisions, folder)
+        del persons, registrations
+        release_memory()
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": int(len(result.assignments)),

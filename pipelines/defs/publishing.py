@@ -18,6 +18,7 @@ from pipelines.keys import (
     staged_key,
 )
 from pipelines.linkstore import linking_folder, load_decisions, load_link_result
+from pipelines.memory import release_memory
 from pipelines.merged_inputs import load_merged_inputs
 from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_table_schema
 from pipelines.resources import HubResource
@@ -102,6 +103,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
         from hub.store.publish import publish
 
         settings = hub.settings()
+        release_memory()  # what earlier steps of this process freed, before the largest one
         configured = [p.key for p in load_catalog(settings)]
         folder = linking_folder(settings.home)
         result = load_link_result(folder)
@@ -122,6 +124,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
             store = engine.url.render_as_string(hide_password=True)
         finally:
             engine.dispose()
+            release_memory()
         counts = published.counts
         stale = [r.source for r in partner_runs if r.status != "ok"]
         return dg.MaterializeResult(
