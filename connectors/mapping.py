@@ -357,11 +357,36 @@ def aggregate_registrations(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Serie
     if frame.empty:
         return frame, pd.Series(dtype="int64")
     rows_per_case = frame.groupby("case_id", sort=False).size()
-    ids = frame.groupby("case_id", sort=False)["person_record_ids"].agg(
-        lambda lists: list(dict.fromkeys(i for ids in lists for i in (ids or []))))
+    ids = _ids_per_case(frame["case_id"], frame["person_record_ids"])
     rest = frame.drop(columns=["person_record_ids"]).groupby("case_id", sort=False).first()
     out = rest.join(ids).reset_index()
     return _complete(out, "registrations"), rows_per_case
+
+
+def _ids_per_case(case_ids: pd.Series, id_lists: pd.Series) -> pd.Series:
+    """Per case (in first-seen order), its person ids in delivery order without duplicates.
+
+    Arrow's list functions and hash aggregation instead of a Python function per case (that
+    took seconds per 100k cases).
+    """
+    lists = pa.array([v if isinstance(v, list) else (list(v) if v is not None
+                                                      and not isinstance(v, float) else [])
+                      for v in id_lists], type=pa.list_(pa.string()))
+    order = pd.factorize(case_ids.astype("str"), sort=False)[0]
+    flat = pa.table({
+        "case": pa.array(order).take(pc.list_parent_indices(lists)),
+        "id": pc.list_flatten(lists),
+    })
+    flat = flat.append_column("position", pa.array(np.arange(flat.num_rows)))
+    flat = flat.filter(pc.is_valid(flat["id"]))
+    first = flat.group_by(["case", "id"]).aggregate([("position", "min")])
+    first = first.sort_by("position_min")
+    grouped = first.group_by("case", use_threads=False).aggregate([("id", "list")])
+    cases = pd.Index(pd.unique(case_ids.astype("str")), name="case_id")
+    by_case = dict(zip(grouped["case"].to_pylist(), grouped["id_list"].to_pylist(),
+                       strict=True))
+    return pd.Series([by_case.get(i, []) for i in range(len(cases))], index=cases,
+                     name="person_record_ids", dtype="object")
 
 
 def content_hashes(frame: pd.DataFrame, kind: str) -> list[str]:
