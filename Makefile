@@ -40,7 +40,7 @@ web: install
 
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
-	$(PY) -m bench.run_matching
+	$(PY) -m bench.run_matching --splink-cap 240 --hub-cap 600
 
 lint: install
 	$(VENV)/bin/ruff check .
