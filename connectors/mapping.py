@@ -372,7 +372,7 @@ def _ids_per_case(case_ids: pd.Series, id_lists: pd.Series) -> pd.Series:
     lists = pa.array([v if isinstance(v, list) else (list(v) if v is not None
                                                       and not isinstance(v, float) else [])
                       for v in id_lists], type=pa.list_(pa.string()))
-    order = pd.factorize(case_ids.astype("str"), sort=False)[0]
+    order, uniques = pd.factorize(case_ids.astype("str"), sort=False)
     flat = pa.table({
         "case": pa.array(order).take(pc.list_parent_indices(lists)),
         "id": pc.list_flatten(lists),
@@ -382,7 +382,7 @@ def _ids_per_case(case_ids: pd.Series, id_lists: pd.Series) -> pd.Series:
     first = flat.group_by(["case", "id"]).aggregate([("position", "min")])
     first = first.sort_by("position_min")
     grouped = first.group_by("case", use_threads=False).aggregate([("id", "list")])
-    cases = pd.Index(pd.unique(case_ids.astype("str")), name="case_id")
+    cases = pd.Index(uniques, name="case_id")
     by_case = dict(zip(grouped["case"].to_pylist(), grouped["id_list"].to_pylist(),
                        strict=True))
     return pd.Series([by_case.get(i, []) for i in range(len(cases))], index=cases,

@@ -10,11 +10,8 @@ the largest step's own.
 import ctypes
 import ctypes.util
 import gc
-import logging
 
 import pyarrow as pa
-
-log = logging.getLogger(__name__)
 
 
 def _libc() -> ctypes.CDLL | None:
