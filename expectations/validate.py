@@ -142,8 +142,7 @@ def merged_frames(inputs: MergedInputs) -> dict[str, pd.DataFrame]:
 
     given = pa.table({"household_id": _text(members["household_id"]),
                       "person_id": _text(members["person_id"])})
-    given = given.filter(pc.and_(pc.is_valid(given["household_id"]),
-                                 pc.is_valid(given["person_id"])))
+    given = given.filter(pc.and_(_present(given["household_id"]), _present(given["person_id"])))
     per_household = given.group_by("household_id").aggregate([("person_id", "count_distinct")])
     households = inputs.households[["household_id"]].copy()
     where = pc.index_in(_text(households["household_id"]),

@@ -32,8 +32,8 @@ def load_merged_inputs(settings: Settings, run_id: str) -> object:
     # Every address on a golden record is an open field: none may equal a secret address.
     golden["address_confidential"] = False
     staged = pd.concat([persons, held_back], ignore_index=True)
-    households = pd.DataFrame(
-        {"household_id": result.assignments["household_id"].dropna().drop_duplicates()}
-    )
+    ids = result.assignments["household_id"]
+    # '' is matching's "no household" (a reporter who is no member of one), not a household
+    households = pd.DataFrame({"household_id": ids[ids.fillna("") != ""].drop_duplicates()})
     return MergedInputs(staged=staged, quarantined=held_back, assignments=result.assignments,
                         households=households, persons=golden)

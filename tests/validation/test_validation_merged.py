@@ -87,3 +87,20 @@ def test_reconciliation_counts() -> None:
     recon = merged_frames(MergedInputs(**_consistent()))["reconciliation"].set_index("source")
     assert recon.loc[RVDK, ["staged", "quarantined", "linked"]].tolist() == [2, 1, 1]
     assert recon["_hub_unreconciled"].eq(0).all()
+
+
+def test_an_empty_household_id_is_no_household() -> None:
+    """Matching writes '' for a reporter who is in no household: not a second household."""
+    parts = _consistent()
+    parts["staged"] = pd.concat([parts["staged"], pd.DataFrame({
+        "source": [VT], "source_record_id": ["r6"], "postcode": [None],
+        "house_number": pd.array([None], dtype="Int32"), "address_confidential": [False]})],
+        ignore_index=True)
+    parts["assignments"] = pd.concat([parts["assignments"], pd.DataFrame({
+        "source": [VT], "source_record_id": ["r6"], "person_id": ["P-1"],
+        "household_id": [""]})], ignore_index=True)
+    frames = merged_frames(MergedInputs(**parts))
+    assert frames["memberships"].set_index("person_id")["_hub_household_count"].to_dict() == {
+        "P-1": 1, "P-2": 1}
+    assert all(o.rules and all(r.success for r in o.rules)
+               for o in validate_merged(MergedInputs(**parts)))
