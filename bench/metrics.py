@@ -19,7 +19,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from hub.errors import HubError
+from foundation.errors import HubError
 
 KEY = ["source", "source_record_id"]
 

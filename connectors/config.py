@@ -3,7 +3,8 @@
 A partner is one YAML block: where its system is, which rows to read and how each canonical field is
 made from them. Validation happens here, before anything is read, so a typo in a field name or a
 role
-is a :class:`~hub.errors.ConfigError` that names the partner and field instead of a surprise later.
+is a :class:`~foundation.errors.ConfigError` that names the partner and field instead of a
+surprise later.
 Secrets never live in the file: ``${ENV_VAR}`` references are expanded from the environment.
 """
 
@@ -16,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from hub.errors import ConfigError
-from hub.settings import Settings
+from foundation.errors import ConfigError
+from foundation.settings import Settings
 from schemas.canonical import (
     CASE_STATUSES,
     CASE_TYPES,

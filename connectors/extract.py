@@ -30,9 +30,9 @@ from connectors.scope import persons_in_scope, registrations_in_scope
 from connectors.sql import read_sql
 from connectors.staging import read_staging, write_staging
 from connectors.state import load_state, save_state
-from hub.errors import HubError, ParseError, SourceUnavailableError
-from hub.quarantine import write_quarantine
-from hub.settings import Settings
+from foundation.errors import HubError, ParseError, SourceUnavailableError
+from foundation.quarantine import write_quarantine
+from foundation.settings import Settings
 
 Progress = Callable[[str, int], None]
 """Called as rows are read: ``(dataset, rows_so_far)``; used for the CLI progress display."""

@@ -19,7 +19,7 @@ import pandas as pd
 from connectors.config import DatasetConfig, PartnerConfig
 from connectors.delivery import Delivery, Rejected
 from connectors.mapping import ORIGIN, ORIGIN_ROW
-from hub.errors import ParseError, SourceUnavailableError
+from foundation.errors import ParseError, SourceUnavailableError
 
 CHUNK_ROWS = 50_000
 DELIMITERS = (";", ",", "\t", "|")

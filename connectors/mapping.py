@@ -22,8 +22,8 @@ from connectors.addresses import AddressParseError, normalise_postcode, split_ho
 from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
 from connectors.names import split_full_name, split_surname
-from hub.errors import ParseError
-from hub.quarantine import record_json
+from foundation.errors import ParseError
+from foundation.quarantine import record_json
 from schemas.canonical import (
     LINEAGE_FIELDS,
     PERSON_COLUMNS,
@@ -59,7 +59,7 @@ class RuleFailure(ValueError):
 
 @dataclass
 class Mapped:
-    """Canonical rows and quarantined rows (:data:`schemas.quarantine` shape) of one batch."""
+    """Canonical rows and quarantined rows (:mod:`foundation.quarantine_schema`) of one batch."""
 
     rows: pd.DataFrame
     quarantine: pd.DataFrame

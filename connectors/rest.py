@@ -19,7 +19,7 @@ from connectors.config import DatasetConfig, PartnerConfig
 from connectors.delivery import Delivery
 from connectors.mapping import ORIGIN, ORIGIN_ROW
 from connectors.state import decode_watermark, encode_watermark
-from hub.errors import ParseError, SourceUnavailableError
+from foundation.errors import ParseError, SourceUnavailableError
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 3

@@ -15,7 +15,7 @@ from connectors.config import DatasetConfig, PartnerConfig
 from connectors.delivery import Delivery
 from connectors.mapping import ORIGIN, ORIGIN_ROW
 from connectors.state import decode_watermark, encode_watermark
-from hub.errors import SourceUnavailableError
+from foundation.errors import SourceUnavailableError
 
 CHUNK_SIZE = 20_000
 

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from connectors.mapping import SCHEMAS, table_to_frame, to_table
-from hub.settings import Settings
+from foundation.settings import Settings
 
 KEYS = {"persons": "source_record_id", "registrations": "case_id"}
 

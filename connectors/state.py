@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hub.settings import Settings
+from foundation.settings import Settings
 
 
 def state_path(settings: Settings, partner: str) -> Path:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.rules import BLOCKING, Rule
-from hub.privacy import mask_frame
+from foundation.privacy import mask_frame
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from expectations import data_docs
 from expectations.outcome import RuleResult, ValidationOutcome
 from expectations.quarantine_rows import write_outcomes
 from expectations.validate import validate_persons, validate_registrations
-from hub.errors import ConfigError
-from hub.settings import Settings
+from foundation.errors import ConfigError
+from foundation.settings import Settings
 from schemas.canonical import CASE_TYPES
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.outcome import ValidationOutcome
-from hub.quarantine import record_json, write_quarantine
+from foundation.quarantine import record_json, write_quarantine
 
 STAGE = "validate"
 ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}

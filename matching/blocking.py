@@ -184,7 +184,7 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
     stats: dict[str, dict[str, int]] = {}
     for name in rule_names:
         if name not in RULES:
-            from hub.errors import ConfigError
+            from foundation.errors import ConfigError
 
             raise ConfigError(f"unknown blocking rule {name!r}; known: {', '.join(RULES)}",
                               field="blocking_rules")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from hub.errors import MappingError
+from foundation.errors import MappingError
 from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
 from matching.clustering import cluster

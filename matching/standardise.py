@@ -169,7 +169,7 @@ def canonical_order(persons: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFr
     """
     missing = [c for c in REQUIRED if c not in persons.columns]
     if missing:
-        from hub.errors import MappingError
+        from foundation.errors import MappingError
 
         raise MappingError("person records lack a required column", field=missing[0])
     source = _text(persons, "source").reset_index(drop=True)

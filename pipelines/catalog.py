@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from connectors.config import HubConfig, load_config
-from hub.settings import Settings, get_settings
+from foundation.settings import Settings, get_settings
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 import dagster as dg
 import pandas as pd
 
-from hub.privacy import mask_frame
-from hub.settings import Settings
+from foundation.privacy import mask_frame
+from foundation.settings import Settings
 from pipelines.memory import release_memory
 from pipelines.resources import HubResource
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hub.settings import Settings
+from foundation.settings import Settings
 from pipelines.validated import read_validated_info
 
 OK = "ok"

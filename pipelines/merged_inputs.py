@@ -7,7 +7,7 @@ built with the store's own pure functions, exactly as publishing will build them
 
 import pandas as pd
 
-from hub.settings import Settings
+from foundation.settings import Settings
 from pipelines.catalog import load_catalog
 from pipelines.linkstore import linking_folder, load_link_result
 from pipelines.validated import read_all_held_back, read_all_validated

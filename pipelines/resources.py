@@ -1,7 +1,7 @@
 """The one resource every asset uses: where the hub's data lives.
 
 Empty fields mean "from the environment" (``HUB_HOME``, ``HUB_STORE_URL``,
-``HUB_PARTNERS_CONFIG``, see :mod:`hub.settings`), resolved when a step runs, so the same
+``HUB_PARTNERS_CONFIG``, see :mod:`foundation.settings`), resolved when a step runs, so the same
 definitions serve the UI, ``hub run`` and tests with their own temporary homes.
 """
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from hub.settings import Settings, get_settings
+from foundation.settings import Settings, get_settings
 
 
 class HubResource(dg.ConfigurableResource):

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from hub.settings import PROJECT_ROOT, Settings, get_settings
+from foundation.settings import PROJECT_ROOT, Settings, get_settings
 from pipelines.defs.jobs import INGEST_JOB, PUBLISH_JOB
 from pipelines.keys import (
     LINKED_PERSONS,
@@ -108,7 +108,7 @@ def _first_line(event: dg.DagsterEvent) -> str:
         return "failed"
     lines = error.message.strip().splitlines()
     first = lines[0] if lines else error.cls_name or "failed"
-    # "hub.errors.SourceUnavailableError: ..." -> "SourceUnavailableError: ..."
+    # "foundation.errors.SourceUnavailableError: ..." -> "SourceUnavailableError: ..."
     head, sep, rest = first.partition(": ")
     return f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
 

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from hub.settings import Settings
+from foundation.settings import Settings
 
 
 def steward_decisions(settings: Settings) -> pd.DataFrame:

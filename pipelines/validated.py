@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from connectors.mapping import to_table
-from hub.settings import Settings
+from foundation.settings import Settings
 from schemas.canonical import PERSON_SCHEMA, REGISTRATION_SCHEMA
 
 SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}

@@ -13,6 +13,8 @@ import re
 
 import pyarrow as pa
 
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
+
 PARTIAL_DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 SEXES = ("M", "V", "X")
@@ -132,15 +134,6 @@ REGISTRATION_SCHEMA = pa.schema(
 PERSON_COLUMNS = PERSON_SCHEMA.names
 REGISTRATION_COLUMNS = REGISTRATION_SCHEMA.names
 
-CONFIDENTIAL_ADDRESS_FIELDS = (
-    "street",
-    "house_number",
-    "house_letter",
-    "house_number_suffix",
-    "postcode",
-    "city",
-)
-"""Address fields that are secret on a row whose ``address_confidential`` is true."""
 
 SENSITIVE_FIELDS = ("bsn", *CONFIDENTIAL_ADDRESS_FIELDS)
 

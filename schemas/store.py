@@ -7,7 +7,7 @@ short transaction; readers always go through that pointer (the ``current_*`` vie
 
 History tables (runs, ID events, steward decisions, quarantine, erasures) are not versioned: they
 accumulate, and hold no personal data except the quarantine's held-back record (clear JSON, masked
-on display by :func:`hub.quarantine.masked_records`).
+on display by :func:`foundation.quarantine.masked_records`).
 
 Confidential addresses (shelters, safety) live only in ``confidential_addresses``. The address
 columns of ``source_records`` and ``persons`` are empty for such rows and golden records never take

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from hub.settings import Settings, get_settings
+from foundation.settings import Settings, get_settings
 
 PG_ADMIN_URL = os.environ.get(
     "HUB_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"

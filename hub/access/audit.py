@@ -19,10 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from foundation.privacy import mask_bsn
 from hub.access.clock import utcnow
 from hub.access.errors import AuditChainError
 from hub.access.roles import User
-from hub.privacy import mask_bsn
 from schemas.access import audit_log
 
 GENESIS = "0" * 64

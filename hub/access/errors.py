@@ -1,6 +1,6 @@
 """Errors of the access layer (accounts, sessions, audit), in the hub's one exception family."""
 
-from hub.errors import HubError
+from foundation.errors import HubError
 
 
 class AccessError(HubError):

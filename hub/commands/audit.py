@@ -17,8 +17,8 @@ def verify(
                                    help="Print the newest entry's hash to note elsewhere."),
 ) -> None:
     """Walk the chain, recompute every hash and report the first broken entry (exit 1)."""
+    from foundation.settings import get_settings
     from hub.access import audit
-    from hub.settings import get_settings
     from hub.store.engine import open_store
 
     engine = open_store(get_settings().store_url)

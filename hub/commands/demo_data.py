@@ -28,10 +28,10 @@ def register(app: typer.Typer) -> None:
         """
         from rich.table import Table
 
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from hub.demo.population import PARTNERS, generate_population
         from hub.demo.writers import write_partner, write_truth
-        from hub.errors import HubError
-        from hub.settings import get_settings
 
         if profile not in ("normal", "hard"):
             err_console.print("[red]--profile must be 'normal' or 'hard'[/red]")
@@ -83,9 +83,9 @@ def register(app: typer.Typer) -> None:
         import threading
 
         from connectors.config import DEMO_API_TOKEN
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from hub.demo.api_server import Faults, start_server
-        from hub.errors import HubError
-        from hub.settings import get_settings
 
         folder = directory or get_settings().partner_systems / "jbra"
         try:

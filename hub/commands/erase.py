@@ -41,8 +41,8 @@ def register(app: typer.Typer) -> None:
         without the erased values. Records still in the partner's own system come back with its
         next extract. Exit code 2 for a wrong criterion.
         """
-        from hub.errors import HubError
-        from hub.settings import get_settings
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from hub.store.engine import open_store
         from hub.store.erasure import criterion, erase, find_ids
 

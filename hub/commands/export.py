@@ -28,8 +28,8 @@ def register(app: typer.Typer) -> None:
 
         Confidential addresses are never exported. Exit code 1 when nothing is published.
         """
-        from hub.errors import HubError
-        from hub.settings import get_settings
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from hub.store.engine import open_store
         from hub.store.snapshots import export_version
 

@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
 
         from connectors.config import load_config
         from connectors.extract import extract_all
-        from hub.errors import HubError
-        from hub.settings import get_settings
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
 
         settings = get_settings()
         try:

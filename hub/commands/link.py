@@ -20,7 +20,7 @@ def read_table(path: Path, origin: str, columns: tuple[str, ...] | None = None):
     """
     import pandas as pd
 
-    from hub.errors import ParseError
+    from foundation.errors import ParseError
 
     if not path.exists():
         raise ParseError("file not found", origin=str(path))
@@ -89,8 +89,8 @@ def register(app: typer.Typer) -> None:
 
         import pandas as pd
 
+        from foundation.errors import HubError
         from hub.console import console, err_console, progress
-        from hub.errors import HubError
         from matching import LinkConfig, link
         from matching.standardise import COLUMNS
 
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
                     frame = read_table(path, "person records", COLUMNS)
                     for column in ("source", "source_record_id"):
                         if column not in frame.columns:
-                            from hub.errors import MappingError
+                            from foundation.errors import MappingError
 
                             raise MappingError("required column missing", origin=str(path),
                                                field=column)

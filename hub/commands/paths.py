@@ -2,8 +2,8 @@
 
 import typer
 
+from foundation.settings import get_settings
 from hub.console import console
-from hub.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:

@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
+from foundation.settings import get_settings
 from hub.console import console
-from hub.settings import get_settings
 
 COLUMNS = ("when", "partner", "run", "stage", "where", "record id", "rule", "field", "severity",
            "reason")
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         """List quarantined rows, newest first; BSNs and confidential addresses are masked."""
         from rich.table import Table
 
-        from hub.quarantine import masked_records, read_quarantine
+        from foundation.quarantine import masked_records, read_quarantine
 
         settings = get_settings()
         frame = read_quarantine(settings.quarantine, partner=partner, run_id=run)

@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
         import dagster as dg
         from rich.table import Table
 
-        from hub.errors import HubError
-        from hub.settings import get_settings
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from pipelines.catalog import load_catalog
         from pipelines.runner import dagster_home, run_pipeline
 

@@ -17,8 +17,8 @@ def register(app: typer.Typer) -> None:
     @store_app.command("upgrade")
     def upgrade() -> None:
         """Create the store or bring it to the newest schema (Alembic migrations)."""
-        from hub.errors import HubError
-        from hub.settings import get_settings
+        from foundation.errors import HubError
+        from foundation.settings import get_settings
         from hub.store.engine import current_revisions, make_engine
         from hub.store.engine import upgrade as run_upgrade
 
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
         from rich.table import Table
 
-        from hub.settings import get_settings
+        from foundation.settings import get_settings
         from hub.store import query
         from hub.store.engine import current_revisions, head_revisions, make_engine
 

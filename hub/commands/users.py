@@ -12,7 +12,7 @@ users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, ad
 
 
 def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
-    from hub.settings import get_settings
+    from foundation.settings import get_settings
     from hub.store.engine import open_store
 
     return open_store(get_settings().store_url)

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
+from foundation.settings import get_settings
 from hub.console import console, err_console, progress
-from hub.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:

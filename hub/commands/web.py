@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
         import uvicorn
 
-        from hub.settings import get_settings
+        from foundation.settings import get_settings
         from hub.store.engine import open_store
         from hub.web.app import create_app
         from hub.web.config import WebConfig

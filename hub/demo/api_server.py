@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from foundation.errors import ConfigError
 from hub.demo.writers.jbra import DATA_FILE
-from hub.errors import ConfigError
 
 ENDPOINTS = {"/api/v1/clients": "clients", "/api/v1/cases": "cases"}
 MAX_PER_PAGE = 1000

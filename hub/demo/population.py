@@ -15,13 +15,13 @@ seed fully determines the result:
 Ground truth (true person and household per row) is returned separately in ``truth``.
 """
 
+from foundation.errors import ConfigError
 from hub.demo.cases import CaseStage
 from hub.demo.corruption import CorruptionStage
 from hub.demo.frames import FrameStage
 from hub.demo.households import HouseholdStage
 from hub.demo.model import PARTNERS, REFERENCE_DATE, Population
 from hub.demo.profiles import PROFILES
-from hub.errors import ConfigError
 
 __all__ = ["PARTNERS", "REFERENCE_DATE", "Population", "generate_population"]
 

@@ -12,10 +12,11 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from hub.errors import StoreError
+from foundation.errors import StoreError
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
 from hub.store import households as hh
 from hub.store.survivorship import golden_records
-from schemas.canonical import CONFIDENTIAL_ADDRESS_FIELDS, PERSON_COLUMNS, REGISTRATION_COLUMNS
+from schemas.canonical import PERSON_COLUMNS, REGISTRATION_COLUMNS
 
 SECRET_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
 """Moved to ``confidential_addresses`` on a confidential row (the municipality would narrow a

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from hub.errors import StoreError
+from foundation.errors import StoreError
 from hub.store.build import pair_item_id
 from hub.store.versions import current_version_id, now
 from schemas.store import review_queue, steward_decisions

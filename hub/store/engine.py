@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from hub.errors import StoreError
+from foundation.errors import StoreError
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
 ALEMBIC_INI = SCHEMAS_DIR / "alembic.ini"

@@ -25,8 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from hub.errors import StoreError
-from hub.settings import Settings
+from foundation.errors import StoreError
+from foundation.settings import Settings
 from hub.store import households as hh
 from hub.store.bulk import insert_frame
 from hub.store.snapshots import export_version, snapshot_folder

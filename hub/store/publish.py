@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from foundation.quarantine_schema import QUARANTINE_COLUMNS
 from hub.store import versions as ver
 from hub.store.build import LinkResultLike, build_version
 from hub.store.bulk import insert_frame
@@ -39,7 +40,6 @@ from hub.store.snapshots import (
     start_snapshot,
     write_snapshot,
 )
-from schemas.quarantine import QUARANTINE_COLUMNS
 from schemas.store import ROW_HASH, VERSIONED_TABLES, id_events, quarantine, run_sources, runs
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ def publish(
         result: ``matching.link(persons, previous=previous_assignments(engine),
             decisions=decisions_for_matching(engine))``.
         decisions: the decisions given to matching (default: those in force now).
-        quarantined: rows from :func:`hub.quarantine.read_quarantine` to copy into the store.
+        quarantined: rows from :func:`foundation.quarantine.read_quarantine` to copy into the store.
         partners: per-partner extract status, counts and freshness of this run.
         snapshots: folder for Parquet snapshots (``Settings.snapshots``); None writes none.
         keep: versions (and snapshots) to keep; default ``HUB_KEEP_VERSIONS`` or 3.

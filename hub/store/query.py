@@ -4,7 +4,8 @@ Every function takes a connection and reads the version the ``published_version`
 so a reader never sees a half-published version. To read several things from one version while a
 publish may switch the pointer, open a :func:`snapshot` and pass its ``version_id`` on.
 
-Values are returned clear (BSN, addresses): callers mask them with :mod:`hub.privacy` for display.
+Values are returned clear (BSN, addresses): callers mask them with :mod:`foundation.privacy` for
+display.
 Confidential addresses are only returned by :func:`confidential_address`, which a caller must
 gate on role, reason and audit.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import sqlalchemy as sa
 
-from hub.errors import StoreError
+from foundation.errors import StoreError
 from hub.store.versions import current_version_id
 from schemas.store import (
     confidential_addresses,
@@ -236,7 +237,7 @@ def partner_freshness(conn: sa.Connection, at: datetime | None = None) -> pd.Dat
 def quarantined(conn: sa.Connection, partner: str | None = None,
                 limit: int = 200) -> pd.DataFrame:
     """Quarantined rows, newest first, with the held-back record masked for display."""
-    from hub.quarantine import masked_records
+    from foundation.quarantine import masked_records
 
     q = quarantine
     query = sa.select(q).order_by(q.c.quarantined_at.desc(), q.c.quarantine_id).limit(limit)

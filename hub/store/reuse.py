@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from hub.errors import StoreError
+from foundation.errors import StoreError
 from hub.store.bulk import insert_frame
 from schemas.store import ROW_HASH
 

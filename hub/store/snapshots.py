@@ -3,7 +3,7 @@
 One folder per version (``snapshots/v000012/``) with one Parquet file per table and a
 ``manifest.json``. Written to a temporary folder and renamed, so a snapshot is whole or absent.
 Snapshots never contain confidential addresses (that table is not exported) and carry BSNs masked
-(``hub.privacy.mask_bsn``) unless an export asks for them explicitly.
+(``foundation.privacy.mask_bsn``) unless an export asks for them explicitly.
 """
 
 import json
@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from hub.errors import StoreError
-from hub.privacy import mask_bsn
+from foundation.errors import StoreError
+from foundation.privacy import mask_bsn
 from hub.store.columns import arrow_array, arrow_type, data_columns, typed
 from hub.store.versions import current_version_id
 from schemas.store import VIEWED_TABLES, versions
@@ -89,7 +89,7 @@ def _write_from_db(conn: sa.Connection, table: sa.Table, version_id: int, path: 
 
 
 def masked_bsn(values: pd.Series) -> pd.Series:
-    """:func:`hub.privacy.mask_bsn` for a whole column (Arrow string kernels, no Python loop)."""
+    """:func:`foundation.privacy.mask_bsn` for a whole column (Arrow string kernels, no loop)."""
     text = values.astype("str").str.strip()
     text = text.where(text != "")
     return text.str.slice(stop=-2).str.replace(r"(?s).", "*", regex=True) + text.str.slice(-2)

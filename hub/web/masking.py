@@ -8,9 +8,8 @@ two digits. Reveals happen elsewhere (:mod:`hub.web.views`), one value at a time
 import json
 from typing import Any
 
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS, mask_bsn, mask_record
 from hub.access.roles import Permission, User
-from hub.privacy import mask_bsn, mask_record
-from schemas.canonical import CONFIDENTIAL_ADDRESS_FIELDS
 
 ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from foundation.errors import HubError, StoreError
+from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, User
-from hub.errors import HubError, StoreError
-from hub.privacy import mask_bsn
 from hub.store.decisions import decide_review_item
 from hub.web import store_read
 from hub.web.masking import (

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import dagster as dg
 
-from hub.errors import HubError, SourceUnavailableError
+from foundation.errors import HubError, SourceUnavailableError
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
 from pipelines.checks import staging_checks
 from pipelines.freshness import last_extract_time, record_extract, record_validation

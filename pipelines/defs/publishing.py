@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from hub.settings import Settings
+from foundation.settings import Settings
 from pipelines.catalog import load_catalog
 from pipelines.checks import merged_checks
 from pipelines.freshness import OK, partner_freshness
@@ -98,7 +98,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     ) -> dg.MaterializeResult:
         from datetime import UTC, datetime
 
-        from hub.quarantine import read_quarantine
+        from foundation.quarantine import read_quarantine
         from hub.store.engine import open_store
         from hub.store.publish import publish
 

@@ -23,7 +23,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from hub.settings import get_settings
+    from foundation.settings import get_settings
 
     return get_settings().store_url
 

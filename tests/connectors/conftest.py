@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from connectors.config import HubConfig, parse_config
-from hub.settings import Settings
+from foundation.settings import Settings
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from connectors_cases import PERSON_FIELDS
 
 from connectors.config import DEMO_API_TOKEN, load_config
-from hub.errors import ConfigError
+from foundation.errors import ConfigError
 
 FILES_PARTNER = """
 partners:

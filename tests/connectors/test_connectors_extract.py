@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from connectors.extract import extract_all, extract_partner
 from connectors.staging import read_staging
+from foundation.quarantine import read_quarantine
 from hub.cli import app
-from hub.quarantine import read_quarantine
 
 BSN = "123456782"
 

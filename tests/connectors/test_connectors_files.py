@@ -10,8 +10,8 @@ from connectors_cases import HEADER, files_config, person_line
 from connectors.extract import extract_partner
 from connectors.files import CHUNK_ROWS, detect_delimiter, detect_encoding, read_csv_chunks
 from connectors.staging import read_staging, staging_path
-from hub.errors import ParseError
-from hub.quarantine import read_quarantine
+from foundation.errors import ParseError
+from foundation.quarantine import read_quarantine
 
 
 def inbox(settings) -> Path:

@@ -6,7 +6,7 @@ import pytest
 from connectors_cases import PERSON_FIELDS
 
 from connectors.mapping import ORIGIN, ORIGIN_ROW, aggregate_registrations, map_rows, to_canonical
-from hub.errors import ParseError
+from foundation.errors import ParseError
 from schemas.canonical import PERSON_SCHEMA, REGISTRATION_SCHEMA
 
 AT = pd.Timestamp("2026-11-01T12:00:00Z")

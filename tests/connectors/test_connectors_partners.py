@@ -6,9 +6,9 @@ import pytest
 
 from connectors.config import load_config
 from connectors.extract import extract_all
+from foundation.settings import PROJECT_ROOT, Settings
 from hub.demo.population import PARTNERS, generate_population
 from hub.demo.writers import write_partner_systems
-from hub.settings import PROJECT_ROOT, Settings
 
 CONFIG = PROJECT_ROOT / "connectors" / "partners.yaml"
 PERSON_FIELDS = ["bsn", "first_names", "surname_prefix", "surname", "birth_date", "sex", "street",

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from connectors.extract import extract_partner
-from hub.errors import SourceUnavailableError
+from foundation.errors import SourceUnavailableError
 
 TOKEN = "s3cret-token"
 RECORDS = [

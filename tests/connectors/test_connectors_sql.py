@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from connectors.extract import extract_all, extract_partner
 from connectors.sql import read_sql
 from connectors.staging import read_staging
-from hub.errors import SourceUnavailableError
+from foundation.errors import SourceUnavailableError
 
 SQL_PARTNER = """
 scope: {municipality_codes: ["0479"]}

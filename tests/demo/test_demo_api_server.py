@@ -6,9 +6,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foundation.errors import ConfigError
 from hub.demo.api_server import Faults, serve_jbra, start_server
 from hub.demo.writers.jbra import DATA_FILE
-from hub.errors import ConfigError
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from foundation.settings import PROJECT_ROOT, Settings
 from hub.cli import app
 from hub.demo.writers.common import CASE_TYPE, ROLE, SEX, STATUS
-from hub.settings import PROJECT_ROOT, Settings
 
 CONFIG = PROJECT_ROOT / "connectors" / "partners.yaml"
 

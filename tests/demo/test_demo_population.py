@@ -5,8 +5,8 @@ import pyarrow as pa
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
+from foundation.errors import ConfigError
 from hub.demo import PARTNERS, generate_population
-from hub.errors import ConfigError
 from schemas.canonical import (
     PARTIAL_DATE_PATTERN,
     PERSON_SCHEMA,

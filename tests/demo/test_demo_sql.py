@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from foundation.errors import ConfigError
 from hub.demo import generate_population
 from hub.demo.writers.sql import load_sql_partner, write_sqlite
-from hub.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

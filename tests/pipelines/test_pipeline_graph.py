@@ -85,7 +85,7 @@ def story(demo_systems: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     steward has separated two records the hub had linked."""
     from pipeline_cases import make_home
 
-    from hub.settings import get_settings
+    from foundation.settings import get_settings
     from hub.store.decisions import record_decision
     from hub.store.engine import open_store
 

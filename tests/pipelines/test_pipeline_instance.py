@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from hub.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 
 def _asset_defs() -> list[dg.AssetsDefinition]:

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import storefakes as fakes
 
 from connectors.staging import read_staging, write_staging
-from hub.quarantine import write_quarantine
-from hub.settings import Settings
+from foundation.quarantine import write_quarantine
+from foundation.settings import Settings
 from hub.store.erasure import criterion, erase
 from hub.store.run import link_and_publish
 from schemas.store import erasures, metadata, runs
@@ -76,7 +76,7 @@ def test_erasing_a_record_leaves_no_trace_of_its_values(store, store_url: str,
         "source_record_id": ["VT-ERASE-ME"], "rule": ["expect_bsn"], "field": ["bsn"],
         "reason": ["invalid"], "severity": ["row"],
         "record": [bad.iloc[0].to_json()]}))
-    from hub.quarantine import read_quarantine
+    from foundation.quarantine import read_quarantine
 
     link_and_publish(store, "run-1", *_inputs(hub_settings), snapshots=hub_settings.snapshots,
                      quarantined=read_quarantine(hub_settings.quarantine))
@@ -141,7 +141,7 @@ def test_retention_erases_everything_extracted_before_a_date(store,
 
 
 def test_erase_needs_exactly_one_criterion() -> None:
-    from hub.errors import StoreError
+    from foundation.errors import StoreError
 
     with pytest.raises(StoreError):
         criterion("rvdk")

@@ -8,8 +8,8 @@ import pytest
 import storefakes as fakes
 from typer.testing import CliRunner
 
+from foundation.settings import Settings
 from hub.cli import app
-from hub.settings import Settings
 from hub.store import query
 from hub.store.run import link_and_publish
 

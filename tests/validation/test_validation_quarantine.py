@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from validation_cases import GOOD_BSN, PARTNER, TODAY, person, registration
 
 from expectations.partner import PartnerValidation, validate_partner
+from foundation.quarantine import read_quarantine
+from foundation.settings import Settings, get_settings
 from hub.cli import app
-from hub.quarantine import read_quarantine
-from hub.settings import Settings, get_settings
 
 SECRET_POSTCODE = "1502CD"
 
@@ -69,7 +69,7 @@ def test_validating_twice_in_a_run_does_not_duplicate(validated) -> None:
 RELOAD = """
 import sys
 from pathlib import Path
-from hub.quarantine import masked_records, read_quarantine
+from foundation.quarantine import masked_records, read_quarantine
 frame = read_quarantine(Path(sys.argv[1]), partner=sys.argv[2])
 print(len(frame), sorted(set(frame["rule"])))
 """

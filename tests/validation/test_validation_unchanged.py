@@ -7,8 +7,8 @@ import pandas as pd
 from validation_cases import PARTNER, TODAY, person, registration, write_staging
 
 from expectations.partner import validate_partner, verdicts_path
-from hub.quarantine import read_quarantine
-from hub.settings import get_settings
+from foundation.quarantine import read_quarantine
+from foundation.settings import get_settings
 
 
 def _stage(home: Path, extra: list[dict] | None = None) -> None:

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from foundation.settings import Settings
 from hub.cli import app
-from hub.settings import Settings
 from hub.store.engine import make_engine
 from schemas.access import audit_log
 

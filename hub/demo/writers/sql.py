@@ -9,9 +9,9 @@ from types import ModuleType
 
 import sqlalchemy as sa
 
+from foundation.errors import ConfigError
 from hub.demo.population import Population
 from hub.demo.writers import ldh, rvdk
-from hub.errors import ConfigError
 
 SQL_PARTNERS: dict[str, ModuleType] = {"rvdk": rvdk, "ldh": ldh}
 BATCH = 5000

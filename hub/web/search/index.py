@@ -18,7 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from hub.privacy import mask_bsn
+from foundation.privacy import mask_bsn
 from hub.web.search.exact import ExactIndex
 from hub.web.search.names import (
     first_name_key,

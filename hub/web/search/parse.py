@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from hub.errors import HubError
+from foundation.errors import HubError
 
 
 class QueryError(HubError):

@@ -9,9 +9,17 @@ from typing import Any
 
 import pandas as pd
 
-from schemas.canonical import CONFIDENTIAL_ADDRESS_FIELDS
-
 MASK = "***"
+
+CONFIDENTIAL_ADDRESS_FIELDS = (
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_suffix",
+    "postcode",
+    "city",
+)
+"""Address fields that are secret on a row whose ``address_confidential`` is true."""
 
 
 def mask_bsn(bsn: object) -> str | None:

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.privacy import mask_record
-from schemas.quarantine import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
+from foundation.privacy import mask_record
+from foundation.quarantine_schema import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
 
 
 def record_json(record: dict) -> str:
