@@ -18,6 +18,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from foundation.errors import HubError
 
@@ -126,11 +128,19 @@ class BlockingScores:
     candidate_pairs: int
     true_candidate_pairs: int
     true_pairs: int
+    reachable_pairs: int = 0
 
     @property
     def recall(self) -> float:
         """Pair completeness: the share of true pairs that any blocking rule generates."""
         return self.true_candidate_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def reachable(self) -> float:
+        """The recall ceiling blocking leaves: the share of true pairs joined by a chain of true
+        candidate pairs (clustering is transitive, so a pair never compared can still be linked
+        through a third record)."""
+        return self.reachable_pairs / self.true_pairs if self.true_pairs else 1.0
 
 
 def blocking_recall(left: np.ndarray, right: np.ndarray, truth: pd.Series) -> BlockingScores:
@@ -151,10 +161,19 @@ def blocking_recall(left: np.ndarray, right: np.ndarray, truth: pd.Series) -> Bl
     codes = np.unique(lo[keep] * max(n, 1) + hi[keep])
     lo, hi = codes // max(n, 1), codes % max(n, 1)
     true = _codes(truth.reset_index(drop=True))
+    hit = true[lo] == true[hi]
+    reachable = 0
+    if n:
+        graph = coo_matrix((np.ones(int(hit.sum()), dtype=np.int8), (lo[hit], hi[hit])),
+                           shape=(n, n))
+        _, component = connected_components(graph, directed=False)
+        # every component of true candidate pairs lies inside one true person
+        reachable = _pairs(np.bincount(component))
     return BlockingScores(
         candidate_pairs=int(codes.size),
-        true_candidate_pairs=int((true[lo] == true[hi]).sum()),
+        true_candidate_pairs=int(hit.sum()),
         true_pairs=_pairs(np.bincount(true)) if n else 0,
+        reachable_pairs=reachable,
     )
 
 

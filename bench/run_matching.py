@@ -370,7 +370,8 @@ def _write(
              "twins_merged": None if r.evaluation is None else r.evaluation.twins_merged,
              "twin_pairs": None if r.evaluation is None else r.evaluation.twin_pairs,
              "blocking": None if r.evaluation is None or r.evaluation.blocking is None
-             else asdict(r.evaluation.blocking) | {"recall": r.evaluation.blocking.recall},
+             else asdict(r.evaluation.blocking) | {"recall": r.evaluation.blocking.recall,
+                                                   "reachable": r.evaluation.blocking.reachable},
              "review": None if r.evaluation is None or r.evaluation.review is None
              else asdict(r.evaluation.review) | {"load": r.evaluation.review.load,
                                                  "precision": r.evaluation.review.precision}}

@@ -25,6 +25,17 @@ def test_blocking_recall_counts_true_pairs_generated_by_any_rule() -> None:
     scores = blocking_recall(left, right, truth)
     assert (scores.candidate_pairs, scores.true_candidate_pairs, scores.true_pairs) == (3, 2, 4)
     assert scores.recall == pytest.approx(0.5)
+    # (0,1) is the only true chain inside A: pairs (0,2), (1,2) are unreachable
+    assert scores.reachable_pairs == 2 and scores.reachable == pytest.approx(0.5)
+
+
+def test_reachable_pairs_follow_chains_of_true_candidate_pairs() -> None:
+    # A = rows 0..3 (6 true pairs); candidates 0-1, 1-2, 2-3 chain them all; 3-4 is false
+    truth = pd.Series(["A", "A", "A", "A", "B"])
+    scores = blocking_recall(np.array([0, 1, 2, 3]), np.array([1, 2, 3, 4]), truth)
+    assert (scores.true_candidate_pairs, scores.true_pairs) == (3, 6)
+    assert scores.recall == pytest.approx(0.5)
+    assert scores.reachable_pairs == 6 and scores.reachable == 1.0
 
 
 def test_blocking_recall_missing_label_is_a_person_of_its_own() -> None:
