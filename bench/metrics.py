@@ -241,6 +241,12 @@ class FlagErrors:
     records: int
     false_merge_pairs: int
     missed_pairs: int
+    true_pairs: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        """Person recall on the true pairs touching a flagged record (None: there are none)."""
+        return 1 - self.missed_pairs / self.true_pairs if self.true_pairs else None
 
 
 def _wrong_pairs(pred: np.ndarray, true: np.ndarray) -> tuple[int, int]:
@@ -261,16 +267,20 @@ def errors_by_flag(predicted: pd.Series, truth: pd.Series, flags: pd.DataFrame) 
     pred = _codes(predicted.reset_index(drop=True))
     true = _codes(truth.reset_index(drop=True))
     fp_all, fn_all = _wrong_pairs(pred, true)
+    true_all = _pairs(np.bincount(true)) if len(true) else 0
     out = []
     for name in flags.columns:
         flagged = flags[name].fillna(False).astype(bool).to_numpy()
         fp_rest, fn_rest = _wrong_pairs(pred[~flagged], true[~flagged])
+        rest = true[~flagged]
+        true_rest = _pairs(np.bincount(rest)) if len(rest) else 0
         out.append(
             FlagErrors(
                 flag=str(name),
                 records=int(flagged.sum()),
                 false_merge_pairs=fp_all - fp_rest,
                 missed_pairs=fn_all - fn_rest,
+                true_pairs=true_all - true_rest,
             )
         )
     return out

@@ -70,7 +70,15 @@ are true matches; FN in review: share of missed person pairs that are on the rev
 FP / FN: wrong and missed person pairs."""
 
 def breakdown_header(engines: list[str]) -> list[str]:
-    return ["data set", "hard case", "records", *[f"{e} FP / FN" for e in engines]]
+    return ["data set", "hard case", "records", "true pairs",
+            *[f"{e} FP / FN (R)" for e in engines]]
+
+
+def _flag_cell(found: FlagErrors | None) -> str:
+    if found is None:
+        return "-"
+    recall = "" if found.recall is None else f" ({found.recall:.2f})"
+    return f"{found.false_merge_pairs:,} / {found.missed_pairs:,}{recall}"
 
 
 def breakdown_rows(
@@ -89,9 +97,10 @@ def breakdown_rows(
             found = [per_engine[e].get(flag) for e in engines]
             if not any(f and (f.false_merge_pairs or f.missed_pairs) for f in found):
                 continue
-            records = next(f.records for f in found if f)
-            cells = [f"{f.false_merge_pairs:,} / {f.missed_pairs:,}" if f else "-" for f in found]
-            rows.append([name, flag.removeprefix("flag:"), f"{records:,}", *cells])
+            first = next(f for f in found if f)
+            cells = [_flag_cell(f) for f in found]
+            rows.append([name, flag.removeprefix("flag:"), f"{first.records:,}",
+                         f"{first.true_pairs:,}", *cells])
     return rows
 
 SPEED_HEADER = ["records", "engine", "e2e s", "link s", "cpu s", "process s", "peak MB", "F1",

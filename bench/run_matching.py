@@ -284,7 +284,7 @@ def main(
             if part:
                 _show(rich_table(f"Accuracy (pairwise), {split} sets", ACCURACY_HEADER, part))
         if breakdown:
-            _show(rich_table("Wrong person pairs touching a hard-case record (FP / FN)",
+            _show(rich_table("Wrong person pairs touching a hard-case record (FP / FN, recall R)",
                              breakdown_header(chosen), breakdown))
 
     if speed:
@@ -351,7 +351,7 @@ def _write(
         if part:
             parts += [f"### Accuracy, {split} sets", markdown_table(ACCURACY_HEADER, part)]
     if breakdown[1]:
-        parts += ["### Wrong person pairs touching a hard-case record (FP / FN)",
+        parts += ["### Wrong person pairs touching a hard-case record (FP / FN, recall R)",
                   markdown_table(*breakdown)]
     if speed_rows:
         parts += ["### Speed", markdown_table(SPEED_HEADER,

@@ -95,6 +95,9 @@ def test_errors_by_flag_attributes_wrong_pairs_touching_flagged_records() -> Non
     # false merges: (r1,r2) (r1,r3) (r2,r3); missed: (r0,r1)
     assert (typo.records, typo.false_merge_pairs, typo.missed_pairs) == (1, 2, 1)
     assert (moved.false_merge_pairs, moved.missed_pairs) == (0, 0)
+    # the one true pair (r0,r1) touches the typo record and was missed: recall 0 there
+    assert typo.true_pairs == 1 and typo.recall == 0.0
+    assert moved.true_pairs == 0 and moved.recall is None
 
 
 def _truth() -> pd.DataFrame:
