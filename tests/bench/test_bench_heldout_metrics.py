@@ -150,3 +150,36 @@ def test_hub_blocking_recall_is_measured_on_the_engines_own_candidate_pairs() ->
     assert scores.true_pairs == true_pairs
     assert 0 < scores.true_candidate_pairs <= true_pairs
     assert _blocking("splink", data) is None  # Splink's blocking lives inside its SQL
+
+
+def test_held_out_targets_are_issue_10s_and_tuning_keeps_the_old_ones() -> None:
+    from bench.metrics import Evaluation, PairScores, ReviewScores
+    from bench.report import AccuracyRow
+    from bench.run_matching import _targets
+
+    def row(name: str, split: str, engine: str, tp: int, pred: int, true: int,
+            twins: int | None = None, review: ReviewScores | None = None) -> AccuracyRow:
+        scores = PairScores(tp, pred, true)
+        ev = Evaluation(1000, scores, scores, twins, [], 100 if twins is not None else None,
+                        None, review)
+        return AccuracyRow(name, engine, 1000, 1.0, ev, split=split)
+
+    rows = [
+        # harsh held-out: precision 0.985, recall 0.90 -> F1 0.94; 3 of 100 twin pairs merged
+        row("harsh-s101", HELD_OUT, "hub", 900, 914, 1000, twins=3,
+            review=ReviewScores(1000, 30, 10, 100)),
+        # public held-out: hub F1 below Splink's
+        row("febrl1", HELD_OUT, "hub", 90, 90, 100),
+        row("febrl1", HELD_OUT, "splink", 95, 95, 100),
+        row("normal-s7", TUNING, "hub", 990, 990, 1000, twins=0),
+    ]
+    lines = _targets(rows, [])
+    status = {line[8:].split(":")[0]: line[:6].strip() for line in lines}
+    assert status["harsh-s101 person precision >= 0.98"] == "met"
+    assert status["harsh-s101 person F1 >= 0.9"] == "met"
+    assert status["harsh-s101 twin pairs merged <= 3%"] == "met"
+    assert status["harsh-s101 review load <= 20 per 1,000"] == "MISSED"   # 30 per 1,000
+    assert status["harsh-s101 review precision >= 0.5"] == "MISSED"       # 10 of 30
+    assert status["febrl1 person F1 >= Splink"] == "MISSED"
+    assert status["normal-s7 person F1 >= 0.98"] == "met"
+    assert not any(key.startswith("normal-s7 review") for key in status)
