@@ -64,3 +64,11 @@ def test_harsh_cases_are_off_in_normal_and_hard() -> None:
     assert (pop.truth["record_errors"] == "").all()
     labels = set(_labels(pop.truth["name_errors"]).explode())
     assert not labels & {"caps_given_names", "names_swapped", "surname_missing"}
+
+
+def test_harsh_is_deterministic_per_seed() -> None:
+    a = generate_population(200, seed=9, profile="harsh")
+    b = generate_population(200, seed=9, profile="harsh")
+    pd.testing.assert_frame_equal(a.persons, b.persons)
+    pd.testing.assert_frame_equal(a.truth, b.truth)
+    assert not a.persons.equals(generate_population(200, seed=10, profile="harsh").persons)
