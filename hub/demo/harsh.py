@@ -51,7 +51,8 @@ class HarshStage:
             year = min(true_year + int(step), REFERENCE_DATE.year)
             birth[i] = None if gone else f"{year:04d}"
             date_error[i] = "missing" if gone else "estimated_age"
-            flags_name[i].append("surname_missing")
+            # the true call name and no surname: earlier name errors no longer apply
+            flags_name[i][:] = ["surname_missing"]
             record[i].append("first_name_age_only")
 
         untouched = person_row.copy()

@@ -37,6 +37,9 @@ def test_harsh_rows_fit_the_schema_and_show_their_case(harsh) -> None:
     rows = persons[age_only]
     assert (rows["source"] == "veilig_thuis").all() and (rows["role"] == "child").all()
     assert rows["surname"].isna().all() and rows["bsn"].isna().all()
+    # the call name is the true one: no earlier name error is claimed for these rows
+    assert truth.loc[age_only, "name_errors"].str.fullmatch(
+        r"surname_missing(\|caps_given_names)?").all()
     assert rows["birth_date"].dropna().str.fullmatch(r"\d{4}").all()
     estimated = rows["birth_date"].notna()
     true_year = truth.loc[age_only & persons["birth_date"].notna(), "true_birth_date"].str[:4]
