@@ -40,8 +40,12 @@ def register(app: typer.Typer) -> None:
         if not _is_loopback(host) and not config.secure_cookies:
             err_console.print("[yellow]Listening beyond this machine without "
                               "HUB_WEB_SECURE_COOKIES=true: put HTTPS in front.[/yellow]")
+        from hub.commands._errors import reported
+
         settings = get_settings()
-        engine = open_store(settings.store_url)
+        with reported("cannot start the web app"):
+            engine = open_store(settings.store_url)
+            app_ = create_app(engine, config)
         if demo_users:
             from hub.commands.users import print_demo_logins
 
@@ -49,5 +53,5 @@ def register(app: typer.Typer) -> None:
         console.print(f"Registration hub on http://{host}:{port}/ (store "
                       f"{engine.url.render_as_string(hide_password=True)}); Ctrl+C stops it.")
         console.print("Building the search index of the published version ...")
-        uvicorn.run(create_app(engine, config), host=host, port=port, log_level="info",
+        uvicorn.run(app_, host=host, port=port, log_level="info",
                     server_header=False, proxy_headers=False)

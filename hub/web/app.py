@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.access.audit_key import load_key
 from hub.access.sessions import purge_expired
 from hub.store.engine import make_engine, require_current
 from hub.web import views
@@ -69,6 +70,7 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
     """The web app over the store at ``engine`` (an engine or a URL of a migrated store)."""
     engine = make_engine(engine) if isinstance(engine, str) else engine
     require_current(engine)
+    load_key()  # no audit key in production: fail at start, not at the first login
     config = config or WebConfig.from_env()
     search = SearchService(engine, config.index_check_seconds)
 
