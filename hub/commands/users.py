@@ -13,9 +13,11 @@ users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, ad
 
 def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
     from foundation.settings import get_settings
+    from hub.commands._errors import reported
     from hub.store.engine import open_store
 
-    return open_store(get_settings().store_url)
+    with reported("cannot open the store"):
+        return open_store(get_settings().store_url)
 
 
 def _cli_actor() -> str:
