@@ -53,5 +53,10 @@ def register(app: typer.Typer) -> None:
         console.print(f"Registration hub on http://{host}:{port}/ (store "
                       f"{engine.url.render_as_string(hide_password=True)}); Ctrl+C stops it.")
         console.print("Building the search index of the published version ...")
-        uvicorn.run(app_, host=host, port=port, log_level="info",
-                    server_header=False, proxy_headers=False)
+        import os
+
+        # Behind an HTTPS proxy every request comes from the proxy: name it, so the client
+        # address (login throttling, audit) is taken from its X-Forwarded-For header.
+        proxies = os.environ.get("HUB_WEB_TRUSTED_PROXIES", "").strip()
+        uvicorn.run(app_, host=host, port=port, log_level="info", server_header=False,
+                    proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
