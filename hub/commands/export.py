@@ -10,16 +10,6 @@ from hub.console import console, progress
 MIN_REASON = 10
 
 
-def cli_actor() -> str:
-    """The audit log's actor for a command: ``cli:<os user>``."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"[:64]
-    except (KeyError, OSError):
-        return "cli"
-
-
 def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
@@ -50,6 +40,7 @@ def register(app: typer.Typer) -> None:
         from foundation.errors import StoreError
         from foundation.settings import get_settings
         from hub.access import audit
+        from hub.commands import _audit
         from hub.commands._errors import FAILED, USAGE, fail, reported
         from hub.store.engine import open_existing
         from hub.store.snapshots import export_version
@@ -70,7 +61,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"export failed: {exc}", USAGE if exc.field == "version" else FAILED)
                 except OSError as exc:
                     fail(f"export failed: {exc.strerror or exc} ({exc.filename or out})", USAGE)
-            audit.record(engine, "export", actor=cli_actor(), target_kind="version",
+            audit.record(engine, "export", actor=_audit.cli_actor(), target_kind="version",
                          target_id=str(version) if version is not None else "published",
                          detail={"out": str(out), "with_bsn": with_bsn, "rows": counts},
                          reason=reason.strip() if reason else None)

@@ -63,6 +63,10 @@ def register(app: typer.Typer) -> None:
                               f"record {record_id}: {rule} ({field}, {severity}): {reason}",
                               soft_wrap=True, highlight=False)
         if records:
+            from hub.commands._audit import record_bulk_read
+
+            record_bulk_read("quarantine_records", "quarantine", partner,
+                             {"run": run, "stage": stage, "rows": len(frame)})
             for number, record in enumerate(masked_records(frame), start=1):
                 console.print(f"{number}. {record or ''}", soft_wrap=True, highlight=False)
 

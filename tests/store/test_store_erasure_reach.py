@@ -138,3 +138,23 @@ def test_export_of_a_version_not_kept_is_a_message(published: sa.Engine,
     assert result.exit_code == 2, result.output
     assert "version 99 is not kept" in " ".join(result.output.split())
     assert not (tmp_path / "x").exists()
+
+
+def test_bulk_reads_from_the_command_line_are_audited(published: sa.Engine,
+                                                      tmp_path: Path) -> None:
+    from hub.access import audit
+
+    no_reason = runner.invoke(app, ["export", "--out", str(tmp_path / "a"), "--with-bsn"])
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    assert not (tmp_path / "a").exists()
+    done = runner.invoke(app, ["export", "--out", str(tmp_path / "b"), "--with-bsn",
+                               "--reason", "jaarlijkse aanlevering aan de GGD"])
+    assert done.exit_code == 0, done.output
+    listed = runner.invoke(app, ["quarantine", "list", "--records"])
+    assert listed.exit_code == 0, listed.output
+    entries = {e.action: e for e in audit.iter_entries(published)}
+    assert entries["export"].actor.startswith("cli:")
+    assert entries["export"].reason == "jaarlijkse aanlevering aan de GGD"
+    assert '"with_bsn":true' in entries["export"].detail
+    assert '"rows":1' in entries["quarantine_records"].detail
+    assert audit.verify(published).ok
