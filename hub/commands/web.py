@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host",
                                  help="Address to listen on; keep 127.0.0.1 unless behind an "
                                       "HTTPS proxy (then set HUB_WEB_SECURE_COOKIES=true)."),
-        port: int = typer.Option(8000, "--port", help="TCP port."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
         demo_users: bool = typer.Option(False, "--demo-users",
                                         help="Create one demo account per role and print "
                                              "their log-ins (demo store only)."),

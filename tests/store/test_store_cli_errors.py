@@ -58,3 +58,23 @@ def test_link_into_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["link", str(people), "--out", str(out)])
     assert result.exit_code == 2 and "does not exist" in _flat(result.output)
     assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("args", [["quarantine", "list", "--partner", "foo"],
+                                  ["quarantine", "list", "--stage", "bogus"],
+                                  ["web", "--port", "70000"]])
+def test_wrong_values_of_other_commands_exit_2(hub_settings: Settings, args: list[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_DEMO", "1")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    _clean(result)
+
+
+def test_run_with_a_store_url_without_driver_stops_before_extracting(
+        hub_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_DEMO", "1")
+    monkeypatch.setenv("HUB_STORE_URL", "postgresql://hub@127.0.0.1:5432/hub")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2 and "postgresql+psycopg2://" in _flat(result.output)
+    assert not hub_settings.staging.exists()
