@@ -111,9 +111,13 @@ def test_the_next_publish_removes_leftover_snapshot_folders(published: sa.Engine
     leftover = hub_settings.snapshots / ".v000042.tmp"
     leftover.mkdir(parents=True)
     (leftover / "persons.parquet").write_bytes(b"half written")
+    same = link_and_publish(published, "run-2", *_inputs(hub_settings),
+                            snapshots=hub_settings.snapshots)
+    assert same.status == "unchanged" and not leftover.exists()  # even when nothing changed
+    leftover.mkdir(parents=True)
     persons = pd.concat([fakes.persons_frame(fakes.people(9))], ignore_index=True)
     _stage(hub_settings, persons, fakes.registrations_frame(persons))
-    link_and_publish(published, "run-2", *_inputs(hub_settings),
+    link_and_publish(published, "run-3", *_inputs(hub_settings),
                      snapshots=hub_settings.snapshots)
     assert not leftover.exists()
 
