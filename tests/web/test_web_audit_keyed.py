@@ -211,3 +211,12 @@ def test_the_chain_is_hmac_sha256_under_the_key(access_engine) -> None:
     expected = hmac.new(audit.load_key(), f"{entry.prev_hash}\n{body}".encode(),
                         hashlib.sha256).hexdigest()
     assert entry.hash == expected
+
+
+def test_account_changes_without_a_key_change_nothing(hub_settings: Settings,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HUB_AUDIT_KEY")
+    monkeypatch.delenv("HUB_DEMO", raising=False)
+    result = runner.invoke(app, ["users", "add", "nina", "--role", "staff", "--generate"])
+    assert result.exit_code == 2 and "no audit key" in " ".join(result.output.split())
+    assert not hub_settings.home.exists()
