@@ -33,8 +33,6 @@ from foundation.errors import ConfigError
 from foundation.privacy import mask_bsn
 from hub.access import audit_anchor
 from hub.access.audit_key import load_key
-
-__all__ = ["load_key"]
 from hub.access.clock import utcnow
 from hub.access.errors import AuditChainError
 from hub.access.roles import User
