@@ -72,7 +72,10 @@ class SearchService:
 
     def _rebuild(self, version: int) -> None:
         try:
-            self._index = self._build(version)
+            generation = self._erasure_generation()
+            index = self._build(version)
+            if self._erasure_generation() == generation:  # else it may hold erased rows
+                self._index = index
         except Exception:  # noqa: BLE001 - keep serving the old index; the log says why
             log.exception("search index rebuild for version %s failed", version)
         finally:
