@@ -16,14 +16,17 @@ def cli_actor() -> str:
 
 def record_bulk_read(action: str, target_kind: str, target_id: str | None,
                      detail: dict[str, Any], reason: str | None = None) -> None:
-    """Write one entry to the store's audit log; without a store or key the command stops
-    (exit 2) before showing anything: a bulk read that cannot be audited does not happen."""
+    """Write one entry to the store's audit log (creating the store if there is none yet, as
+    quarantine exists before the first publish); without a key or a usable store the command
+    stops (exit 2) before showing anything: a bulk read that cannot be audited does not happen."""
     from foundation.settings import get_settings
     from hub.access import audit
-    from hub.store.engine import open_existing
+    from hub.access.audit_key import load_key
+    from hub.store.engine import open_store
 
     with reported("cannot audit this read of personal data", USAGE):
-        engine = open_existing(get_settings().store_url)
+        load_key()
+        engine = open_store(get_settings().store_url)
         try:
             audit.record(engine, action, actor=cli_actor(), target_kind=target_kind,
                          target_id=target_id, detail=detail, reason=reason)
