@@ -59,6 +59,10 @@ def make_engine(url: str, create: bool = True) -> sa.Engine:
     if parsed.get_backend_name() != "sqlite":
         try:
             return sa.create_engine(url, pool_pre_ping=True)
+        except sa.exc.NoSuchModuleError:
+            raise StoreError(f"unknown database driver {parsed.drivername!r} in the store URL; "
+                             f"use {DRIVERS.get(parsed.get_backend_name(), 'a supported one')}",
+                             field="HUB_STORE_URL") from None
         except ImportError as exc:
             raise StoreError(f"the database driver is not installed ({exc.name}); use "
                              f"{DRIVERS.get(parsed.get_backend_name(), 'a supported driver')}",
