@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from foundation.settings import get_settings
 
 ENV_ANCHOR_DIR = "HUB_AUDIT_ANCHOR_DIR"
+_made: set[Path] = set()
 
 
 def store_identity(engine: sa.Engine) -> str:
@@ -42,9 +43,16 @@ def anchor_folder(engine: sa.Engine) -> Path:
 def note(engine: sa.Engine, seq: int, entry_hash: str, at: str) -> None:
     """Append the new head to today's file (created owner-only)."""
     folder = anchor_folder(engine)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder not in _made:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _made.add(folder)
     day = datetime.now(UTC).date().isoformat()
-    fd = os.open(folder / f"head-{day}.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    path = folder / f"head-{day}.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except FileNotFoundError:  # the folder was removed meanwhile
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, f"{seq} {entry_hash} {at}\n".encode("ascii"))
     finally:
