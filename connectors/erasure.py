@@ -3,8 +3,10 @@
 Processed drop files are kept in ``<inbox>/../archive`` as the partner delivered them. An erasure
 rewrites each archived file without the rows of the erased records and cases (found by the
 dataset's id column in the partner mapping), in the file's own format; an ``--origin`` erasure
-removes the archived file whole. Files rejected whole (``rejected/``) could not be read and name
-no record; they are left alone. The connector state holds only hashes and watermarks.
+removes the archived file whole. Files rejected whole (``rejected/``) are treated the same when
+they can still be parsed (e.g. a mandatory column was missing) and removed whole by an origin
+erasure; one that cannot be parsed names no record we could find. The connector state holds only
+hashes and watermarks.
 """
 
 import csv
@@ -90,17 +92,10 @@ def _rewrite_xlsx(path: Path, columns: dict[str, str], record_ids: set[str],
     return removed
 
 
-def erase_archive(partner: PartnerConfig, crit: Criterion, record_ids: set[str],
-                  case_ids: set[str]) -> int:
-    """Remove the erased rows from every archived drop file of ``partner``; rows (or, for an
-    origin, files) removed."""
-    if partner.kind != "files":
-        return 0
-    _, archive, _ = folders(partner)
-    if not archive.is_dir():
-        return 0
+def _erase_folder(folder: Path, partner: PartnerConfig, crit: Criterion, record_ids: set[str],
+                  case_ids: set[str], readable: bool) -> int:
     removed = 0
-    for path in sorted(p for p in archive.iterdir() if p.is_file()):
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
         name = original_name(path)
         if crit.kind == "origin" and name in origin_names(crit):
             path.unlink()
@@ -109,11 +104,28 @@ def erase_archive(partner: PartnerConfig, crit: Criterion, record_ids: set[str],
         columns = _id_columns(partner, name)
         if not columns or not (record_ids or case_ids):
             continue
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            removed += _rewrite_xlsx(path, columns, record_ids, case_ids)
-        else:
-            removed += _rewrite_csv(path, partner, columns, record_ids, case_ids)
+        try:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                removed += _rewrite_xlsx(path, columns, record_ids, case_ids)
+            else:
+                removed += _rewrite_csv(path, partner, columns, record_ids, case_ids)
+        except (ValueError, UnicodeError, OSError):
+            if readable:
+                raise
+            # A file rejected whole because it cannot be parsed names no record we can find.
     return removed
+
+
+def erase_archive(partner: PartnerConfig, crit: Criterion, record_ids: set[str],
+                  case_ids: set[str]) -> int:
+    """Remove the erased rows from every archived (and every rejected but still readable) drop
+    file of ``partner``; rows (or, for an origin, files) removed."""
+    if partner.kind != "files":
+        return 0
+    _, archive, rejected = folders(partner)
+    return sum(_erase_folder(folder, partner, crit, record_ids, case_ids, readable)
+               for folder, readable in ((archive, True), (rejected, False))
+               if folder.is_dir())
 
 
 def erase_partner_files(settings: Settings, crit: Criterion, record_ids: set[str],

@@ -91,6 +91,10 @@ def test_erasure_reaches_leftovers_archive_and_the_case_quarantine_row(
                  f"VT-ERASE-ME;M-1;{SECRET_SURNAME}\r\nVT-KEEP;M-2;Jansen\r\n")
     for name in ("VT_export_2019.csv", "VT_export_2019.0123456789ab.csv"):
         (archive / name).write_bytes(delivered.encode("cp1252"))
+    rejected = archive.parent / "rejected"  # rejected whole (say, a column missing) yet readable
+    rejected.mkdir()
+    (rejected / "VT_export_2020.csv").write_bytes(delivered.encode("cp1252"))
+    (rejected / "VT_export_2021.csv").write_bytes(b"\x00\xff binary \x00")
 
     result = erase_everywhere(hub_settings, published, criterion("veilig_thuis", ["VT-ERASE-ME"]))
 
@@ -99,7 +103,8 @@ def test_erasure_reaches_leftovers_archive_and_the_case_quarantine_row(
     for name in ("VT_export_2019.csv", "VT_export_2019.0123456789ab.csv"):
         text = (archive / name).read_bytes().decode("cp1252")
         assert SECRET_SURNAME not in text and "VT-KEEP;M-2;Jansen" in text
-    assert result.removed["archive"] == 2
+    assert SECRET_SURNAME not in (rejected / "VT_export_2020.csv").read_bytes().decode("cp1252")
+    assert result.removed["archive"] == 3
     assert read_quarantine(hub_settings.quarantine, "veilig_thuis").empty
     with published.connect() as conn:
         held = conn.execute(sa.select(quarantine.c.record)).scalars().all()
