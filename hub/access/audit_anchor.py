@@ -34,10 +34,14 @@ def store_identity(engine: sa.Engine) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def anchor_folder(engine: sa.Engine) -> Path:
+def anchor_root() -> Path:
+    """``HUB_AUDIT_ANCHOR_DIR``, default ``HUB_HOME/audit``."""
     configured = os.environ.get(ENV_ANCHOR_DIR)
-    root = Path(configured) if configured else get_settings().home / "audit"
-    return root / store_identity(engine)
+    return Path(configured) if configured else get_settings().home / "audit"
+
+
+def anchor_folder(engine: sa.Engine) -> Path:
+    return anchor_root() / store_identity(engine)
 
 
 def note(engine: sa.Engine, seq: int, entry_hash: str, at: str) -> None:
