@@ -36,7 +36,7 @@ ui: install
 
 ## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed)
 web: install
-	$(HUB) web --host 127.0.0.1 --port 8000 --demo-users
+	HUB_DEMO=1 $(HUB) web --host 127.0.0.1 --port 8000 --demo-users
 
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)

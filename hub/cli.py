@@ -38,4 +38,12 @@ _register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    """Run the CLI; a hub error no command caught is a message, never a traceback."""
+    from foundation.errors import ConfigError, HubError
+    from hub.console import err_console
+
+    try:
+        app()
+    except HubError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2 if isinstance(exc, ConfigError) else 1) from None

@@ -40,6 +40,17 @@ def _service_or_skip(url: str, name: str) -> sa.Engine:
     return engine
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_and_anchors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A test key for the keyed audit chain and an anchor folder outside the repository (the
+    audit tests that exercise key files and anchors set their own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not os.environ.get("HUB_AUDIT_KEY"):
+            patch.setenv("HUB_AUDIT_KEY", "test-audit-key-" + "0" * 32)
+        patch.setenv("HUB_AUDIT_ANCHOR_DIR", str(tmp_path_factory.mktemp("audit-anchors")))
+        yield
+
+
 @pytest.fixture
 def hub_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings pointing at a fresh HUB_HOME under the test's tmp_path."""

@@ -1,7 +1,6 @@
-"""Accounts: create, list, authenticate (with lock-out after repeated failures), deactivate."""
+"""Accounts: create, list, authenticate (no lock-out for everyone), deactivate."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -10,9 +9,6 @@ from hub.access.errors import AccessError
 from hub.access.passwords import hash_password, needs_rehash, verify_password
 from hub.access.roles import Role, User, parse_partner, parse_role
 from schemas.access import users
-
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -107,11 +103,22 @@ def list_accounts(engine: sa.Engine) -> list[Account]:
     ]
 
 
+def is_account(engine: sa.Engine, username: str) -> bool:
+    """Whether a user name belongs to an account (for the audit entry of a failed login only:
+    a typed name that is no account is not stored, it may be a mistyped password)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(users.c.id).where(
+            users.c.username == username.strip().lower())).first() is not None
+
+
 def authenticate(engine: sa.Engine, username: str, password: str) -> User | None:
     """Return the user when name and password match an active, unlocked account.
 
-    Five wrong passwords in a row lock the account for fifteen minutes, so guessing online is
-    slow; the answer to the caller is the same for every failure (no user enumeration).
+    Failures are counted on the account (shown to admins), but they do not lock it: a lock for
+    everyone would let anyone who knows a name shut its owner out. Guessing is slowed per client
+    and per account-and-client instead (:mod:`hub.access.throttle`). ``locked_until`` is still
+    honoured when an admin sets it. The answer is the same for every failure (no user
+    enumeration).
     """
     name = username.strip().lower()
     with engine.begin() as conn:
@@ -124,11 +131,8 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             verify_password(None, password)
             return None
         if not verify_password(row.password_hash, password):
-            failures = row.failed_logins + 1
-            values: dict = {"failed_logins": failures}
-            if failures >= MAX_FAILED_LOGINS:
-                values = {"failed_logins": 0, "locked_until": now + LOCKOUT}
-            conn.execute(users.update().where(users.c.id == row.id).values(**values))
+            conn.execute(users.update().where(users.c.id == row.id)
+                         .values(failed_logins=row.failed_logins + 1))
             return None
         values = {"failed_logins": 0, "locked_until": None}
         if needs_rehash(row.password_hash):

@@ -41,6 +41,14 @@ def register(app: typer.Typer) -> None:
         target = (out or get_settings().partner_systems).resolve()
         counts: dict[str, int] = {}
         try:
+            target.mkdir(parents=True, exist_ok=True)
+            probe = target / ".hub-write-test"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            err_console.print(f"[red]cannot write to {target}:[/red] {exc.strerror or exc}")
+            raise typer.Exit(2) from None
+        try:
             with progress() as bar:
                 task = bar.add_task("generating population", total=len(PARTNERS) + 2)
                 population = generate_population(households, seed=seed, profile=profile)
@@ -54,6 +62,10 @@ def register(app: typer.Typer) -> None:
                 bar.advance(task)
         except HubError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            err_console.print(f"[red]writing the partner systems failed:[/red] "
+                              f"{exc.strerror or exc} ({exc.filename or target})")
             raise typer.Exit(1) from None
         table = Table(title=f"Demo partner systems in {target}")
         table.add_column("partner")

@@ -11,6 +11,7 @@ COLUMNS = ("when", "partner", "run", "stage", "where", "record id", "rule", "fie
            "reason")
 """Compact columns; below WIDE characters the listing prints one line per row instead."""
 WIDE = 120
+STAGES = ("extract", "validate")
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +38,18 @@ def register(app: typer.Typer) -> None:
         from foundation.quarantine import masked_records, read_quarantine
 
         settings = get_settings()
+        if stage is not None and stage not in STAGES:
+            raise typer.BadParameter(f"--stage must be one of {', '.join(STAGES)}")
+        if partner is not None:
+            from connectors.config import load_config
+            from hub.commands._errors import reported
+
+            with reported("cannot list the quarantine"):
+                known = set(load_config(settings).partners) | {
+                    p.name for p in settings.quarantine.glob("*") if p.is_dir()}
+            if partner not in known:
+                raise typer.BadParameter(f"unknown partner {partner!r}; known: "
+                                         f"{', '.join(sorted(known))}")
         frame = read_quarantine(settings.quarantine, partner=partner, run_id=run)
         if stage:
             frame = frame[frame["stage"] == stage]
@@ -63,6 +76,10 @@ def register(app: typer.Typer) -> None:
                               f"record {record_id}: {rule} ({field}, {severity}): {reason}",
                               soft_wrap=True, highlight=False)
         if records:
+            from hub.commands._audit import record_bulk_read
+
+            record_bulk_read("quarantine_records", "quarantine", partner,
+                             {"run": run, "stage": stage, "rows": len(frame)})
             for number, record in enumerate(masked_records(frame), start=1):
                 console.print(f"{number}. {record or ''}", soft_wrap=True, highlight=False)
 

@@ -43,6 +43,9 @@ def register(app: typer.Typer) -> None:
 
         settings = get_settings()
         try:
+            from hub.store.engine import parse_url
+
+            parse_url(settings.store_url)  # a wrong store URL fails now, not after extracting
             known = [p.key for p in load_catalog(settings)]
         except HubError as exc:
             err_console.print(f"[red]configuration error:[/red] {exc}")

@@ -17,14 +17,23 @@ def register(app: typer.Typer) -> None:
     @store_app.command("upgrade")
     def upgrade() -> None:
         """Create the store or bring it to the newest schema (Alembic migrations)."""
+        import sqlalchemy as sa
+
         from foundation.errors import HubError
         from foundation.settings import get_settings
-        from hub.store.engine import current_revisions, make_engine
+        from hub.commands._errors import USAGE, reported
+        from hub.store.engine import current_revisions, make_engine, parse_url
         from hub.store.engine import upgrade as run_upgrade
 
         settings = get_settings()
+        with reported("upgrade failed", USAGE):
+            parse_url(settings.store_url)
         try:
             run_upgrade(settings.store_url)
+        except sa.exc.OperationalError as exc:
+            err_console.print(f"[red]upgrade failed:[/red] cannot open the store: "
+                              f"{str(exc.orig).strip().splitlines()[0]}")
+            raise typer.Exit(1) from None
         except HubError as exc:
             err_console.print(f"[red]upgrade failed:[/red] {exc}")
             raise typer.Exit(1) from None
@@ -42,16 +51,22 @@ def register(app: typer.Typer) -> None:
         and recent runs. Exit code 1 when the schema is behind or nothing is published."""
         import json
 
+        import sqlalchemy as sa
         from rich.table import Table
 
         from foundation.settings import get_settings
+        from hub.commands._errors import USAGE, fail, reported
         from hub.store import query
         from hub.store.engine import current_revisions, head_revisions, make_engine
 
         settings = get_settings()
-        engine = make_engine(settings.store_url)
+        with reported("no store status", USAGE):
+            engine = make_engine(settings.store_url, create=False)  # reading creates nothing
         try:
-            current, heads = current_revisions(engine), head_revisions()
+            try:
+                current, heads = current_revisions(engine), head_revisions()
+            except sa.exc.OperationalError as exc:
+                fail(f"cannot open the store: {str(exc.orig).strip().splitlines()[0]}", USAGE)
             console.print(f"store      {_where(settings.store_url)}")
             console.print(f"schema     {', '.join(sorted(current)) or 'empty'}"
                           + ("" if current == heads else

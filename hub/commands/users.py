@@ -13,9 +13,13 @@ users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, ad
 
 def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
     from foundation.settings import get_settings
+    from hub.access.audit_key import load_key
+    from hub.commands._errors import reported
     from hub.store.engine import open_store
 
-    return open_store(get_settings().store_url)
+    with reported("cannot open the store"):
+        load_key()  # account changes are audited: no key, no change (not a change unaudited)
+        return open_store(get_settings().store_url)
 
 
 def _cli_actor() -> str:

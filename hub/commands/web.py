@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host",
                                  help="Address to listen on; keep 127.0.0.1 unless behind an "
                                       "HTTPS proxy (then set HUB_WEB_SECURE_COOKIES=true)."),
-        port: int = typer.Option(8000, "--port", help="TCP port."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
         demo_users: bool = typer.Option(False, "--demo-users",
                                         help="Create one demo account per role and print "
                                              "their log-ins (demo store only)."),
@@ -40,8 +40,12 @@ def register(app: typer.Typer) -> None:
         if not _is_loopback(host) and not config.secure_cookies:
             err_console.print("[yellow]Listening beyond this machine without "
                               "HUB_WEB_SECURE_COOKIES=true: put HTTPS in front.[/yellow]")
+        from hub.commands._errors import reported
+
         settings = get_settings()
-        engine = open_store(settings.store_url)
+        with reported("cannot start the web app"):
+            engine = open_store(settings.store_url)
+            app_ = create_app(engine, config)
         if demo_users:
             from hub.commands.users import print_demo_logins
 
@@ -49,5 +53,10 @@ def register(app: typer.Typer) -> None:
         console.print(f"Registration hub on http://{host}:{port}/ (store "
                       f"{engine.url.render_as_string(hide_password=True)}); Ctrl+C stops it.")
         console.print("Building the search index of the published version ...")
-        uvicorn.run(create_app(engine, config), host=host, port=port, log_level="info",
-                    server_header=False, proxy_headers=False)
+        import os
+
+        # Behind an HTTPS proxy every request comes from the proxy: name it, so the client
+        # address (login throttling, audit) is taken from its X-Forwarded-For header.
+        proxies = os.environ.get("HUB_WEB_TRUSTED_PROXIES", "").strip()
+        uvicorn.run(app_, host=host, port=port, log_level="info", server_header=False,
+                    proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)

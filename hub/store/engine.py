@@ -22,13 +22,57 @@ SQLITE_CACHE_KIB = 131_072
 """128 MB page cache per connection (a publish raises its own while loading)."""
 
 
-def make_engine(url: str) -> sa.Engine:
-    """Create an engine for ``url``; for SQLite also create the folder and set WAL mode."""
-    parsed = sa.make_url(url)
+DRIVERS = {"postgresql": "postgresql+psycopg2", "mysql": "mysql+pymysql",
+           "mariadb": "mariadb+pymysql"}
+"""The driver to name in a store URL per database (the ones installed with the hub)."""
+
+
+def parse_url(url: str) -> sa.URL:
+    """Parse a store URL, refusing one without a named driver (a clear error, not a traceback).
+
+    SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3, which the hub does not install;
+    naming the driver makes the choice explicit.
+    """
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError("the store URL is not a database URL (e.g. "
+                         "sqlite:///var/store/hub.sqlite or postgresql+psycopg2://user@host/db)",
+                         field="HUB_STORE_URL") from None
+    backend = parsed.get_backend_name()
+    if backend in DRIVERS and "+" not in parsed.drivername:
+        raise StoreError(f"name the database driver in the store URL: {DRIVERS[backend]}://... "
+                         f"instead of {parsed.drivername}://...", field="HUB_STORE_URL")
+    if backend != "sqlite" and backend not in DRIVERS:
+        raise StoreError(f"unsupported database {backend!r} in the store URL (sqlite, "
+                         "postgresql+psycopg2 or mysql+pymysql)", field="HUB_STORE_URL")
+    return parsed
+
+
+def make_engine(url: str, create: bool = True) -> sa.Engine:
+    """Create an engine for ``url``; for SQLite also create the folder and set WAL mode.
+
+    With ``create=False`` (commands that only read) a missing SQLite file is a
+    :class:`StoreError` instead of a new, empty database and folder.
+    """
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except sa.exc.NoSuchModuleError:
+            raise StoreError(f"unknown database driver {parsed.drivername!r} in the store URL; "
+                             f"use {DRIVERS.get(parsed.get_backend_name(), 'a supported one')}",
+                             field="HUB_STORE_URL") from None
+        except ImportError as exc:
+            raise StoreError(f"the database driver is not installed ({exc.name}); use "
+                             f"{DRIVERS.get(parsed.get_backend_name(), 'a supported driver')}",
+                             field="HUB_STORE_URL") from None
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if not create and not Path(parsed.database).is_file():
+            raise StoreError("there is no store here yet: run `hub store upgrade` or `hub run` "
+                             "first", origin=parsed.database)
+        if create:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")
@@ -81,8 +125,31 @@ def _upgraded(url: str) -> bool:
 
 def open_store(url: str) -> sa.Engine:
     """Upgrade the store at ``url`` once per process and return an engine for it."""
-    _upgraded(url)
+    parse_url(url)
+    try:
+        _upgraded(url)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot open the store: {str(exc.orig).strip().splitlines()[0]}",
+                         origin=sa.make_url(url).render_as_string(hide_password=True)) from None
     return make_engine(url)
+
+
+def open_existing(url: str) -> sa.Engine:
+    """An engine on a store that must already exist and be current; creates nothing.
+
+    For commands that only read (``hub store status``, ``hub audit verify``, ``hub export``).
+    """
+    engine = make_engine(url, create=False)
+    try:
+        require_current(engine)
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the store: {str(exc.orig).strip().splitlines()[0]}",
+                         origin=engine.url.render_as_string(hide_password=True)) from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return engine
 
 
 def require_current(engine: sa.Engine) -> None:

@@ -1,13 +1,16 @@
-"""Retention and erasure: remove a partner's records from staging, the store and the snapshots.
+"""Retention and erasure in the store: every version's tables, history tables and snapshots.
 
-One call erases either named records of a source, all its records extracted before a date
-(retention), or all records from one origin file. It removes them from every Parquet file under
-``HUB_HOME`` that names records (staging, validated, linking hand-over, quarantine), from every
-version in the store (golden records and households of the persons concerned are recomputed from
-what remains), from steward decisions and review items, and from the snapshots (rewritten from the
-store). The erasure itself is recorded (source, criterion, record and case ids, counts, reason,
-who, when) without any of the erased values. The database is then compacted (SQLite ``VACUUM`` and
-a WAL checkpoint, PostgreSQL ``VACUUM``), so deleted values do not linger in free pages.
+One erasure names either records of a source, all its records extracted before a date
+(retention), or all records from one origin file (:mod:`foundation.erasure`). Here it is removed
+from every version in the store (golden records and households of the persons concerned are
+recomputed from what remains), from steward decisions, review items and the quarantine table
+(also a case's own quarantine row), and from the snapshots (rewritten from the store; leftovers
+of a killed publish removed). The erasure itself is recorded (source, criterion, record and case
+ids, counts, reason, who, when) without any of the erased values; its id is the *erasure
+generation* the web app's search index watches, so an erased person is not found any more at
+once. The database is then compacted (SQLite ``VACUUM`` and a WAL checkpoint, PostgreSQL
+``VACUUM``), so deleted values do not linger in free pages. Files outside the store (staging,
+archive, quarantine, hand-over files) are erased by their own layers; ``hub erase`` orchestrates.
 """
 
 import getpass
@@ -16,20 +19,18 @@ import shutil
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from foundation.errors import StoreError
+from foundation.erasure import Criterion, criterion, origin_names
 from foundation.settings import Settings
 from hub.store import households as hh
 from hub.store.bulk import insert_frame
-from hub.store.snapshots import export_version, snapshot_folder
+from hub.store.snapshots import export_version, remove_leftovers, snapshot_folder
 from hub.store.survivorship import golden_records
 from hub.store.versions import live_version_ids, now
 from schemas.store import (
@@ -49,20 +50,9 @@ from schemas.store import (
     versions,
 )
 
-SCRUBBED_FOLDERS = ("staging", "validated", "linking", "quarantine")
-"""Folders under HUB_HOME whose Parquet files are searched for the erased records."""
 IN_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """What to erase of one source: ``record`` ids, all ``before`` a date, or an ``origin``."""
-
-    source: str
-    kind: str
-    value: str
-    record_ids: frozenset[str] = frozenset()
-    before: datetime | None = None
+__all__ = ["Criterion", "ErasureResult", "criterion", "erase", "erasure_generation", "find_ids",
+           "unknown_record_ids"]
 
 
 @dataclass
@@ -75,21 +65,6 @@ class ErasureResult:
     record_ids: list[str]
     case_ids: list[str]
     removed: dict[str, int] = field(default_factory=dict)
-
-
-def criterion(source: str, record_ids: Iterable[str] = (), before: date | None = None,
-              origin: str | None = None) -> Criterion:
-    """Exactly one of ``record_ids``, ``before`` or ``origin``."""
-    ids = frozenset(str(r) for r in record_ids)
-    given = [bool(ids), before is not None, bool(origin)]
-    if sum(given) != 1:
-        raise StoreError("give exactly one of --record, --before or --origin", partner=source)
-    if ids:
-        return Criterion(source, "record", ",".join(sorted(ids)), record_ids=ids)
-    if before is not None:
-        moment = datetime(before.year, before.month, before.day, tzinfo=UTC)
-        return Criterion(source, "before", before.isoformat(), before=moment)
-    return Criterion(source, "origin", str(origin))
 
 
 def _origin_matches(values: pd.Series, origin: str) -> pd.Series:
@@ -130,7 +105,7 @@ def find_ids(settings: Settings, engine: sa.Engine, crit: Criterion) -> tuple[se
             for table, key, ids in ((source_records, "source_record_id", record_ids),
                                     (registrations, "case_id", case_ids)):
                 cond = (table.c.extracted_at < crit.before if crit.kind == "before"
-                        else table.c.origin.in_([crit.value, Path(crit.value).name]))
+                        else table.c.origin.in_(origin_names(crit)))
                 query = sa.select(table.c[key]).where(table.c.source == crit.source, cond)
                 ids.update(str(v) for v in conn.execute(query.distinct()).scalars())
     return record_ids, case_ids | _cases_left_empty(settings, engine, crit.source, record_ids)
@@ -158,66 +133,6 @@ def _cases_left_empty(settings: Settings, engine: sa.Engine, source: str,
         by_case.setdefault((version_id, case_id), set()).add(rid)
     empty |= {case for (_, case), ids in by_case.items() if ids <= record_ids}
     return empty
-
-
-# --- Files -------------------------------------------------------------------------------------
-
-
-def _scrub_table(table: pa.Table, source: str, record_ids: set[str], case_ids: set[str],
-                 crit: Criterion) -> pa.Table:
-    """Rows of ``table`` without the erased records and cases (and ids stripped from lists)."""
-    names = set(table.column_names)
-    src_col = "source" if "source" in names else "partner" if "partner" in names else None
-    keep = pa.array([True] * table.num_rows, type=pa.bool_())
-    rids = pa.array(sorted(record_ids), pa.string())
-    cids = pa.array(sorted(case_ids), pa.string())
-
-    def drop(mask: pa.Array) -> None:
-        nonlocal keep
-        keep = pc.and_(keep, pc.invert(pc.fill_null(mask, False)))
-
-    if src_col is not None:
-        of_source = pc.equal(table[src_col].cast(pa.string()), source)
-        if "source_record_id" in names:
-            drop(pc.and_(of_source, pc.is_in(table["source_record_id"].cast(pa.string()), rids)))
-        if "case_id" in names:
-            drop(pc.and_(of_source, pc.is_in(table["case_id"].cast(pa.string()), cids)))
-        if crit.kind == "origin" and "origin" in names:
-            drop(pc.and_(of_source, pc.is_in(table["origin"].cast(pa.string()),
-                                              pa.array([crit.value, Path(crit.value).name]))))
-        if crit.kind == "before" and "quarantined_at" in names:
-            drop(pc.and_(of_source, pc.less(table["quarantined_at"],
-                                            pa.scalar(crit.before, table["quarantined_at"].type))))
-    for side in ("left", "right"):
-        if {f"{side}_source", f"{side}_record_id"} <= names:
-            drop(pc.and_(pc.equal(table[f"{side}_source"].cast(pa.string()), source),
-                         pc.is_in(table[f"{side}_record_id"].cast(pa.string()), rids)))
-    out = table.filter(keep)
-    if "person_record_ids" in names and src_col is not None and out.num_rows:
-        frame = out.to_pandas()
-        of_source = frame[src_col].astype("str") == source
-        frame.loc[of_source, "person_record_ids"] = frame.loc[of_source, "person_record_ids"].map(
-            lambda ids: [i for i in ids if str(i) not in record_ids] if ids is not None else ids
-        )
-        out = pa.Table.from_pandas(frame, schema=out.schema, preserve_index=False)
-    return out
-
-
-def scrub_files(home: Path, source: str, record_ids: set[str], case_ids: set[str],
-                crit: Criterion) -> int:
-    """Rewrite each Parquet file under the scrubbed folders holding erased rows; rows removed."""
-    removed = 0
-    for folder in SCRUBBED_FOLDERS:
-        for path in sorted((home / folder).rglob("*.parquet")):
-            table = pq.read_table(path)
-            clean = _scrub_table(table, source, record_ids, case_ids, crit)
-            changed = clean.num_rows != table.num_rows or not clean.equals(table)
-            if changed:
-                tmp = path.with_suffix(".parquet.erasing")
-                pq.write_table(clean, tmp)
-                tmp.replace(path)
-                removed += table.num_rows - clean.num_rows
-    return removed
 
 
 # --- Store -------------------------------------------------------------------------------------
@@ -303,9 +218,12 @@ def erase_from_store(conn: sa.Connection, crit: Criterion, record_ids: set[str],
     q = quarantine
     removed["quarantine"] = _delete(conn, q, lambda c: sa.and_(
         q.c.partner == s, q.c.source_record_id.in_(c)), record_ids)
+    # A case's own quarantine row (validation of registrations) names the case id.
+    removed["quarantine"] += _delete(conn, q, lambda c: sa.and_(
+        q.c.partner == s, q.c.dataset == "registrations", q.c.source_record_id.in_(c)), case_ids)
     if crit.kind == "origin":
         removed["quarantine"] += conn.execute(q.delete().where(
-            q.c.partner == s, q.c.origin.in_([crit.value, Path(crit.value).name]))).rowcount or 0
+            q.c.partner == s, q.c.origin.in_(origin_names(crit)))).rowcount or 0
     if crit.kind == "before":
         removed["quarantine"] += conn.execute(q.delete().where(
             q.c.partner == s, q.c.quarantined_at < crit.before)).rowcount or 0
@@ -330,12 +248,13 @@ def _compact(engine: sa.Engine) -> None:
 
 
 def refresh_snapshots(engine: sa.Engine, root: Path) -> int:
-    """Rewrite the snapshot of every version still in the store; drop snapshots of the others."""
+    """Rewrite the snapshot of every version still in the store; drop snapshots of the others
+    and the half-written folders of a killed publish."""
     if not root.exists():
         return 0
     with engine.connect() as conn:
         live = set(live_version_ids(conn))
-    count = 0
+    count = remove_leftovers(root)
     for folder in sorted(p for p in root.glob("v*") if p.is_dir()):
         try:
             version_id = int(folder.name[1:])
@@ -349,18 +268,52 @@ def refresh_snapshots(engine: sa.Engine, root: Path) -> int:
     return count
 
 
+def erasure_generation(conn: sa.Connection) -> int:
+    """The newest erasure's id (0 before any): a reader holding copies of store rows (the web
+    app's search index) compares it on each use and drops its copy when it moved."""
+    return int(conn.execute(sa.select(sa.func.max(erasures.c.erasure_id))).scalar() or 0)
+
+
+def unknown_record_ids(settings: Settings, engine: sa.Engine, crit: Criterion) -> set[str]:
+    """The named record ids the hub does not hold anywhere (staging, store, quarantine)."""
+    missing = set(crit.record_ids)
+    people = _staged(settings, crit.source, "persons")
+    if people is not None and not people.empty:
+        missing -= set(people["source_record_id"].astype("str"))
+    if missing:
+        with engine.connect() as conn:
+            for table, column in ((source_records, source_records.c.source_record_id),
+                                  (quarantine, quarantine.c.source_record_id)):
+                source = table.c.source if "source" in table.c else table.c.partner
+                for chunk in _chunks(missing):
+                    missing -= set(conn.execute(sa.select(column).where(
+                        source == crit.source, column.in_(chunk)).distinct()).scalars())
+    folder = settings.quarantine / crit.source
+    if missing and folder.is_dir():
+        for path in folder.glob("*.parquet"):
+            ids = pq.read_table(path, columns=["source_record_id"])["source_record_id"]
+            missing -= {str(v) for v in ids.to_pylist() if v is not None}
+    return missing
+
+
 def erase(
     settings: Settings,
     engine: sa.Engine,
     crit: Criterion,
     reason: str | None = None,
     erased_by: str | None = None,
+    ids: tuple[set[str], set[str]] | None = None,
+    removed_elsewhere: dict[str, int] | None = None,
 ) -> ErasureResult:
-    """Erase what ``crit`` names everywhere the hub keeps it, and record that it happened."""
+    """Erase what ``crit`` names from the store and its snapshots, and record that it happened.
+
+    ``ids`` are the record and case ids (default :func:`find_ids`); ``removed_elsewhere`` the
+    counts of the other layers' files, kept with the erasure record.
+    """
     run_id = f"erase-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     started = now()
-    record_ids, case_ids = find_ids(settings, engine, crit)
-    removed = {"files": scrub_files(settings.home, crit.source, record_ids, case_ids, crit)}
+    record_ids, case_ids = ids if ids is not None else find_ids(settings, engine, crit)
+    removed = dict(removed_elsewhere or {})
     with engine.begin() as conn:
         removed.update(erase_from_store(conn, crit, record_ids, case_ids))
         conn.execute(runs.insert().values(

@@ -35,6 +35,7 @@ from hub.store.snapshots import (
     PendingSnapshot,
     discard_snapshot,
     finish_snapshot,
+    remove_leftovers,
     remove_snapshots,
     snapshot_folder,
     start_snapshot,
@@ -209,6 +210,8 @@ def publish(
     if decisions is None:
         decisions = decisions_for_matching(engine)
     fingerprint = input_hash(persons, registrations, decisions, result.config_version)
+    if snapshots is not None:
+        remove_leftovers(snapshots)  # a publish killed with -9 left half-written folders
 
     with engine.begin() as conn:
         current = ver.current_version(conn)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from foundation.errors import StoreError
 from foundation.privacy import mask_bsn
 from hub.store.columns import arrow_array, arrow_type, data_columns, typed
-from hub.store.versions import current_version_id
+from hub.store.versions import current_version_id, live_version_ids
 from schemas.store import VIEWED_TABLES, versions
 
 STREAM_ROWS = 100_000
@@ -153,6 +153,20 @@ def _swap_in(tmp: Path, out: Path) -> None:
         tmp.rename(out)
 
 
+def remove_leftovers(root: Path) -> int:
+    """Delete half-written snapshot folders (``.v000012.tmp``, ``.v000012.old``) that a run
+    killed while publishing left behind; they hold personal data no version owns. Returns how
+    many. Called before each snapshot is written and by erasure."""
+    if not root.is_dir():
+        return 0
+    count = 0
+    for leftover in root.glob(".v*"):
+        if leftover.is_dir() and leftover.name.endswith((".tmp", ".old")):
+            shutil.rmtree(leftover, ignore_errors=True)
+            count += 1
+    return count
+
+
 def _fresh_tmp(out: Path) -> Path:
     tmp = out.parent / f".{out.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -177,6 +191,11 @@ def export_version(
         if version_id is None:
             raise StoreError("nothing is published yet: run the pipeline first",
                              origin=engine.url.render_as_string(hide_password=True))
+        live = live_version_ids(conn)
+        if version_id not in live:
+            kept = ", ".join(map(str, live)) or "none"
+            raise StoreError(f"version {version_id} is not kept in the store (kept: {kept})",
+                             field="version")
         info = _version_info(conn, version_id)
         tmp = _fresh_tmp(out)
         counts = {
@@ -198,6 +217,7 @@ def write_snapshot(engine: sa.Engine, root: Path, version_id: int,
     """
     folder = snapshot_folder(root, version_id)
     root.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root)
     if frames is None:
         export_version(engine, folder, version_id)
         return folder
@@ -222,6 +242,7 @@ def start_snapshot(root: Path, version_id: int, frames: dict[str, pd.DataFrame],
     the GIL); :func:`finish_snapshot` puts the folder in place once the version is published.
     """
     root.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root)
     tmp = _fresh_tmp(snapshot_folder(root, version_id))
     return PendingSnapshot(root, version_id, tmp, write_frames(frames, version_id, tmp,
                                                                as_loaded))

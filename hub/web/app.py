@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.access.sessions import purge_expired
+from hub.access import audit
+from hub.access.audit_key import load_key
+from hub.access.sessions import load_session, purge_expired
 from hub.store.engine import make_engine, require_current
 from hub.web import views
 from hub.web.config import WebConfig
@@ -62,13 +64,28 @@ def _install_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # Field names only: the rejected input itself may be a BSN.
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
-        return _error(request, 422, f"invalid or missing: {', '.join(fields) or 'request'}")
+        message = f"invalid or missing: {', '.join(fields) or 'request'}"
+        if request.method == "POST" and request.url.path.endswith("/reveal"):
+            _audit_rejected_reveal(request, message)
+        return _error(request, 422, message)
+
+
+def _audit_rejected_reveal(request: Request, problem: str) -> None:
+    """A reveal the request parser rejected (422) is audited like one the view rejected."""
+    state = request.app.state.hub
+    session = load_session(state.engine, request.cookies.get(state.config.cookie_name),
+                           state.config.session)
+    if session is not None:
+        person_id = request.url.path.removesuffix("/reveal").rsplit("/", 1)[-1][:64]
+        audit.record(state.engine, "reveal_failed", user=session.user, target_kind="person",
+                     target_id=person_id, detail={"status": 422, "problem": problem})
 
 
 def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> FastAPI:
     """The web app over the store at ``engine`` (an engine or a URL of a migrated store)."""
     engine = make_engine(engine) if isinstance(engine, str) else engine
     require_current(engine)
+    load_key()  # no audit key in production: fail at start, not at the first login
     config = config or WebConfig.from_env()
     search = SearchService(engine, config.index_check_seconds)
 
@@ -90,6 +107,9 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         lifespan=lifespan,
     )
     templates = Jinja2Templates(directory=HERE / "templates")
+    if "jinja2.ext.InternationalizationExtension" not in templates.env.extensions:
+        templates.env.add_extension("jinja2.ext.i18n")
+        templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (auth.router, pages.router, steward.router, admin.router, api.router):

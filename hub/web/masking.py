@@ -8,7 +8,7 @@ two digits. Reveals happen elsewhere (:mod:`hub.web.views`), one value at a time
 import json
 from typing import Any
 
-from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS, mask_bsn, mask_record
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS, MASK, mask_bsn, mask_record
 from hub.access.roles import Permission, User
 
 ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
@@ -64,6 +64,42 @@ def mask_person(person: dict[str, Any], user: User) -> dict[str, Any]:
     out["sources"] = [x for x in str(person.get("sources") or "").split(",") if x]
     out["may_reveal_bsn"] = out["has_bsn"] and user.can(Permission.REVEAL_BSN)
     return out
+
+
+SEARCH_TERMS_MASKED = {"name", "birth_date", "postcode", "house_number"}
+"""Keys of an audit entry's detail that hold what a user typed into a search."""
+
+
+def mask_typed_name(text: str) -> str:
+    """'Jan van den Berg' -> 'J. v. d. B.': enough to see a search was about someone, not who."""
+    return " ".join(f"{part[0]}." for part in str(text).split() if part) or MASK
+
+
+def mask_search_term(key: str, value: Any) -> Any:
+    """One typed search term for the audit page: names as initials, birth dates as the year,
+    postcodes as the 4-digit area (a full postcode may be a shelter's), house numbers never."""
+    if value is None:
+        return None
+    if key == "name":
+        return mask_typed_name(value)
+    if key == "birth_date":
+        return f"{str(value)[:4]}-**-**"
+    if key == "postcode":
+        return f"{str(value)[:4]} **"
+    return MASK
+
+
+def audit_detail_for_display(detail: str) -> str:
+    """An audit entry's detail JSON with typed search terms masked (for the admin page)."""
+    try:
+        data = json.loads(detail)
+    except (ValueError, TypeError):
+        return "(unreadable detail withheld)"
+    if not isinstance(data, dict):
+        return detail
+    shown = {k: mask_search_term(k, v) if k in SEARCH_TERMS_MASKED else v
+             for k, v in data.items()}
+    return json.dumps(shown, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def mask_quarantine_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ field ``csrf_token`` or the header ``X-CSRF-Token``.
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from fastapi import Depends, Request, Response
@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from hub.access import audit
 from hub.access.roles import Permission, User
 from hub.access.sessions import Session, load_session
+from hub.access.throttle import LoginThrottle
 from hub.web.config import WebConfig
 from hub.web.search.service import SearchService
 
@@ -32,6 +33,7 @@ class HubState:
     config: WebConfig
     search: SearchService
     templates: Jinja2Templates
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 class AuthRequired(Exception):  # noqa: N818 - control flow, handled into a redirect or 401
@@ -47,6 +49,12 @@ class Forbidden(Exception):  # noqa: N818 - handled into a 403
 
 def hub_state(request: Request) -> HubState:
     return request.app.state.hub
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address as the server sees it (behind a proxy: set
+    ``HUB_WEB_TRUSTED_PROXIES`` so uvicorn takes it from ``X-Forwarded-For``)."""
+    return request.client.host if request.client else "unknown"
 
 
 def is_api(request: Request) -> bool:

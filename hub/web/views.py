@@ -26,6 +26,16 @@ from hub.web.search.service import SearchService
 
 DECISIONS = ("must_link", "cannot_link")
 MIN_REASON = 10
+REVEAL_CATEGORIES = {
+    "investigation": "ongoing investigation",
+    "safety": "safety risk",
+    "subject_request": "request of the person concerned",
+    "other": "other",
+}
+"""Why a BSN or secret address may be revealed: code -> English msgid (Dutch on the page:
+lopend onderzoek, veiligheidsrisico, verzoek van betrokkene, overig)."""
+MIN_REVEAL_TEXT = 15
+MIN_REVEAL_WORDS = 3
 
 
 class NotFound(HubError):
@@ -48,6 +58,20 @@ class Reveal:
     source: str
     record_id: str
     reason: str
+    category: str = ""
+
+
+def reveal_reason_problem(category: str, text: str) -> str | None:
+    """Why a reveal's stated reason is not enough, or None: a category from the fixed list and
+    free text that says something (ten junk characters were accepted once)."""
+    if category not in REVEAL_CATEGORIES:
+        return "choose why you need this (" + ", ".join(REVEAL_CATEGORIES) + ")"
+    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
+    letters = {c.lower() for c in text if c.isalpha()}
+    if len(text.strip()) < MIN_REVEAL_TEXT or len(words) < MIN_REVEAL_WORDS or len(letters) < 6:
+        return (f"explain in your own words why you need this (at least {MIN_REVEAL_TEXT} "
+                f"characters and {MIN_REVEAL_WORDS} words)")
+    return None
 
 
 def _version(conn: sa.Connection) -> int:
@@ -66,8 +90,8 @@ def search(engine: sa.Engine, service: SearchService, user: User, query: Query) 
         detail["name"] = query.name
     if query.birth_date:
         detail["birth_date"] = query.birth_date
-    if query.postcode:
-        detail["postcode"] = query.postcode
+    if query.postcode:  # the area only: a full postcode may be a shelter's
+        detail["postcode"] = query.postcode[:4]
     if query.bsn:
         detail["searched_by_bsn"] = True
         detail["bsn"] = mask_bsn(query.bsn)
@@ -93,7 +117,28 @@ def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any
 
 def person(engine: sa.Engine, user: User, person_id: str,
            reveal: Reveal | None = None) -> dict[str, Any]:
-    """A person with source records and link explanations; optionally one value revealed."""
+    """A person with source records and link explanations; optionally one value revealed.
+
+    A reveal that fails (no such person or record, a reason that is not enough, a field that
+    cannot be revealed) is audited too, with its status: probing is visible in the log.
+    """
+    if reveal is None:
+        return _person(engine, user, person_id, None)
+    try:
+        return _person(engine, user, person_id, reveal)
+    except (NotFound, BadRequest) as exc:
+        audit.record(engine, "reveal_failed", user=user, target_kind="person",
+                     target_id=person_id[:64],
+                     detail={"field": reveal.field[:16], "record": f"{reveal.source}:"
+                             f"{reveal.record_id}"[:100], "category": reveal.category[:32],
+                             "status": 404 if isinstance(exc, NotFound) else 400,
+                             "problem": exc.message},
+                     reason=reveal.reason.strip()[:500] or None)
+        raise
+
+
+def _person(engine: sa.Engine, user: User, person_id: str,
+            reveal: Reveal | None) -> dict[str, Any]:
     with engine.connect() as conn:
         version = _version(conn)
         data = store_read.person(conn, version, person_id)
@@ -114,14 +159,15 @@ def person(engine: sa.Engine, user: User, person_id: str,
 def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
             data: dict[str, Any], reveal: Reveal) -> dict[str, Any]:
     engine = conn.engine
-    target = {"field": reveal.field, "record": f"{reveal.source}:{reveal.record_id}"}
+    target = {"field": reveal.field, "record": f"{reveal.source}:{reveal.record_id}",
+              "category": reveal.category}
     record = next((r for r in data["records"] if r["source"] == reveal.source
                    and r["source_record_id"] == reveal.record_id), None)
     if record is None:
         raise NotFound("that source record does not belong to this person", field="record_id")
-    if len(reveal.reason.strip()) < MIN_REASON:
-        raise BadRequest(f"state why you need this (at least {MIN_REASON} characters)",
-                         field="reason")
+    problem = reveal_reason_problem(reveal.category, reveal.reason)
+    if problem:
+        raise BadRequest(problem, field="reason")
     if reveal.field == "bsn":
         allowed = user.can(Permission.REVEAL_BSN)
     elif reveal.field == "address":
@@ -140,7 +186,8 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
         value = address_text(secret) if secret else None
     audit.record(engine, "reveal", user=user, target_kind="person", target_id=person_id,
                  detail=target, reason=reveal.reason.strip())
-    return {**target, "source": reveal.source, "record_id": reveal.record_id, "value": value}
+    return {"field": reveal.field, "record": target["record"], "source": reveal.source,
+            "record_id": reveal.record_id, "category": reveal.category, "value": value}
 
 
 def review_queue(engine: sa.Engine, user: User) -> dict[str, Any]:

@@ -70,7 +70,8 @@ def test_export_command_writes_parquet(hub_settings: Settings, tmp_path: Path,
     persons = fakes.persons_frame(fakes.people(4))
     link_and_publish(engine, "run-1", persons, fakes.registrations_frame(persons))
     engine.dispose()
-    result = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "out"), "--with-bsn"])
+    result = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "out"), "--with-bsn",
+                                      "--reason", "yearly delivery to the GGD"])
     assert result.exit_code == 0, result.output
     exported = pd.read_parquet(tmp_path / "out" / "persons.parquet")
     assert exported.bsn.str.fullmatch(r"\d{9}").all()

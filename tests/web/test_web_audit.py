@@ -59,17 +59,20 @@ def test_tampering_is_found_at_the_first_broken_entry(access_engine, tamper, bro
     assert not result.ok and result.broken_at == broken_at
 
 
-def test_rehashed_forgery_breaks_the_link_to_the_next_entry(access_engine) -> None:
+@pytest.mark.parametrize(("key", "broken_at"), [(None, 2), (audit.load_key, 3)],
+                         ids=["without-key", "insider-with-key"])
+def test_rehashed_forgery_breaks_the_link_to_the_next_entry(access_engine, key,
+                                                            broken_at) -> None:
     _fill(access_engine)
     _drop_triggers(access_engine)
     with access_engine.connect() as conn:
         row = conn.execute(sa.select(audit_log).where(audit_log.c.seq == 2)).first()
     forged = dict(row._mapping, actor="mallory")
-    forged["hash"] = audit.entry_hash(forged, forged["prev_hash"])
+    forged["hash"] = audit.entry_hash(forged, forged["prev_hash"], key() if key else None)
     with access_engine.begin() as conn:
         conn.execute(audit_log.update().where(audit_log.c.seq == 2).values(**forged))
     result = audit.verify(access_engine)
-    assert not result.ok and result.broken_at == 3
+    assert not result.ok and result.broken_at == broken_at
 
 
 def test_no_bsn_in_clear_in_an_entry(access_engine: sa.Engine) -> None:

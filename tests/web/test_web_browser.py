@@ -101,6 +101,7 @@ def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> No
     page.goto(f"{server}/persons/P-MOTHER")
     assert SHELTER["street"] not in page.content()
     form = page.locator("form.reveal", has=page.locator("button[value=address]"))
+    form.locator("select[name=category]").select_option("safety")
     form.locator("input[name=reason]").fill("safety check before the home visit")
     form.locator("button[value=address]").click()
     page.wait_for_selector("p.revealed")

@@ -30,7 +30,7 @@ def test_views_on_postgres(pg_url: str) -> None:
         assert {m["person_id"] for m in household["members"]} == {"P-MOTHER", "P-CHILD",
                                                                    "P-FATHER"}
         shown = views.person(engine, BLIJF, "P-MOTHER", views.Reveal(
-            "address", "blijf_groep", "BG-1", "safety check before visit"))
+            "address", "blijf_groep", "BG-1", "safety check before visit", "safety"))
         assert SHELTER["street"] in shown["revealed"]["value"]
         views.decide(engine, STEWARD, REVIEW_ITEM, "must_link", "same child, date typo")
         assert decisions_for_matching(engine)["decision"].tolist() == ["must_link"]

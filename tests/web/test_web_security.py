@@ -22,7 +22,7 @@ API_GETS = ["/api/me", "/api/openapi.json", "/api/households/H-FAMILY", "/api/pe
             "/api/review", f"/api/review/{REVIEW_ITEM}", "/api/quarantine"]
 POSTS = [("/search", {"name": "Berg"}), ("/persons/P-CHILD/reveal",
           {"field": "bsn", "source": "veilig_thuis", "record_id": "VT-2",
-           "reason": "calling the school"}),
+           "category": "investigation", "reason": "calling the school"}),
          (f"/review/{REVIEW_ITEM}/decision", {"decision": "must_link", "reason": "same child!"}),
          ("/admin/users", {"username": "eve", "role": "admin"}), ("/logout", {})]
 
@@ -172,6 +172,7 @@ def test_confidential_address_is_masked_for_other_staff(filled_engine) -> None:
         attempt = client.post("/persons/P-MOTHER/reveal",
                               data={"field": "address", "source": "blijf_groep",
                                     "record_id": "BG-1", "reason": "need to visit her",
+                                    "category": "safety",
                                     "csrf_token": token})
     for response in (household, person, api):
         assert response.status_code == 200
@@ -196,10 +197,12 @@ def test_partner_staff_reveal_their_own_confidential_address_with_a_reason(fille
         shown = client.post("/persons/P-MOTHER/reveal",
                             data={"field": "address", "source": "blijf_groep",
                                   "record_id": "BG-1", "reason": "safety check before visit",
+                                  "category": "safety",
                                   "csrf_token": token})
         wrong_record = client.post("/persons/P-CHILD/reveal",
                                    data={"field": "address", "source": "blijf_groep",
                                          "record_id": "BG-1", "reason": "safety check visit",
+                                         "category": "safety",
                                          "csrf_token": token})
     assert no_reason.status_code == 400
     assert shown.status_code == 200 and SHELTER["street"] in shown.text
@@ -214,6 +217,7 @@ def test_bsn_reveal_through_the_api_is_audited(filled_engine) -> None:
         token = login(client, "staff", PASSWORD)
         response = client.post("/api/persons/P-CHILD/reveal", headers={"X-CSRF-Token": token},
                                json={"field": "bsn", "source": "jbra", "record_id": "J-2",
+                                     "category": "investigation",
                                      "reason": "verify identity with school"})
     assert response.status_code == 200 and response.json()["value"] == CHILD_BSN
     entry = [e for e in audit.iter_entries(filled_engine) if e.action == "reveal"][-1]

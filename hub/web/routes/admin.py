@@ -1,5 +1,6 @@
 """Admin pages: accounts and the audit log's integrity."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,6 +12,7 @@ from hub.access.passwords import generate_password
 from hub.access.roles import PARTNERS, Permission, Role
 from hub.access.sessions import Session
 from hub.access.users import create_user, list_accounts
+from hub.web.masking import audit_detail_for_display
 from hub.web.routes.render import render
 from hub.web.security import guard, hub_state
 
@@ -58,7 +60,8 @@ def audit_page(request: Request,
     """Chain verification and the latest entries."""
     state = hub_state(request)
     result = audit.verify(state.engine)
-    entries = audit.latest(state.engine, 100)
+    entries = [replace(e, detail=audit_detail_for_display(e.detail))
+               for e in audit.latest(state.engine, 100)]
     audit.record(state.engine, "view", user=session.user, target_kind="audit_log",
                  detail={"entries": result.entries})
     return render(request, "audit.html", {"result": result, "entries": entries})

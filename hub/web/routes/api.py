@@ -37,10 +37,15 @@ class SearchRequest(BaseModel):
 
 
 class RevealRequest(BaseModel):
-    field: Literal["bsn", "address"]
+    """The reason is checked by the view (category from a fixed list, meaningful free text), so
+    that a rejected attempt is audited like a refused one."""
+
+    field: str = Field(max_length=16, description="bsn or address")
     source: str = Field(max_length=32)
     record_id: str = Field(max_length=64)
-    reason: str = Field(min_length=views.MIN_REASON, max_length=500)
+    category: str = Field("", max_length=32,
+                          description="investigation, safety, subject_request or other")
+    reason: str = Field("", max_length=500, description="Why, in your own words")
 
 
 class DecisionRequest(BaseModel):
@@ -116,7 +121,8 @@ def reveal(request: Request, body: RevealRequest, session: Viewer,
            person_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict[str, Any]:
     """Reveal one BSN or confidential address with a reason (audited; partner rights apply)."""
     data = views.person(hub_state(request).engine, session.user, person_id,
-                        views.Reveal(body.field, body.source, body.record_id, body.reason))
+                        views.Reveal(body.field, body.source, body.record_id, body.reason,
+                                     body.category))
     return data["revealed"]
 
 

@@ -1,5 +1,8 @@
 """Login and logout. The only routes reachable without a session are GET and POST /login."""
 
+import hashlib
+import hmac
+import math
 import secrets
 from typing import Annotated
 
@@ -7,13 +10,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hub.access import audit
+from hub.access.audit_key import load_key
 from hub.access.roles import Role
 from hub.access.sessions import Session, end_session, load_session, start_session
-from hub.access.users import authenticate
+from hub.access.users import authenticate, is_account
 from hub.web.routes.render import render
 from hub.web.security import (
     LOGIN_CSRF_COOKIE,
     clear_session_cookie,
+    client_address,
     guard,
     hub_state,
     set_login_csrf,
@@ -26,12 +31,22 @@ router = APIRouter(include_in_schema=False)
 HOME = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users"}
 
 
-def _login_page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
+def _login_page(request: Request, error: str | None = None, status_code: int = 200,
+                retry_after: float | None = None) -> Response:
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html", {"error": error, "login_csrf": token},
                       status_code=status_code)
     set_login_csrf(response, hub_state(request).config, token)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(math.ceil(retry_after))
     return response
+
+
+def typed_name_reference(name: str) -> str:
+    """A keyed fingerprint of a typed user name that is no account: repeated attempts with the
+    same name can be told apart in the audit log without storing the name, which is often a
+    password typed into the wrong field."""
+    return hmac.new(load_key(), name.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 @router.get("/login")
@@ -53,10 +68,23 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     state = hub_state(request)
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_page(request, "The login form expired; please try again.", 403)
+    name, client = username.strip().lower()[:64], client_address(request)
+    known = is_account(state.engine, name)
+    wait = state.throttle.wait_seconds(client, name)
+    if wait > 0:
+        audit.record(state.engine, "login_throttled", actor=name if known else "?",
+                     detail={"client": client, "wait_seconds": math.ceil(wait),
+                             **({} if known else {"typed": typed_name_reference(name)})})
+        return _login_page(request, f"Too many failed log-ins from this computer; try again in "
+                                    f"{math.ceil(wait)} seconds.", 429, retry_after=wait)
     user = authenticate(state.engine, username, password)
     if user is None:
-        audit.record(state.engine, "login_failed", actor=username.strip().lower()[:64] or "?")
+        state.throttle.failed(client, name)
+        audit.record(state.engine, "login_failed", actor=name if known else "?",
+                     detail={"client": client,
+                             **({} if known else {"typed": typed_name_reference(name)})})
         return _login_page(request, "Unknown user name or wrong password.", 401)
+    state.throttle.succeeded(client, name)
     token, _ = start_session(state.engine, user, state.config.session)
     audit.record(state.engine, "login", user=user)
     response = RedirectResponse(HOME[user.role], status_code=303)

@@ -83,18 +83,19 @@ def person(request: Request, session: Viewer,
            person_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> Response:
     """The source records behind a person and why each was linked."""
     data = views.person(hub_state(request).engine, session.user, person_id)
-    return render(request, "person.html", data)
+    return render(request, "person.html", {**data, "reveal_categories": views.REVEAL_CATEGORIES})
 
 
 @router.post("/persons/{person_id}/reveal")
 def reveal(request: Request, session: Viewer,
            person_id: Annotated[str, Path(pattern=ID_PATTERN)],
-           field: Annotated[str, Form(max_length=16)],
-           source: Annotated[str, Form(max_length=32)],
-           record_id: Annotated[str, Form(max_length=64)],
+           field: Annotated[str, Form(max_length=16)] = "",
+           source: Annotated[str, Form(max_length=32)] = "",
+           record_id: Annotated[str, Form(max_length=64)] = "",
+           category: Annotated[str, Form(max_length=32)] = "",
            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """Show one BSN or confidential address, for a stated reason, audited."""
+    """Show one BSN or confidential address, for a stated reason (category and text), audited."""
     data = views.person(hub_state(request).engine, session.user, person_id,
                         views.Reveal(field=field, source=source, record_id=record_id,
-                                     reason=reason))
-    return render(request, "person.html", data)
+                                     reason=reason, category=category))
+    return render(request, "person.html", {**data, "reveal_categories": views.REVEAL_CATEGORIES})

@@ -3,6 +3,10 @@
 The first build happens at start-up; afterwards a search checks the version pointer at most every
 few seconds and, when it moved, builds the new index in a background thread while the old one
 keeps answering, so a publish never makes searches slow or half-updated.
+
+An erasure changes rows of versions in place, so every search also compares the store's erasure
+generation (one indexed ``max()``) with the one its index was built at; when it moved, the index
+is rebuilt before that search answers: an erased person is not found any more at once.
 """
 
 import logging
@@ -11,6 +15,7 @@ import time
 
 import sqlalchemy as sa
 
+from hub.store.erasure import erasure_generation
 from hub.web import store_read
 from hub.web.search.index import Query, Result, SearchIndex
 
@@ -25,6 +30,8 @@ class SearchService:
         self._checked_at = 0.0
         self._lock = threading.Lock()
         self._building = False
+        self._generation: int | None = None
+        self._erasure_lock = threading.Lock()
 
     def _build(self, version: int) -> SearchIndex:
         started = time.perf_counter()
@@ -39,15 +46,36 @@ class SearchService:
         with self._engine.connect() as conn:
             return store_read.current_version(conn)
 
+    def _erasure_generation(self) -> int:
+        with self._engine.connect() as conn:
+            return erasure_generation(conn)
+
+    def _follow_erasures(self) -> None:
+        """Rebuild now (blocking this search) when an erasure happened since the last build."""
+        generation = self._erasure_generation()
+        if generation == self._generation:
+            return
+        with self._erasure_lock:
+            if generation == self._generation:
+                return
+            version = self._current_version()
+            self._index = self._build(version) if version is not None else None
+            self._generation = generation
+            self._checked_at = time.monotonic()
+
     def start(self) -> None:
         """Build the index of the published version now (blocking)."""
+        self._generation = self._erasure_generation()
         version = self._current_version()
         self._index = self._build(version) if version is not None else None
         self._checked_at = time.monotonic()
 
     def _rebuild(self, version: int) -> None:
         try:
-            self._index = self._build(version)
+            generation = self._erasure_generation()
+            index = self._build(version)
+            if self._erasure_generation() == generation:  # else it may hold erased rows
+                self._index = index
         except Exception:  # noqa: BLE001 - keep serving the old index; the log says why
             log.exception("search index rebuild for version %s failed", version)
         finally:
@@ -74,6 +102,7 @@ class SearchService:
         return self._index.version_id if self._index else None
 
     def search(self, query: Query) -> Result:
+        self._follow_erasures()
         if time.monotonic() - self._checked_at >= self._check_seconds:
             self.refresh()
         if self._index is None:
