@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from foundation.errors import HubError
 from hub.access import audit
-from hub.access.roles import User
+from hub.access.roles import Role, User
 from hub.rights.access_log import Access, accesses
 from hub.rights.explain import explain
 from hub.rights.subject import PROVENANCE, Subject, load_subject
@@ -134,6 +134,20 @@ def _environment() -> jinja2.Environment:
     env.install_gettext_translations(translations(), newstyle=True)
     env.filters["dmy"] = _dmy
     return env
+
+
+def officer(engine: sa.Engine, username: str) -> User:
+    """The active privacy officer account ``username`` (a CLI report is made in its name)."""
+    from schemas.access import users
+
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(
+            users.c.username == username.strip().lower())).first()
+    if row is None or not row.active or row.role != Role.PRIVACY_OFFICER.value:
+        raise ReportError(f"{username!r} is not an active privacy officer account",
+                          field="officer")
+    return User(id=row.id, username=row.username, display_name=row.display_name,
+                role=Role(row.role), partner=row.partner)
 
 
 def check_request(person_id: str, request: str) -> None:
