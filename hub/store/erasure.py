@@ -355,11 +355,16 @@ def erase(
     crit: Criterion,
     reason: str | None = None,
     erased_by: str | None = None,
+    case_ids: Iterable[str] = (),
 ) -> ErasureResult:
-    """Erase what ``crit`` names everywhere the hub keeps it, and record that it happened."""
+    """Erase what ``crit`` names everywhere the hub keeps it, and record that it happened.
+
+    ``case_ids``: cases of ``crit.source`` to erase as well (retention erases a case that has
+    expired while a person it names stays for another case)."""
     run_id = f"erase-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     started = now()
-    record_ids, case_ids = find_ids(settings, engine, crit)
+    record_ids, found_cases = find_ids(settings, engine, crit)
+    case_ids = found_cases | {str(c) for c in case_ids}
     removed = {"files": scrub_files(settings.home, crit.source, record_ids, case_ids, crit)}
     with engine.begin() as conn:
         removed.update(erase_from_store(conn, crit, record_ids, case_ids))
