@@ -19,7 +19,7 @@ from hub.access.sessions import purge_expired
 from hub.store.engine import make_engine, require_current
 from hub.web import views
 from hub.web.config import WebConfig
-from hub.web.routes import admin, api, auth, pages, steward
+from hub.web.routes import admin, api, auth, pages, rights, steward
 from hub.web.routes.render import render
 from hub.web.search.service import SearchService
 from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
@@ -89,10 +89,12 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         redoc_url=None,
         lifespan=lifespan,
     )
-    templates = Jinja2Templates(directory=HERE / "templates")
+    templates = Jinja2Templates(directory=HERE / "templates", extensions=["jinja2.ext.i18n"])
+    templates.env.install_null_translations(newstyle=True)
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (auth.router, pages.router, steward.router, admin.router, api.router):
+    for router in (auth.router, pages.router, steward.router, admin.router, rights.router,
+                   api.router):
         app.include_router(router)
     _install_handlers(app)
 
