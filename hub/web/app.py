@@ -89,7 +89,8 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         redoc_url=None,
         lifespan=lifespan,
     )
-    templates = Jinja2Templates(directory=HERE / "templates", extensions=["jinja2.ext.i18n"])
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.add_extension("jinja2.ext.i18n")
     templates.env.install_null_translations(newstyle=True)
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
