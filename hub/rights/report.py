@@ -10,7 +10,7 @@ it needs the system's Pango (Debian ``libpango-1.0-0``).
 
 import gettext as _gettext
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -35,6 +35,8 @@ REQUEST_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$")
 PERSON_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
+SHIELDED = "-shielded-"
+"""Organisation of an access that is not named (it holds another member's secret address)."""
 ROLE_WORDS = {
     "child": "child", "parent_with_custody": "parent with custody",
     "parent_without_custody": "parent without custody", "step_parent": "step-parent",
@@ -173,7 +175,8 @@ def produce(engine: sa.Engine, partners: dict[str, PartnerInfo], person_id: str,
                                               "records": len(subject.records),
                                               "version": subject.version_id},
                  reason=f"inzageverzoek {request}")
-    log = accesses(engine, person_id, subject.record_keys)
+    log = [a if a.organisation not in subject.shielding else replace(a, organisation=SHIELDED)
+           for a in accesses(engine, person_id, subject.record_keys)]
     html = render(subject, log, partners, request, today or date.today())
     return Report(request=request, person_id=person_id, html=html, subject=subject,
                   accesses=log)
@@ -213,5 +216,5 @@ def render(subject: Subject, log: list[Access], partners: dict[str, PartnerInfo]
         registrations=subject.registrations, disputes=subject.disputes,
         decisions=subject.decisions, accesses=log,
         confidential_at=[partner(k).name for k in subject.confidential_at],
-        role_words=ROLE_WORDS,
+        role_words=ROLE_WORDS, shielded=SHIELDED,
     )

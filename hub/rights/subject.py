@@ -40,6 +40,10 @@ class Subject:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     confidential_at: list[str] = field(default_factory=list)
     """Partners holding a confidential address of this person (named, never shown)."""
+    shielding: list[str] = field(default_factory=list)
+    """Partners holding a confidential address of *another* member of this person's household:
+    the report never names them as an organisation that looked (for an ex-partner, that a
+    shelter organisation looked at the family would point to where the others are)."""
 
     @property
     def record_keys(self) -> set[str]:
@@ -109,8 +113,14 @@ def load_subject(conn: sa.Connection, person_id: str) -> Subject | None:
         if (row["left_source"], row["left_record_id"]) in keys
         and (row["right_source"], row["right_record_id"]) in keys
     ]  # both sides this person's own: a decision about someone else's record is not theirs
+    households = {x["household_id"] for x in records if x.get("household_id")}
+    if golden.get("household_id"):
+        households.add(golden["household_id"])
+    shielding = sorted(set(conn.execute(sa.select(r.source).where(
+        r.version_id == version, r.household_id.in_(sorted(households)),
+        r.person_id != person_id, r.address_confidential.is_(True)).distinct()).scalars()))
     return Subject(
-        person_id=person_id, version_id=version, golden=_shown(golden, secret),
+        person_id=person_id, shielding=shielding, version_id=version, golden=_shown(golden, secret),
         records=[_shown(x, secret) for x in records], registrations=registrations,
         disputes=disputes_of(conn, [person_id]), decisions=decisions,
         confidential_at=confidential_at,

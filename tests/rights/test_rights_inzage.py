@@ -74,6 +74,7 @@ def _accesses(engine: sa.Engine) -> None:
     service.start()
     views.search(engine, service, STAFF, Query(name="Mohammed El Amrani"))
     views.household(engine, STAFF, "H-FAMILY")
+    views.household(engine, BLIJF, "H-FAMILY")  # shelter staff look at the whole family
     views.person(engine, STAFF, "P-MOTHER")
     views.person(engine, BLIJF, "P-MOTHER", views.Reveal(
         field="address", source="blijf_groep", record_id="BG-1",
@@ -95,7 +96,11 @@ def test_report_for_the_father_has_only_his_data(family: sa.Engine, partners: di
     assert [c["case_id"] for c in report.subject.registrations] == ["M-1"]
     # his accesses: the search that showed him, the household view, and this report
     kinds = [(a.action, a.kind) for a in report.accesses]
-    assert kinds == [("search", "search"), ("view", "household"), ("inzage", "person")]
+    assert kinds == [("search", "search"), ("view", "household"), ("view", "household"),
+                     ("inzage", "person")]
+    # that the shelter's staff looked at his family is logged, but the shelter is not named
+    assert "Blijf" not in text and "blijf" not in report.html
+    assert "niet genoemd" in text
     assert "Veilig Thuis Zaanstreek-Waterland, functionaris gegevensbescherming" in text
     assert "Registratiehub" in text and "Medewerker" in text  # organisation and role
     assert "staff" not in text.split()  # no user names
@@ -112,6 +117,7 @@ def test_report_for_the_mother_shows_no_address_and_her_own_accesses(
     actions = [(a.action, a.kind, a.organisation, a.purpose) for a in report.accesses]
     assert actions == [
         ("view", "household", None, None),
+        ("view", "household", "blijf_groep", None),  # her own shelter: named in her own report
         ("view", "person", None, None),
         ("reveal", "person", "blijf_groep", "visit planned with the shelter team"),
         ("inzage", "person", None, "inzageverzoek AVG-2026-0002"),
