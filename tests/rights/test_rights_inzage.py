@@ -217,3 +217,26 @@ def test_web_privacy_officer_gets_the_report_and_nobody_else(family: sa.Engine) 
     assert staff.get("/privacy/inzage").status_code == 403
     assert staff.post("/privacy/inzage", data={"person": "P-FATHER", "reference": "AVG-9",
                                                "csrf_token": staff_token}).status_code == 403
+
+
+def test_the_report_says_where_each_value_came_from_and_why_in_words(
+        family: sa.Engine, partners: dict) -> None:
+    from schemas import store as s
+
+    p, lk = s.persons.c, s.person_links.c
+    with family.begin() as conn:
+        conn.execute(s.persons.update().where(p.person_id == "P-CHILD").values(
+            name_from="jbra:J-2", birth_date_from="veilig_thuis:VT-2"))
+        conn.execute(s.person_links.update().where(lk.source_record_id == "J-2").values(
+            explanation=json.dumps({"prior": -3.1, "first_name": ["exact", 6.2],
+                                    "birth_date": ["day_month_swapped", 1.1],
+                                    "bsn": ["equal_valid", 9.0], "twin_guard": -25.0,
+                                    "total": 16.2})))
+    report = produce(family, partners, "P-CHILD", "AVG-2026-0010", actor="cli:test")
+    text = " ".join(visible_text(report.html).split())
+    assert "Naam Jan van der Berg Jeugdbescherming Regio Amsterdam" in text
+    assert "Geboortedatum 07-03-2014 Veilig Thuis Zaanstreek-Waterland" in text
+    assert "Uitkomst: zeer sterke overeenkomst." in text
+    assert "Geboortedatum dag en maand verwisseld" in text
+    assert "BSN gelijk, geldig nummer" in text
+    assert "Telde tegen: de gegevens kunnen van een tweeling zijn." in text
