@@ -129,7 +129,6 @@ def expired(cases: pd.DataFrame, case_records: pd.DataFrame, records: pd.DataFra
         as_of: the day of the decision.
     """
     plan = Plan(as_of=as_of)
-    rec = records.set_index(["source", "source_record_id"])
     named = case_records.merge(records, on=["source", "source_record_id"], how="left")
     households_of = named.groupby(["source", "case_id"])["household_id"].agg(
         lambda s: sorted({h for h in s if isinstance(h, str) and h}))
@@ -178,26 +177,31 @@ def expired(cases: pd.DataFrame, case_records: pd.DataFrame, records: pd.DataFra
     type_of = {(r.source, r.case_id): r.case_type or "unknown"
                for r in cases.itertuples(index=False)}
     gone = {key for key, when in expiry_of.items() if when is not None and when <= as_of}
-    named_keys = set(zip(case_records["source"], case_records["source_record_id"], strict=True))
+    # a record goes when every case of its partner naming it has gone (vectorised: a million
+    # records are judged every night)
+    naming = case_records[["source", "case_id", "source_record_id"]].astype("str")
+    keys = list(zip(naming["source"], naming["case_id"], strict=True))
+    naming = naming.assign(gone=[k in gone for k in keys],
+                         expiry=[expiry_of.get(k) or date.min for k in keys],
+                         case_type=[type_of.get(k, "unknown") for k in keys])
+    all_gone = naming.groupby(["source", "source_record_id"])["gone"].transform("all")
+    last_case = (naming[all_gone].sort_values("expiry", kind="stable")
+                 .drop_duplicates(["source", "source_record_id"], keep="last"))
+    judged = records[["source", "source_record_id"]].astype("str").merge(
+        naming[["source", "source_record_id"]].drop_duplicates(), how="left", indicator=True)
+    unjudged = judged[judged["_merge"] == "left_only"]["source"].value_counts()
+    plan.unjudged_records = {str(k): int(v) for k, v in sorted(unjudged.items())}
     for source in sorted(set(cases["source"]) | set(records["source"])):
         case_ids = {cid for (src, cid) in gone if src == source}
-        of_source = case_records[case_records["source"] == source]
-        record_ids, counts = set(), {}
-        for rid, group in of_source.groupby("source_record_id"):
-            keys = [(source, cid) for cid in group["case_id"]]
-            if all(k in gone for k in keys):
-                record_ids.add(str(rid))
-                last = max(keys, key=lambda k: expiry_of[k])
-                bucket = counts.setdefault(type_of[last], {"cases": 0, "records": 0})
-                bucket["records"] += 1
+        mine = last_case[last_case["source"] == source]
+        counts: dict[str, dict[str, int]] = {}
+        for case_type, n in mine["case_type"].value_counts().items():
+            counts.setdefault(str(case_type), {"cases": 0, "records": 0})["records"] = int(n)
         for cid in case_ids:
             counts.setdefault(type_of[(source, cid)], {"cases": 0, "records": 0})["cases"] += 1
+        record_ids = frozenset(mine["source_record_id"])
         if case_ids or record_ids:
-            plan.partners[source] = Expired(source, frozenset(case_ids), frozenset(record_ids),
-                                            counts)
-        unjudged = [k for k in rec.index if k[0] == source and k not in named_keys]
-        if unjudged:
-            plan.unjudged_records[source] = len(unjudged)
+            plan.partners[source] = Expired(source, frozenset(case_ids), record_ids, counts)
     return plan
 
 
