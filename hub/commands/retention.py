@@ -26,9 +26,11 @@ def _print_plan(decided, verb: str) -> None:  # noqa: ANN001
     rows = decided.summary()
     if not rows:
         console.print(f"nothing has passed its term as of {decided.as_of:%d-%m-%Y}")
+    else:
+        console.print(f"{verb} (partner, case type, cases, person records):")
     for row in rows:
-        console.print(f"  {row['partner']:14} {row['case_type']:22} {row['cases']:>6} cases "
-                      f"{row['records']:>6} person records {verb}")
+        console.print(f"  {row['partner']:14} {row['case_type']:22} {row['cases']:>6} "
+                      f"{row['records']:>8}")
     for partner, count in sorted(decided.unjudged_records.items()):
         console.print(f"  [yellow]{partner}: {count} records named by no case are not judged "
                       f"(no term to count from)[/yellow]")
