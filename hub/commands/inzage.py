@@ -71,6 +71,10 @@ def register(app: typer.Typer) -> None:
                       f"{len(subject.registrations)} registrations, {len(report.accesses)} "
                       f"accesses")
         console.print(f"  {html_path}\n  {pdf_path}")
+        if subject.shielding:
+            console.print("[yellow]Someone in this person's household has a protected address: "
+                          "the report does not name the organisation holding it and withholds "
+                          "staff's stated purposes.[/yellow]")
         if subject.confidential_at:
             console.print("[yellow]This person has a protected (shelter) address at "
                           f"{', '.join(subject.confidential_at)}: the report shows no address. "

@@ -175,11 +175,23 @@ def produce(engine: sa.Engine, partners: dict[str, PartnerInfo], person_id: str,
                                               "records": len(subject.records),
                                               "version": subject.version_id},
                  reason=f"inzageverzoek {request}")
-    log = [a if a.organisation not in subject.shielding else replace(a, organisation=SHIELDED)
-           for a in accesses(engine, person_id, subject.record_keys)]
+    log = [_shield(a, subject) for a in accesses(engine, person_id, subject.record_keys)]
     html = render(subject, log, partners, request, today or date.today())
     return Report(request=request, person_id=person_id, html=html, subject=subject,
                   accesses=log)
+
+
+def _shield(access: Access, subject: Subject) -> Access:
+    """An access as a report about someone living with a protected person may show it: the
+    organisation holding that person's secret address is not named, and staff's free-text
+    purposes (which may mention the others) are withheld, except the report's own reference."""
+    if not subject.shielding:
+        return access
+    if access.organisation in subject.shielding:
+        access = replace(access, organisation=SHIELDED)
+    if access.purpose and access.action != "inzage":
+        access = replace(access, purpose=SHIELDED)
+    return access
 
 
 def _provenance(subject: Subject, partners: dict[str, PartnerInfo]) -> list[dict[str, Any]]:

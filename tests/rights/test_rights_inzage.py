@@ -98,6 +98,15 @@ def test_report_for_the_father_has_only_his_data(family: sa.Engine, partners: di
     kinds = [(a.action, a.kind) for a in report.accesses]
     assert kinds == [("search", "search"), ("view", "household"), ("view", "household"),
                      ("inzage", "person")]
+    assert "Registratiehub" in text and "Medewerker" in text  # organisation and role
+    views.person(family, STAFF, "P-FATHER", views.Reveal(
+        field="bsn", source="veilig_thuis", record_id="VT-3",
+        reason="mother now staying at the Blijf shelter in Purmerend"))
+    report = produce(family, partners, "P-FATHER", "AVG-2026-0001B", actor="cli:test")
+    text = visible_text(report.html)
+    assert "Purmerend" not in text and "shelter" not in text
+    assert "niet getoond voor de veiligheid van een ander" in text
+    assert "inzageverzoek AVG-2026-0001B" in text  # the report's own reference is shown
     # that the shelter's staff looked at his family is logged, but the shelter is not named
     assert "Blijf" not in text and "blijf" not in report.html
     assert "niet genoemd" in text
