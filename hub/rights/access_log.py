@@ -20,8 +20,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hub.access.audit import AuditEntry, iter_entries
-from schemas.access import users
+from hub.access.audit import AuditEntry
+from schemas.access import audit_log, users
 
 PERSON_ACTIONS = ("view", "reveal", "reveal_denied", "inzage", "dispute_add", "dispute_clear")
 """Actions whose ``target_id`` is the person they concern (``target_kind`` person)."""
@@ -69,12 +69,26 @@ def _organisations(engine: sa.Engine) -> dict[str, str | None]:
         return dict(conn.execute(sa.select(users.c.username, users.c.partner)).all())
 
 
+def candidates(engine: sa.Engine, person_id: str, keys: set[str]) -> list[AuditEntry]:
+    """Entries that may concern the person: their id as target or as a JSON string anywhere in
+    the detail, or one of their record keys. The database filters (a scan of 200,000 entries
+    parsed in Python took 13 s); :func:`touches` then decides exactly."""
+    a = audit_log.c
+    conditions = [a.target_id == person_id,
+                  *(a.detail.contains(f'"{value}"', autoescape=True)
+                    for value in (person_id, *sorted(keys)))]
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(audit_log).where(sa.or_(*conditions))
+                            .order_by(a.seq)).all()
+    return [AuditEntry(**row._mapping) for row in rows]
+
+
 def accesses(engine: sa.Engine, person_id: str, record_keys: Iterable[str]) -> list[Access]:
     """Every audit entry that touched the person or one of their records, oldest first."""
     keys = set(record_keys)
     organisation = _organisations(engine)
     out = []
-    for entry in iter_entries(engine):
+    for entry in candidates(engine, person_id, keys):
         kind = touches(entry, person_id, keys)
         if kind is None:
             continue
