@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv
 	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || echo "make: WeasyPrint (access report PDFs) needs Debian's pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
 	touch $(STAMP)
 
 install: $(STAMP)

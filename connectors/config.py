@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from connectors.retention import PartnerContact, RetentionPolicy, parse_contact, parse_retention
 from foundation.errors import ConfigError
 from foundation.settings import Settings
 from schemas.canonical import (
@@ -122,6 +123,10 @@ class PartnerConfig:
     datasets: dict[str, DatasetConfig]
     demo_api: bool = False
     """True when the REST base URL was not configured and the local demo API must be started."""
+    contact: PartnerContact | None = None
+    """Whom a person asks about this partner's data (access reports, disputes)."""
+    retention: RetentionPolicy | None = None
+    """How long the hub keeps this partner's data (connectors/retention.py)."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,9 @@ def _parse_partner(key: str, block: Any, env: dict[str, str], set_vars: set[str]
         raise ConfigError("partner has neither persons nor registrations", partner=key,
                           origin=where)
     return PartnerConfig(key=key, name=str(block.get("name") or key), kind=kind,
-                         connection=connection, datasets=datasets, demo_api=demo_api)
+                         connection=connection, datasets=datasets, demo_api=demo_api,
+                         contact=parse_contact(key, block.get("contact"), where),
+                         retention=parse_retention(key, block.get("retention"), where))
 
 
 def _check_connection(key: str, kind: str, connection: dict[str, Any], where: str) -> None:

@@ -374,3 +374,28 @@ erasures = sa.Table(
     sa.Column("erased_at", TS, nullable=False),
     comment="What was erased, when and why; never the erased values themselves.",
 )
+
+disputes = sa.Table(
+    "disputes",
+    metadata,
+    sa.Column("dispute_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", ID, nullable=False, comment="Hub person the value belongs to."),
+    sa.Column("source", SOURCE, nullable=False, comment="Partner whose system holds the value."),
+    sa.Column("source_record_id", ID, nullable=False),
+    sa.Column("field", sa.String(32), nullable=False,
+              comment="name, birth_date, sex, bsn, address or role (hub.store.disputes.FIELDS)."),
+    sa.Column("value_hash", sa.String(64), nullable=False,
+              comment="SHA-256 of the disputed value: detects a change without keeping the value."),
+    sa.Column("note", sa.Text, comment="What the person says is wrong (no BSN, no address)."),
+    sa.Column("status", sa.String(16), nullable=False,
+              comment="open, changed (the partner's delivery changed it) or cleared"),
+    sa.Column("marked_by", sa.String(100), nullable=False),
+    sa.Column("marked_at", TS, nullable=False),
+    sa.Column("closed_at", TS),
+    sa.Column("closed_by", sa.String(100), comment="username, or 'delivery' for a publish"),
+    sa.Column("closed_version_id", sa.Integer, comment="Version whose delivery changed it."),
+    sa.CheckConstraint("status IN ('open', 'changed', 'cleared')", name="status"),
+    sa.Index("ix_disputes_person", "person_id"),
+    comment="Values a person disputes (GDPR art. 16): shown until the partner's delivery "
+            "changes them; the hub never edits partner data.",
+)

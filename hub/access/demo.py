@@ -13,6 +13,7 @@ DEMO_ACCOUNTS = (
     ("demo-blijf", "staff", "blijf_groep", "Demo staff (Blijf Groep)"),
     ("demo-steward", "steward", None, "Demo data steward"),
     ("demo-admin", "admin", None, "Demo administrator"),
+    ("demo-privacy", "privacy_officer", None, "Demo privacy officer"),
 )
 """Username, role, partner, display name. ``demo-blijf`` may reveal Blijf Groep's secret
 addresses; ``demo-staff`` only sees that one exists."""

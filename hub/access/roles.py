@@ -1,7 +1,9 @@
 """Roles and what each may do: the one place where a permission is decided.
 
 Least privilege: staff find families and see who to call; stewards also decide matches and read
-quarantine; admins manage accounts and read the audit log but do not browse families. A partner
+quarantine; admins manage accounts and read the audit log but do not browse families; the privacy
+officer answers access requests (GDPR art. 15, NEN 7513): one person's report, audited with the
+request reference, and nothing else. A partner
 affiliation (e.g. ``blijf_groep``) lets a user reveal the confidential addresses that partner
 itself registered, with a stated reason; everybody else only sees that a secret address exists.
 """
@@ -14,6 +16,7 @@ class Role(StrEnum):
     STAFF = "staff"
     STEWARD = "steward"
     ADMIN = "admin"
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class Permission(StrEnum):
@@ -24,15 +27,18 @@ class Permission(StrEnum):
     QUARANTINE = "quarantine"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    ACCESS_REQUEST = "access_request"
+    DISPUTE = "dispute"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN}),
     Role.STEWARD: frozenset(
         {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
-         Permission.QUARANTINE}
+         Permission.QUARANTINE, Permission.DISPUTE}
     ),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.ACCESS_REQUEST}),
 }
 
 PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")

@@ -11,10 +11,10 @@ from typing import Annotated
 import sqlalchemy as sa
 import typer
 
-from foundation.erasure import Criterion
 from foundation.settings import Settings
 from hub.commands._errors import FAILED, USAGE, fail, reported
 from hub.console import console, progress
+from pipelines.erasure import erase_everywhere
 
 
 def known_partners(settings: Settings, engine: sa.Engine) -> set[str]:
@@ -27,24 +27,6 @@ def known_partners(settings: Settings, engine: sa.Engine) -> set[str]:
     with engine.connect() as conn:
         known |= set(conn.execute(sa.select(source_records.c.source).distinct()).scalars())
     return known
-
-
-def erase_everywhere(settings: Settings, engine: sa.Engine, crit: Criterion,
-                     reason: str | None = None, erased_by: str | None = None):  # noqa: ANN201
-    """Erase what ``crit`` names from every layer's copies; returns the store's ErasureResult."""
-    from connectors.erasure import erase_partner_files
-    from foundation.erasure import scrub_parquet_tree
-    from hub.store.erasure import erase, find_ids
-    from pipelines.erasure import erase_pipeline_files
-
-    record_ids, case_ids = find_ids(settings, engine, crit)
-    removed = erase_partner_files(settings, crit, record_ids, case_ids)
-    removed["quarantine_files"] = scrub_parquet_tree(settings.quarantine / crit.source, crit,
-                                                     record_ids, case_ids)
-    removed["pipeline_files"] = erase_pipeline_files(settings, crit, record_ids, case_ids)
-    removed["files"] = sum(removed.values())
-    return erase(settings, engine, crit, reason=reason, erased_by=erased_by,
-                 ids=(record_ids, case_ids), removed_elsewhere=removed)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,8 @@ import typer
 
 from hub.console import console, err_console
 
-users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, admin).",
+users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, admin, privacy "
+                                 "officer).",
                         no_args_is_help=True)
 
 
@@ -37,7 +38,8 @@ def _fail(message: str) -> None:
 @users_app.command("add")
 def add(
     username: str = typer.Argument(..., help="Login name: letters, digits, '.', '_' or '-'."),
-    role: str = typer.Option(..., "--role", "-r", help="staff, steward or admin."),
+    role: str = typer.Option(..., "--role", "-r",
+                             help="staff, steward, admin or privacy_officer."),
     partner: str = typer.Option(None, "--partner", "-p",
                                 help="Partner affiliation, e.g. blijf_groep: lets the user "
                                      "reveal that partner's confidential addresses."),

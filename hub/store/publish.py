@@ -28,6 +28,7 @@ from hub.store.build import LinkResultLike, build_version
 from hub.store.bulk import insert_frame
 from hub.store.columns import row_hashes, typed
 from hub.store.decisions import decisions_for_matching
+from hub.store.disputes import resolve_changed as resolve_changed_disputes
 from hub.store.engine import SQLITE_CACHE_KIB
 from hub.store.fingerprint import input_hash
 from hub.store.reuse import copy_unchanged
@@ -239,6 +240,7 @@ def publish(
                        current.version_id if current is not None else None)
         with engine.begin() as conn:
             ver.switch_to(conn, version_id, json.dumps(counts, sort_keys=True))
+            resolve_changed_disputes(conn, version_id)
             insert_frame(conn, id_events, frames["id_events"], run_id=run_id,
                          version_id=version_id, created_at=ver.now())
             _copy_quarantine(conn, quarantined, version_id)

@@ -21,7 +21,7 @@ from hub.access.sessions import load_session, purge_expired
 from hub.store.engine import make_engine, require_current
 from hub.web import views
 from hub.web.config import WebConfig
-from hub.web.routes import admin, api, auth, pages, steward
+from hub.web.routes import admin, api, auth, pages, rights, steward
 from hub.web.routes.render import render
 from hub.web.search.service import SearchService
 from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
@@ -112,7 +112,8 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (auth.router, pages.router, steward.router, admin.router, api.router):
+    for router in (auth.router, pages.router, steward.router, admin.router, rights.router,
+                   api.router):
         app.include_router(router)
     _install_handlers(app)
 

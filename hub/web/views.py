@@ -13,6 +13,7 @@ from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, User
+from hub.rights.contacts import open_disputes
 from hub.store.decisions import decide_review_item
 from hub.web import store_read
 from hub.web.masking import (
@@ -110,6 +111,9 @@ def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any
         masked["registrations"] = member["registrations"]
         member.clear()
         member.update(masked)
+    disputed = open_disputes(engine, [m["person_id"] for m in data["members"]])
+    for member in data["members"]:
+        member["disputes"] = disputed.get(member["person_id"], [])
     audit.record(engine, "view", user=user, target_kind="household", target_id=household_id,
                  detail={"members": [m["person_id"] for m in data["members"]]})
     return data
@@ -149,6 +153,7 @@ def _person(engine: sa.Engine, user: User, person_id: str,
     data["person"] = mask_person(data["person"], user)
     data["records"] = [mask_source_record(r, user, secret) for r in data["records"]]
     data["revealed"] = revealed
+    data["disputes"] = open_disputes(engine, [person_id]).get(person_id, [])
     if reveal is None:
         audit.record(engine, "view", user=user, target_kind="person", target_id=person_id,
                      detail={"records": [f"{r['source']}:{r['source_record_id']}"

@@ -13,9 +13,9 @@ import storefakes as fakes
 from connectors.staging import read_staging, write_staging
 from foundation.quarantine import write_quarantine
 from foundation.settings import Settings
-from hub.commands.erase import erase_everywhere as erase
 from hub.store.erasure import criterion
 from hub.store.run import link_and_publish
+from pipelines.erasure import erase_everywhere as erase
 from schemas.store import erasures, metadata, runs
 
 SECRET_SURNAME = "Zwaluwstaartje"

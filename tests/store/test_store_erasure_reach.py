@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from foundation.quarantine import read_quarantine, write_quarantine
 from foundation.settings import Settings
 from hub.cli import app
-from hub.commands.erase import erase_everywhere
 from hub.store.erasure import criterion
 from hub.store.run import link_and_publish
+from pipelines.erasure import erase_everywhere
 from schemas.store import erasures, quarantine, runs, versions
 
 runner = CliRunner()

@@ -26,7 +26,7 @@ def test_users_add_list_and_demo(hub_settings: Settings) -> None:
     assert duplicate.exit_code == bad_role.exit_code == 1
     demo = runner.invoke(app, ["users", "demo"])
     assert demo.exit_code == 0
-    for name in ("demo-staff", "demo-blijf", "demo-steward", "demo-admin"):
+    for name in ("demo-staff", "demo-blijf", "demo-steward", "demo-admin", "demo-privacy"):
         assert name in demo.output
     listing = runner.invoke(app, ["users", "list"])
     assert "nina" in listing.output and "demo-blijf" in listing.output

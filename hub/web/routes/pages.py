@@ -28,7 +28,8 @@ Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
 
 @router.get("/")
 def home(session: Annotated[Session, Depends(guard())]) -> Response:
-    target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users"}
+    target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users",
+              Role.PRIVACY_OFFICER: "/privacy/inzage"}
     return RedirectResponse(target[session.user.role], status_code=303)
 
 
