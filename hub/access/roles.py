@@ -4,6 +4,8 @@ Least privilege: staff find families and see who to call; stewards also decide m
 quarantine; admins manage accounts and read the audit log but do not browse families. A partner
 affiliation (e.g. ``blijf_groep``) lets a user reveal the confidential addresses that partner
 itself registered, with a stated reason; everybody else only sees that a secret address exists.
+The RST coordinator (and stewards) register and end a household's fixed guide; managers see only
+the aggregate monitor.
 """
 
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ class Role(StrEnum):
     STAFF = "staff"
     STEWARD = "steward"
     ADMIN = "admin"
+    RST_COORDINATOR = "rst_coordinator"
+    MANAGER = "manager"
 
 
 class Permission(StrEnum):
@@ -24,15 +28,23 @@ class Permission(StrEnum):
     QUARANTINE = "quarantine"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    MANAGE_GUIDES = "manage_guides"
+    MONITOR = "monitor"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN}),
     Role.STEWARD: frozenset(
         {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
-         Permission.QUARANTINE}
+         Permission.QUARANTINE, Permission.MANAGE_GUIDES, Permission.MONITOR}
     ),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
+    # The Regional Safety Team's coordinator registers fixed guides: finds the household, sees
+    # who is involved, no BSN reveals, no matching decisions.
+    Role.RST_COORDINATOR: frozenset({Permission.SEARCH, Permission.VIEW,
+                                     Permission.MANAGE_GUIDES}),
+    # Managers see the pilot's aggregate monitor and nothing about any family.
+    Role.MANAGER: frozenset({Permission.MONITOR}),
 }
 
 PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")

@@ -7,6 +7,7 @@ back (3 measures per 100 of 100 shown households is 3). Medians need at least
 :data:`MIN_MEDIAN_N` households.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,3 +214,35 @@ def pilot_series(table: pd.DataFrame, indicator: str) -> list[tuple[str, float |
                 & (table["month"] != TOTAL)].sort_values("month")
     return [(m, None if np.isnan(v) else float(v))
             for m, v in zip(one["month"], one["value"], strict=True)]
+
+
+MAX_MONTHS = 120
+DEFAULT_MONTHS = 24
+_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})$")
+_MONTH_NL = re.compile(r"^(?P<m>\d{2})-(?P<y>\d{4})$")
+
+
+def parse_month(text: str, field: str) -> str:
+    """``2026-03`` or ``03-2026`` as ``2026-03``; ValueError naming the field otherwise."""
+    value = (text or "").strip()
+    match = _MONTH.match(value) or _MONTH_NL.match(value)
+    if match and 1 <= int(match["m"]) <= 12:
+        return f"{match['y']}-{match['m']}"
+    raise ValueError(f"{field} must be a month like 2026-03, not {value!r}")
+
+
+def window(first: str | None, last: str | None, today: pd.Timestamp) -> tuple[str, str]:
+    """The months to report: the given ones, or the :data:`DEFAULT_MONTHS` up to this month.
+
+    Raises ValueError when ``first`` lies after ``last`` or the window exceeds
+    :data:`MAX_MONTHS`.
+    """
+    this_month = pd.Period(today, freq="M")
+    end = pd.Period(parse_month(last, "--to"), freq="M") if last else this_month
+    start = (pd.Period(parse_month(first, "--from"), freq="M") if first
+             else end - (DEFAULT_MONTHS - 1))
+    if start > end:
+        raise ValueError(f"--from ({start}) lies after --to ({end})")
+    if (end - start).n + 1 > MAX_MONTHS:
+        raise ValueError(f"at most {MAX_MONTHS} months at a time")
+    return str(start), str(end)

@@ -19,7 +19,7 @@ the guides are read):
   is marked ``pending`` without candidates; a steward ends it or moves it.
 
 Functions take an engine and return plain values; permission checks and audit entries are the
-caller's (:mod:`hub.access.guide_actions`), so the CLI and the web form share them.
+caller's (:mod:`hub.guide_actions`), so the CLI and the web form share them.
 """
 
 import json

@@ -15,6 +15,7 @@ from hub.access import audit
 from hub.access.roles import Permission, User
 from hub.store.decisions import decide_review_item
 from hub.web import store_read
+from hub.web.guide_view import household_guides
 from hub.web.masking import (
     address_text,
     mask_person,
@@ -88,6 +89,7 @@ def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any
         member.update(masked)
     audit.record(engine, "view", user=user, target_kind="household", target_id=household_id,
                  detail={"members": [m["person_id"] for m in data["members"]]})
+    data.update(household_guides(engine, household_id))
     return data
 
 
