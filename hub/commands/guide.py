@@ -124,5 +124,22 @@ def list_command(
     console.print(table)
 
 
+@guide_app.command("demo")
+def demo_command(
+    seed: int = typer.Option(7, "--seed", help="Random seed (make demo uses 7)."),
+) -> None:
+    """Demo store only (HUB_DEMO=1): register fixed guides for about two in three families
+    helped in the pilot, so the monitor shows the share with a guide."""
+    import os
+
+    from hub.demo.guides import register_demo_guides
+
+    if os.environ.get("HUB_DEMO") != "1":
+        _wrong("hub guide demo writes synthetic guides: only for the demo store (set HUB_DEMO=1)")
+    engine = _engine()
+    added = _run(lambda: register_demo_guides(engine, seed))
+    console.print(f"{added} demo guide(s) registered")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(guide_app, name="guide")

@@ -47,7 +47,7 @@ INDICATORS = (
     Indicator("handovers", "Hand-overs", "cases", "count", additive=True),
     Indicator("expertise_added", "Expertise added (overlapping help)", "cases", "count",
               additive=True),
-    Indicator("handover_share", "Hand-overs as % of new help next to another partner", "%",
+    Indicator("handover_share", "Share of hand-overs in help following or joining a partner", "%",
               "share"),
     Indicator("measures", "Protection measures started", "measures", "count", additive=True),
     Indicator("measures_per_100", "Protection measures per 100 households", "per 100", "rate"),

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from hub.access import audit
 from hub.access.roles import User
 from hub.guide_actions import reconcile
-from hub.monitor.charts import trend_svg
 from hub.monitor.report import (
     INDICATORS,
     monitor_table,
@@ -79,13 +78,6 @@ def monitor_data(engine: sa.Engine, user: User, first: str | None,
             "series": pilot_series(table, indicator.key),
         })
     return {"first": months[0], "last": months[1], "indicators": indicators, "table": table}
-
-
-def with_charts(data: dict[str, Any], translate) -> dict[str, Any]:  # noqa: ANN001
-    """Add each indicator's trend SVG with its translated title."""
-    for item in data["indicators"]:
-        item["svg"] = trend_svg(item["series"], translate(item["label"]), item["unit"])
-    return data
 
 
 def api_rows(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from hub.access.roles import Permission
 from hub.access.sessions import Session
+from hub.monitor.charts import trend_svg
 from hub.web import monitor_view
 from hub.web.routes.render import render
 from hub.web.security import guard, hub_state
@@ -21,12 +22,9 @@ Month = Annotated[str | None, Query(max_length=7)]
 def monitor_page(request: Request, session: Watcher, van: Month = None,
                  tot: Month = None) -> Response:
     """Trends per indicator (SVG) and the month-by-municipality tables, small counts hidden."""
-    state = hub_state(request)
-    data = monitor_view.monitor_data(state.engine, session.user, van, tot)
-    translate = state.templates.env.globals.get("gettext", lambda s: s)
-    data = monitor_view.with_charts(data, translate)
+    data = monitor_view.monitor_data(hub_state(request).engine, session.user, van, tot)
     data.pop("table")
-    return render(request, "monitor.html", data)
+    return render(request, "monitor.html", {**data, "chart": trend_svg})
 
 
 @router.get("/api/monitor", tags=["api"])
