@@ -246,3 +246,17 @@ def window(first: str | None, last: str | None, today: pd.Timestamp) -> tuple[st
     if (end - start).n + 1 > MAX_MONTHS:
         raise ValueError(f"at most {MAX_MONTHS} months at a time")
     return str(start), str(end)
+
+
+def trend_markdown(table: pd.DataFrame) -> str:
+    """Per indicator: the whole pilot's latest shown value and a text sparkline of the months
+    (``·`` for a hidden month). For Dagster metadata and terminals; aggregates only."""
+    from hub.monitor.charts import sparkline
+
+    lines = ["| indicator | latest | trend |", "|---|---:|:---|"]
+    for indicator in INDICATORS:
+        series = pilot_series(table, indicator.key)
+        shown = [(m, v) for m, v in series if v is not None]
+        latest = f"{_format(shown[-1][1])} ({shown[-1][0]})" if shown else "x"
+        lines.append(f"| {indicator.label} | {latest} | `{sparkline(series)}` |")
+    return "\n".join(lines)
