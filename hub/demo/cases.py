@@ -111,8 +111,9 @@ class CaseStage:
         the one before it: within 30 days after it ended (hand-over), while it runs (expertise
         added) or much later, with shares that change for families whose first case falls in
         the pilot. A repeat melding follows the previous one after 1.5 to 11 months (55 %) or
-        13 to 26 months. Households whose chain would reach beyond the reference day are moved
-        back in time as a whole.
+        13 to 26 months. Families start within three years before the reference day; a
+        household whose chain would reach beyond it is moved back in time as a whole, to end
+        on a random day of the last eight months.
         """
         rng = np.random.default_rng([self.seed, 20261204])
         hh, partner = self.c_hh, self.c_partner
@@ -122,8 +123,8 @@ class CaseStage:
         first = np.r_[True, hh[1:] != hh[:-1]]
         repeat = ~first & np.r_[False, partner[1:] == partner[:-1]] & (partner == VT)
         duration = np.where(partner == VT, rng.integers(10, 60, size=c),
-                            rng.integers(60, 700, size=c))
-        anchor = self.ref_day - rng.integers(60, 5 * 365, size=self.n)
+                            rng.integers(90, 900, size=c))
+        anchor = self.ref_day - rng.integers(30, 3 * 365, size=self.n)
         in_pilot = anchor[hh] >= self.ref_day - (REFERENCE_DATE - PILOT_START).days
         handover, overlap = HANDOVER_SHARE, OVERLAP_SHARE
         u = rng.random(c)
@@ -144,7 +145,8 @@ class CaseStage:
         offset = total - np.repeat(total[heads], sizes)
         start = anchor[hh] + offset
         last = np.maximum.reduceat(start, heads)
-        start -= np.repeat(np.maximum(last - (self.ref_day - 1), 0), sizes)
+        latest = self.ref_day - rng.integers(1, 240, size=len(heads))
+        start -= np.repeat(np.maximum(last - latest, 0), sizes)
         end = start + duration
         closed = end < self.ref_day
         new = ~closed & (start > self.ref_day - 60) & (rng.random(c) < 0.5)
