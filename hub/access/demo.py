@@ -13,6 +13,8 @@ DEMO_ACCOUNTS = (
     ("demo-blijf", "staff", "blijf_groep", "Demo staff (Blijf Groep)"),
     ("demo-steward", "steward", None, "Demo data steward"),
     ("demo-admin", "admin", None, "Demo administrator"),
+    ("demo-rst", "rst_coordinator", None, "Demo RST coordinator"),
+    ("demo-manager", "manager", None, "Demo pilot manager"),
 )
 """Username, role, partner, display name. ``demo-blijf`` may reveal Blijf Groep's secret
 addresses; ``demo-staff`` only sees that one exists."""

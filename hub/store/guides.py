@@ -95,14 +95,20 @@ def _event(conn: sa.Connection, guide_id: int, household_id: str, event: str, ac
         detail=json.dumps(detail, sort_keys=True, default=str)))
 
 
-def published_households(conn: sa.Connection) -> set[str] | None:
-    """The household ids of the published version (None before the first publish)."""
+def published_households(conn: sa.Connection, among: list[str] | None = None) -> set[str] | None:
+    """The published household ids (only those in ``among`` when given; None before the first
+    publish). Reading only the ids asked about keeps a page view cheap in a large store."""
     version = current_version_id(conn)
     if version is None:
         return None
-    rows = conn.execute(sa.select(households.c.household_id)
-                        .where(households.c.version_id == version)).scalars()
-    return set(rows)
+    query = sa.select(households.c.household_id).where(households.c.version_id == version)
+    if among is not None:
+        found: set[str] = set()
+        for start in range(0, len(among), 500):
+            chunk = among[start:start + 500]
+            found |= set(conn.execute(query.where(households.c.household_id.in_(chunk))).scalars())
+        return found
+    return set(conn.execute(query).scalars())
 
 
 def _require_household(conn: sa.Connection, household_id: str) -> None:
@@ -237,7 +243,7 @@ class Reconciled:
     gone: int = 0
 
 
-def _survivor(conn: sa.Connection, household_id: str, published: set[str]) -> str | None:
+def _survivor(conn: sa.Connection, household_id: str) -> str | None:
     """Follow merge events from a retired household id to the published one that absorbed it."""
     seen = {household_id}
     current = household_id
@@ -250,7 +256,7 @@ def _survivor(conn: sa.Connection, household_id: str, published: set[str]) -> st
         if row is None or row.entity_id in seen:
             return None
         current = row.entity_id
-        if current in published:
+        if published_households(conn, [current]):
             return current
         seen.add(current)
     return None
@@ -260,19 +266,19 @@ def reconcile(engine: sa.Engine, actor: str = SYSTEM) -> Reconciled:
     """Bring current guides in line with the published households (see the module docstring).
 
     Idempotent: a guide is moved only when its household is not published, and a split is
-    recorded once per id event.
+    recorded once per id event. Reads only the households that have a current guide.
     """
     moved = split = gone = 0
     with engine.begin() as conn:
-        published = published_households(conn)
-        if published is None:
-            return Reconciled()
         current = [_guide(r) for r in conn.execute(
             sa.select(guides).where(guides.c.until.is_(None))).mappings()]
+        published = published_households(conn, sorted({g.household_id for g in current}))
+        if published is None or not current:
+            return Reconciled()
         for guide in current:
             if guide.household_id in published:
                 continue
-            survivor = _survivor(conn, guide.household_id, published)
+            survivor = _survivor(conn, guide.household_id)
             if survivor is not None:
                 conn.execute(guides.update().where(guides.c.guide_id == guide.guide_id)
                              .values(household_id=survivor))
@@ -296,7 +302,8 @@ def reconcile(engine: sa.Engine, actor: str = SYSTEM) -> Reconciled:
                     .order_by(id_events.c.event_id)).mappings():
                 if event["event_id"] in recorded:
                     continue
-                others = [h for h in json.loads(event["related_ids"] or "[]") if h in published]
+                related = json.loads(event["related_ids"] or "[]")
+                others = sorted(published_households(conn, related) or ())
                 options = [guide.household_id, *others]
                 conn.execute(guides.update().where(guides.c.guide_id == guide.guide_id)
                              .values(pending="split", pending_options=json.dumps(options)))
