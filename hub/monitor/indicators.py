@@ -109,7 +109,6 @@ def help_starts(cases: pd.DataFrame) -> pd.DataFrame:
     kind.
     """
     dated = _dated(cases)
-    dated["order"] = np.arange(len(dated))
     dated = dated.sort_values(["household_id", "start_date", "source", "case_id"])
     dated["rank"] = np.arange(len(dated))
     pairs = dated.merge(dated, on="household_id", suffixes=("", "_a"))
