@@ -124,6 +124,24 @@ def list_command(
     console.print(table)
 
 
+@guide_app.command("history")
+def history_command(
+    household_id: str = typer.Argument(..., help="The household."),
+) -> None:
+    """Every change to the guides the household has or had (who, when, what)."""
+    from rich.table import Table
+
+    from hub.store import guides as store_guides
+
+    events = store_guides.history(_engine(), household_id)
+    table = Table("when", "guide", "event", "by", "detail",
+                  title=f"{len(events)} change(s) of guides of {household_id}")
+    for e in events:
+        table.add_row(f"{e['at']:%d-%m-%Y %H:%M}", f"#{e['guide_id']}", e["event"], e["actor"],
+                      ", ".join(f"{k}={v}" for k, v in sorted(e["detail"].items())))
+    console.print(table)
+
+
 @guide_app.command("demo")
 def demo_command(
     seed: int = typer.Option(7, "--seed", help="Random seed (make demo uses 7)."),

@@ -30,3 +30,13 @@ def guides_for(engine: sa.Engine, household_ids: list[str]) -> dict[str, list[di
         found = store_guides.current_guides(conn, ids)
     return {h: [{"name": g.name, "organisation": g.organisation} for g in gs]
             for h, gs in found.items()}
+
+
+def open_items(engine: sa.Engine) -> dict[str, Any]:
+    """Guides a steward must settle: conflicts after merges and pending ones (split, gone)."""
+    reconcile(engine)
+    conflicts = store_guides.conflicts(engine)
+    pending = store_guides.list_guides(engine, pending_only=True)
+    return {"conflicts": [{"household_id": h, "guides": [g.as_dict() for g in gs]}
+                          for h, gs in sorted(conflicts.items())],
+            "pending": [g.as_dict() for g in pending]}

@@ -81,6 +81,8 @@ def test_guide_set_list_end_and_wrong_end(published) -> None:
                                "--reason", "family moved", "--as", "stef"])
     assert done.exit_code == 0, done.output
     assert _guides(url)[0].until is not None
+    history = runner.invoke(app, ["guide", "history", household])
+    assert history.exit_code == 0 and "2 change(s)" in history.output
 
 
 def test_guide_demo_needs_hub_demo(published, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -128,3 +128,25 @@ def test_staff_may_not_register_a_guide_and_the_attempt_is_audited(
         denied = conn.execute(sa.select(audit_log.c.detail).where(
             audit_log.c.action == "denied")).scalars().all()
     assert any("manage_guides" in d for d in denied)
+
+
+def test_steward_sees_guides_to_settle(filled_engine: sa.Engine) -> None:
+    from datetime import UTC, date, datetime
+
+    from schemas.guides import guides
+
+    with filled_engine.begin() as conn:  # two current guides, as a merge leaves them
+        for name in ("Anna Gids", "Bert Gids"):
+            conn.execute(guides.insert().values(
+                household_id="H-FAMILY", name=name, organisation="RST", contact="06-1",
+                since=date(2026, 5, 1), registered_by="x", registered_at=datetime.now(UTC)))
+    client = client_for(filled_engine)
+    login(client, "steward", PASSWORD)
+    page = client.get("/guides")
+    assert page.status_code == 200
+    assert "Anna Gids" in page.text and "Bert Gids" in page.text and "H-FAMILY" in page.text
+    household = client.get("/households/H-FAMILY")
+    assert "Two fixed guides after households were merged" in household.text
+    staff = client_for(filled_engine)
+    login(staff, "staff", PASSWORD)
+    assert staff.get("/guides").status_code == 403

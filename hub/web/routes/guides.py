@@ -12,10 +12,12 @@ from pydantic import BaseModel, Field
 
 from foundation.errors import HubError
 from hub import guide_actions as actions
+from hub.access import audit
 from hub.access.roles import Permission
 from hub.access.sessions import Session
-from hub.web import views
+from hub.web import guide_view, views
 from hub.web.routes.pages import ID_PATTERN
+from hub.web.routes.render import render
 from hub.web.security import guard, hub_state
 
 router = APIRouter()
@@ -48,6 +50,17 @@ def _end(request: Request, session: Session, guide_id: int, until: str,
     return _run(lambda: actions.end_guide(engine, session.user, guide_id,
                                           until=actions.parse_day(until, "until"),
                                           reason=reason))
+
+
+@router.get("/guides", include_in_schema=False)
+def open_guides(request: Request, session: GuideKeeper) -> Response:
+    """What needs a steward: households with two guides after a merge, guides pending after a
+    split or whose household is gone."""
+    engine = hub_state(request).engine
+    data = guide_view.open_items(engine)
+    audit.record(engine, "view", user=session.user, target_kind="guides",
+                 detail={"conflicts": len(data["conflicts"]), "pending": len(data["pending"])})
+    return render(request, "guides.html", data)
 
 
 @router.post("/households/{household_id}/guide", include_in_schema=False)
