@@ -150,3 +150,26 @@ def test_steward_sees_guides_to_settle(filled_engine: sa.Engine) -> None:
     staff = client_for(filled_engine)
     login(staff, "staff", PASSWORD)
     assert staff.get("/guides").status_code == 403
+
+
+def _api_routes(routes: list) -> list[APIRoute]:
+    out = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append(route)
+        elif hasattr(route, "original_router"):
+            out += _api_routes(route.original_router.routes)
+    return out
+
+
+def test_every_route_but_login_declares_the_guard_inside_included_routers(
+        filled_engine: sa.Engine) -> None:
+    """test_web_security walks ``app.routes`` only; FastAPI 0.165 wraps included routers, so
+    walk into them to cover the guide and monitor routes (and all others)."""
+    routes = _api_routes(create_app(filled_engine, WebConfig()).routes)
+    assert len(routes) >= 25
+    for route in routes:
+        if route.path == "/login":
+            continue
+        assert any(getattr(d.call, "hub_guard", False) for d in route.dependant.dependencies), \
+            route.path
