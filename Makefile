@@ -25,6 +25,7 @@ $(BSTAMP): $(STAMP)
 demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
 	$(HUB) run
+	HUB_DEMO=1 $(HUB) guide demo --seed 7
 
 ## make test: the whole suite
 test: install

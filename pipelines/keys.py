@@ -10,6 +10,11 @@ HOUSEHOLDS = dg.AssetKey("households")
 MERGED_REGISTRATION = dg.AssetKey("merged_registration")
 REGISTRATION_KEYS = (LINKED_PERSONS, HOUSEHOLDS, MERGED_REGISTRATION)
 
+MONITOR_GROUP = "monitor"
+"""The fixed guides and the proeftuin monitor, downstream of the merged registration."""
+FIXED_GUIDES = dg.AssetKey("fixed_guides")
+PROEFTUIN_MONITOR = dg.AssetKey("proeftuin_monitor")
+
 OWNER = "team:data-stewards"
 
 

@@ -14,6 +14,8 @@ DEMO_ACCOUNTS = (
     ("demo-steward", "steward", None, "Demo data steward"),
     ("demo-admin", "admin", None, "Demo administrator"),
     ("demo-privacy", "privacy_officer", None, "Demo privacy officer"),
+    ("demo-rst", "rst_coordinator", None, "Demo RST coordinator"),
+    ("demo-manager", "manager", None, "Demo pilot manager"),
 )
 """Username, role, partner, display name. ``demo-blijf`` may reveal Blijf Groep's secret
 addresses; ``demo-staff`` only sees that one exists."""

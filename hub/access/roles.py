@@ -6,6 +6,8 @@ officer answers access requests (GDPR art. 15, NEN 7513): one person's report, a
 request reference, and nothing else. A partner
 affiliation (e.g. ``blijf_groep``) lets a user reveal the confidential addresses that partner
 itself registered, with a stated reason; everybody else only sees that a secret address exists.
+The RST coordinator (and stewards) register and end a household's fixed guide; managers see only
+the aggregate monitor.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ class Role(StrEnum):
     STEWARD = "steward"
     ADMIN = "admin"
     PRIVACY_OFFICER = "privacy_officer"
+    RST_COORDINATOR = "rst_coordinator"
+    MANAGER = "manager"
 
 
 class Permission(StrEnum):
@@ -29,16 +33,24 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     ACCESS_REQUEST = "access_request"
     DISPUTE = "dispute"
+    MANAGE_GUIDES = "manage_guides"
+    MONITOR = "monitor"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN}),
     Role.STEWARD: frozenset(
         {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
-         Permission.QUARANTINE, Permission.DISPUTE}
+         Permission.QUARANTINE, Permission.DISPUTE, Permission.MANAGE_GUIDES, Permission.MONITOR}
     ),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
     Role.PRIVACY_OFFICER: frozenset({Permission.ACCESS_REQUEST}),
+    # The Regional Safety Team's coordinator registers fixed guides: finds the household, sees
+    # who is involved, no BSN reveals, no matching decisions.
+    Role.RST_COORDINATOR: frozenset({Permission.SEARCH, Permission.VIEW,
+                                     Permission.MANAGE_GUIDES}),
+    # Managers see the pilot's aggregate monitor and nothing about any family.
+    Role.MANAGER: frozenset({Permission.MONITOR}),
 }
 
 PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")

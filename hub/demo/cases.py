@@ -1,5 +1,14 @@
-"""Stage 2 of the generator: which partners know a household, their cases and rows."""
+"""Stage 2 of the generator: which partners know a household, their cases and rows.
 
+Case dates follow a family's trajectory (:meth:`CaseStage._trajectories`), so the proeftuin
+monitor has something to measure: Veilig Thuis reports first, then other partners either take
+over within 30 days after a case ends (a hand-over) or join while it runs (expertise added),
+repeat reports within and beyond 12 months, and fewer hand-overs for families whose trajectory
+started after the pilot began (:data:`PILOT_START`). The trajectory draws from its own random
+stream, so names, errors and every other generated value stay as they were for a seed.
+"""
+
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,6 +25,7 @@ from hub.demo.model import (
     PARTNER_WEIGHTS,
     PARTNERS,
     PARTNERS_PER_HOUSEHOLD,
+    REFERENCE_DATE,
     REPORTER_SHARE,
     RVDK,
     VT,
@@ -34,6 +44,12 @@ from hub.demo.region import (
     SHELTERS,
 )
 
+PILOT_START = date(2025, 1, 1)
+"""The proeftuin's way of working applies to families whose first case started from here."""
+HANDOVER_SHARE = (0.45, 0.15)
+"""Share of later cases that start as a hand-over: before the pilot, in the pilot."""
+OVERLAP_SHARE = (0.25, 0.60)
+"""Share of later cases that join running help (expertise added): before, in the pilot."""
 
 class CaseStage:
     """Cases per partner, the member rows of each case and reporters."""
@@ -86,6 +102,60 @@ class CaseStage:
             opvang | ((self.c_partner == RVDK) & in_shelter_hh[self.c_hh] & (rng.random(c) < 0.5)),
             shelter_of_hh[self.c_hh], -1)
         self.hh_in_shelter = in_shelter_hh
+        self._trajectories()
+
+    def _trajectories(self) -> None:
+        """Dates that chain a household's cases: hand-overs, overlapping help, repeat reports.
+
+        Cases are ordered per household with Veilig Thuis first. Each later case starts after
+        the one before it: within 30 days after it ended (hand-over), while it runs (expertise
+        added) or much later, with shares that change for families whose first case falls in
+        the pilot. A repeat melding follows the previous one after 1.5 to 11 months (55 %) or
+        13 to 26 months. Families start within three years before the reference day; a
+        household whose chain would reach beyond it is moved back in time as a whole, to end
+        on a random day of the last eight months.
+        """
+        rng = np.random.default_rng([self.seed, 20261204])
+        hh, partner = self.c_hh, self.c_partner
+        c = len(hh)
+        if c == 0:
+            return
+        first = np.r_[True, hh[1:] != hh[:-1]]
+        repeat = ~first & np.r_[False, partner[1:] == partner[:-1]] & (partner == VT)
+        duration = np.where(partner == VT, rng.integers(10, 60, size=c),
+                            rng.integers(90, 900, size=c))
+        anchor = self.ref_day - rng.integers(30, 3 * 365, size=self.n)
+        in_pilot = anchor[hh] >= self.ref_day - (REFERENCE_DATE - PILOT_START).days
+        handover, overlap = HANDOVER_SHARE, OVERLAP_SHARE
+        u = rng.random(c)
+        p_hand = np.where(in_pilot, handover[1], handover[0])
+        p_over = np.where(in_pilot, overlap[1], overlap[0])
+        previous = np.r_[0, duration[:-1]]
+        during = (rng.random(c) * 0.8 * previous).astype(np.int64) + 1
+        delta = np.where(u < p_hand, previous + rng.integers(1, 31, size=c),
+                         np.where(u < p_hand + p_over, during,
+                                  previous + rng.integers(45, 500, size=c)))
+        soon = rng.random(c) < 0.55
+        delta = np.where(repeat, np.where(soon, rng.integers(45, 330, size=c),
+                                          rng.integers(400, 800, size=c)), delta)
+        delta[first] = 0
+        total = np.cumsum(delta)
+        heads = np.flatnonzero(first)
+        sizes = np.diff(np.r_[heads, c])
+        offset = total - np.repeat(total[heads], sizes)
+        start = anchor[hh] + offset
+        last = np.maximum.reduceat(start, heads)
+        latest = self.ref_day - rng.integers(1, 240, size=len(heads))
+        start -= np.repeat(np.maximum(last - latest, 0), sizes)
+        end = start + duration
+        closed = end < self.ref_day
+        new = ~closed & (start > self.ref_day - 60) & (rng.random(c) < 0.5)
+        self.c_start = start
+        self.c_end = np.where(closed, end, -1)
+        self.c_status = np.where(closed, "afgesloten",
+                                 np.where(new, "aangemeld", "lopend")).astype(object)
+        reasons = np.array(END_REASONS, dtype=object)[rng.integers(0, len(END_REASONS), c)]
+        self.c_end_reason = np.where(closed, reasons, None)
 
     # ----------------------------------------------------------------- rows
     def rows(self) -> None:

@@ -22,6 +22,8 @@ from hub.store.engine import make_engine, require_current
 from hub.web import views
 from hub.web.config import WebConfig
 from hub.web.routes import admin, api, auth, pages, rights, steward
+from hub.web.routes import guides as guide_routes
+from hub.web.routes import monitor as monitor_routes
 from hub.web.routes.render import render
 from hub.web.search.service import SearchService
 from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
@@ -113,7 +115,7 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (auth.router, pages.router, steward.router, admin.router, rights.router,
-                   api.router):
+                   api.router, guide_routes.router, monitor_routes.router):
         app.include_router(router)
     _install_handlers(app)
 

@@ -16,6 +16,7 @@ from hub.access.roles import Permission, User
 from hub.rights.contacts import open_disputes
 from hub.store.decisions import decide_review_item
 from hub.web import store_read
+from hub.web.guide_view import household_guides
 from hub.web.masking import (
     address_text,
     mask_person,
@@ -116,6 +117,7 @@ def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any
         member["disputes"] = disputed.get(member["person_id"], [])
     audit.record(engine, "view", user=user, target_kind="household", target_id=household_id,
                  detail={"members": [m["person_id"] for m in data["members"]]})
+    data.update(household_guides(engine, household_id))
     return data
 
 

@@ -10,22 +10,24 @@ sensors in ``sensors.py`` start publishing when it ends; ``hub run`` runs both i
 
 import dagster as dg
 
-from pipelines.keys import REGISTRATION_GROUP
+from pipelines.keys import MONITOR_GROUP, REGISTRATION_GROUP
 
 INGEST_JOB = "ingest_partners"
 PUBLISH_JOB = "publish_registration"
 
 ingest_partners = dg.define_asset_job(
     INGEST_JOB,
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REGISTRATION_GROUP),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REGISTRATION_GROUP,
+                                                                 MONITOR_GROUP),
     description="Extract and validate every partner (each on its own; failures stay local).",
     tags={"hub/phase": "ingest"},
 )
 
 publish_registration = dg.define_asset_job(
     PUBLISH_JOB,
-    selection=dg.AssetSelection.groups(REGISTRATION_GROUP),
-    description="Link every partner's last validated data and publish the merged registration.",
+    selection=dg.AssetSelection.groups(REGISTRATION_GROUP, MONITOR_GROUP),
+    description="Link every partner's last validated data and publish the merged registration "
+                "(then reconcile fixed guides and compute the proeftuin monitor).",
     tags={"hub/phase": "publish"},
 )
 

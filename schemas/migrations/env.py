@@ -14,6 +14,7 @@ from schemas.store import metadata
 
 if importlib.util.find_spec("schemas.access") is not None:
     importlib.import_module("schemas.access")
+importlib.import_module("schemas.guides")
 
 config = context.config
 target_metadata = metadata

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from hub.access.roles import Permission, Role
 from hub.access.sessions import Session
 from hub.web import views
+from hub.web.guide_view import guides_for
 from hub.web.routes.render import render
 from hub.web.search.index import Query
 from hub.web.search.parse import (
@@ -29,7 +30,8 @@ Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
 @router.get("/")
 def home(session: Annotated[Session, Depends(guard())]) -> Response:
     target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users",
-              Role.PRIVACY_OFFICER: "/privacy/inzage"}
+              Role.PRIVACY_OFFICER: "/privacy/inzage", Role.RST_COORDINATOR: "/search",
+              Role.MANAGER: "/monitor"}
     return RedirectResponse(target[session.user.role], status_code=303)
 
 
@@ -68,7 +70,8 @@ def search(request: Request, session: Searcher,
                       status_code=400)
     state = hub_state(request)
     result = views.search(state.engine, state.search, session.user, query)
-    return render(request, "search.html", {"form": form, "result": result})
+    guides = guides_for(state.engine, [h.household_id for h in result.hits])
+    return render(request, "search.html", {"form": form, "result": result, "guides": guides})
 
 
 @router.get("/households/{household_id}")

@@ -1,7 +1,7 @@
 """Disputed values (GDPR art. 16): a steward marks a partner's value a person disputes.
 
-Revision ID: 0006_disputes
-Revises: 0003
+Revision ID: 0005_disputes
+Revises: 0004_guides
 Create Date: 2026-12-04
 
 The hub never edits partner data: a dispute only says which partner's system holds the value and
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_disputes"
-down_revision: str | Sequence[str] | None = "0003_row_hash"
+revision: str = "0005_disputes"
+down_revision: str | Sequence[str] | None = "0004_guides"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

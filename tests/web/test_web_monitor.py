@@ -1,0 +1,175 @@
+"""The manager role sees the monitor and nothing else; guides on the web with role checks."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from fastapi.routing import APIRoute
+from web_helpers import client_for, login
+from web_store import PASSWORD
+
+from hub.access.users import create_user
+from hub.web.app import create_app
+from hub.web.config import WebConfig
+from schemas.access import audit_log
+
+ALLOWED_FOR_MANAGER = {("GET", "/monitor"), ("GET", "/api/monitor"), ("GET", "/api/me"),
+                       ("GET", "/api/openapi.json"), ("POST", "/logout"), ("GET", "/")}
+SAMPLE = {"household_id": "H-FAMILY", "person_id": "P-CHILD", "item_id": "0123456789abcdef",
+          "guide_id": "1"}
+ID_LIKE = re.compile(r"\b[HP]-[A-Z0-9]{4,}\b")
+
+
+@pytest.fixture
+def manager(filled_engine: sa.Engine):  # noqa: ANN201
+    create_user(filled_engine, "mona", PASSWORD, "manager", display_name="Mona Manager")
+    client = client_for(filled_engine)
+    token = login(client, "mona", PASSWORD)
+    return client, token
+
+
+def _walk(routes: list, prefix: str = "") -> list[tuple[str, str]]:
+    """Every (method, path), also inside included routers (FastAPI 0.165 wraps them)."""
+    out = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out += [(m, prefix + route.path) for m in route.methods - {"HEAD"}]
+        elif hasattr(route, "original_router"):
+            out += _walk(route.original_router.routes, prefix + route.include_context.prefix)
+    return out
+
+
+def _routes(engine: sa.Engine) -> list[tuple[str, str]]:
+    return sorted(set(_walk(create_app(engine, WebConfig()).routes)))
+
+
+def test_manager_cannot_open_any_page_or_api_but_the_monitor(manager, filled_engine) -> None:
+    client, token = manager
+    routes = _routes(filled_engine)
+    assert ("GET", "/households/{household_id}") in routes and ("GET", "/monitor") in routes
+    checked = 0
+    for method, path in routes:
+        if (method, path) in ALLOWED_FOR_MANAGER or path in ("/login",):
+            continue
+        url = path.format(**SAMPLE)
+        response = client.request(method, url, headers={"X-CSRF-Token": token},
+                                  data={"csrf_token": token} if method == "POST" else None,
+                                  follow_redirects=False)
+        assert response.status_code == 403, (method, path, response.status_code)
+        assert "H-FAMILY" not in response.text and "Çelik" not in response.text
+        checked += 1
+    assert checked >= 15
+    home = client.get("/", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/monitor"
+
+
+def test_manager_sees_the_monitor_without_any_id(manager) -> None:
+    client, _token = manager
+    page = client.get("/monitor?van=2025-12&tot=2026-02")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 10
+    assert "<script" not in page.text
+    assert not ID_LIKE.search(page.text)
+    assert "&lt;5" in page.text  # the family's one household is a small count
+    api = client.get("/api/monitor?van=2025-12&tot=2026-02")
+    assert api.status_code == 200
+    cells = api.json()["cells"]
+    assert {c["month"] for c in cells} >= {"2025-12", "2026-01", "2026-02", "totaal"}
+    assert not ID_LIKE.search(api.text)
+    assert all(c["value"] is None or not 1 <= c["value"] <= 4 for c in cells
+               if c["indicator"] not in ("partners_per_household", "faces_per_household"))
+    assert client.get("/monitor?van=2026-13").status_code == 400
+    assert client.get("/monitor?van=2026-05&tot=2026-01").status_code == 400
+
+
+def test_staff_may_not_open_the_monitor(filled_engine: sa.Engine) -> None:
+    client = client_for(filled_engine)
+    login(client, "staff", PASSWORD)
+    assert client.get("/monitor").status_code == 403
+    assert client.get("/api/monitor").status_code == 403
+
+
+def test_rst_coordinator_registers_a_guide_shown_on_household_and_in_search(
+        filled_engine: sa.Engine) -> None:
+    create_user(filled_engine, "rita", PASSWORD, "rst_coordinator", display_name="Rita RST")
+    client = client_for(filled_engine)
+    token = login(client, "rita", PASSWORD)
+    page = client.post("/households/H-FAMILY/guide", data={
+        "csrf_token": token, "name": "Gerda Gids", "organisation": "RST Zaanstreek",
+        "contact": "06-11112222", "since": "01-09-2026"})
+    assert page.status_code == 200 and "Gerda Gids" in page.text and "01-09-2026" in page.text
+    found = client.post("/search", data={"csrf_token": token, "name": "Jan van der Berg"})
+    assert "Gerda Gids" in found.text
+    bad = client.post("/households/H-FAMILY/guide", data={
+        "csrf_token": token, "name": "X", "organisation": "Y", "contact": "Z",
+        "since": "31-02-2026"})
+    assert bad.status_code == 400
+    api = client.get("/api/households/H-FAMILY").json()
+    [guide] = api["guides"]
+    ended = client.post(f"/api/guides/{guide['guide_id']}/end", headers={"X-CSRF-Token": token},
+                        json={"until": "2026-11-30", "reason": "family moved on"})
+    assert ended.status_code == 200 and ended.json()["until"] == "2026-11-30"
+    with filled_engine.connect() as conn:
+        actions = [r.action for r in conn.execute(sa.select(audit_log.c.action))]
+    assert "guide_set" in actions and "guide_end" in actions
+
+
+def test_staff_may_not_register_a_guide_and_the_attempt_is_audited(
+        filled_engine: sa.Engine) -> None:
+    client = client_for(filled_engine)
+    token = login(client, "staff", PASSWORD)
+    page = client.get("/households/H-FAMILY")
+    assert "No fixed guide registered." in page.text and 'action="/households/' not in page.text
+    refused = client.post("/households/H-FAMILY/guide", data={
+        "csrf_token": token, "name": "Gerda", "organisation": "RST", "contact": "06",
+        "since": "01-09-2026"})
+    assert refused.status_code == 403
+    with filled_engine.connect() as conn:
+        denied = conn.execute(sa.select(audit_log.c.detail).where(
+            audit_log.c.action == "denied")).scalars().all()
+    assert any("manage_guides" in d for d in denied)
+
+
+def test_steward_sees_guides_to_settle(filled_engine: sa.Engine) -> None:
+    from datetime import UTC, date, datetime
+
+    from schemas.guides import guides
+
+    with filled_engine.begin() as conn:  # two current guides, as a merge leaves them
+        for name in ("Anna Gids", "Bert Gids"):
+            conn.execute(guides.insert().values(
+                household_id="H-FAMILY", name=name, organisation="RST", contact="06-1",
+                since=date(2026, 5, 1), registered_by="x", registered_at=datetime.now(UTC)))
+    client = client_for(filled_engine)
+    login(client, "steward", PASSWORD)
+    page = client.get("/guides")
+    assert page.status_code == 200
+    assert "Anna Gids" in page.text and "Bert Gids" in page.text and "H-FAMILY" in page.text
+    household = client.get("/households/H-FAMILY")
+    assert "Two fixed guides after households were merged" in household.text
+    staff = client_for(filled_engine)
+    login(staff, "staff", PASSWORD)
+    assert staff.get("/guides").status_code == 403
+
+
+def _api_routes(routes: list) -> list[APIRoute]:
+    out = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append(route)
+        elif hasattr(route, "original_router"):
+            out += _api_routes(route.original_router.routes)
+    return out
+
+
+def test_every_route_but_login_declares_the_guard_inside_included_routers(
+        filled_engine: sa.Engine) -> None:
+    """test_web_security walks ``app.routes`` only; FastAPI 0.165 wraps included routers, so
+    walk into them to cover the guide and monitor routes (and all others)."""
+    routes = _api_routes(create_app(filled_engine, WebConfig()).routes)
+    assert len(routes) >= 25
+    for route in routes:
+        if route.path == "/login":
+            continue
+        assert any(getattr(d.call, "hub_guard", False) for d in route.dependant.dependencies), \
+            route.path
