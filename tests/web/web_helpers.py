@@ -2,6 +2,7 @@
 
 import re
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from hub.web.app import create_app
@@ -22,3 +23,15 @@ def login(client: TestClient, username: str, password: str) -> str:
                                            "csrf_token": token})
     assert response.status_code == 200, response.text
     return client.get("/api/me").json()["csrf_token"]
+
+
+def api_routes(routes: list, prefix: str = "") -> list[tuple[APIRoute, str]]:
+    """Every API route with its full path, also inside included routers (FastAPI 0.165 wraps
+    an included router, so a plain walk over ``app.routes`` sees none of its routes)."""
+    out: list[tuple[APIRoute, str]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append((route, prefix + route.path))
+        elif hasattr(route, "original_router"):
+            out += api_routes(route.original_router.routes, prefix + route.include_context.prefix)
+    return out
