@@ -78,7 +78,7 @@ def _accesses(engine: sa.Engine) -> None:
     views.person(engine, STAFF, "P-MOTHER")
     views.person(engine, BLIJF, "P-MOTHER", views.Reveal(
         field="address", source="blijf_groep", record_id="BG-1",
-        reason="visit planned with the shelter team"))
+        reason="visit planned with the shelter team", category="safety"))
     from web_store import REVIEW_ITEM
     views.review_item(engine, STEWARD, REVIEW_ITEM)
 
@@ -101,7 +101,7 @@ def test_report_for_the_father_has_only_his_data(family: sa.Engine, partners: di
     assert "Registratiehub" in text and "Medewerker" in text  # organisation and role
     views.person(family, STAFF, "P-FATHER", views.Reveal(
         field="bsn", source="veilig_thuis", record_id="VT-3",
-        reason="mother now staying at the Blijf shelter in Purmerend"))
+        reason="mother now staying at the Blijf shelter in Purmerend", category="investigation"))
     report = produce(family, partners, "P-FATHER", "AVG-2026-0001B", actor="cli:test")
     text = visible_text(report.html)
     assert "Purmerend" not in text and "shelter" not in text

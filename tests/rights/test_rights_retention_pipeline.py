@@ -51,7 +51,7 @@ def test_after_retention_the_next_run_keeps_the_remaining_links(
     engine = open_store(settings.store_url)
     policies = {k: p.retention for k, p in load_config(settings).partners.items()}
     before = _records(settings.store_url)
-    applied = retention.apply(settings, engine, policies, date(2026, 12, 4))
+    applied = retention.apply(settings, engine, policies, erase_everywhere, date(2026, 12, 4))
     gone = {(p, r) for p, e in applied.plan.partners.items() for r in e.record_ids}
     assert gone & set(before)  # (a case may also name a record that is not published)
     remaining = _records(settings.store_url)
