@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-dev
 BSTAMP := $(VENV)/.installed-bench
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
-.PHONY: install demo test ui web bench lint clean
+.PHONY: install demo test ui web bench lint clean i18n axe
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,6 +41,15 @@ web: install
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
 	$(PY) -m bench.run_matching --splink-cap 240 --hub-cap 600
+
+## make i18n: extract the web app's messages and update the catalogues (then translate the
+## new or fuzzy entries in hub/web/locale/nl/LC_MESSAGES/messages.po). The app compiles the
+## .po files itself when it starts: there is no .mo to build or to forget.
+i18n: install
+	mkdir -p var
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		-o var/messages.pot .
+	$(VENV)/bin/pybabel update -i var/messages.pot -d hub/web/locale -l nl -w 100 --ignore-obsolete
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import jinja2
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,10 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.access.sessions import purge_expired
 from hub.store.engine import make_engine, require_current
-from hub.web import views
+from hub.web import i18n, labels, views
 from hub.web.config import WebConfig
+from hub.web.i18n import N_
 from hub.web.routes import admin, api, auth, pages, steward
 from hub.web.routes.render import render
+from hub.web.search.results import ResultStore
 from hub.web.search.service import SearchService
 from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
 
@@ -28,11 +31,13 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str,
+           args: dict[str, str] | None = None) -> Response:
+    """An error page (the message is an English msgid, translated on the page) or JSON."""
     if is_api(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message},
-                  status_code=status)
+        return JSONResponse({"detail": message % args if args else message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message,
+                                          "message_args": args or {}}, status_code=status)
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -62,7 +67,19 @@ def _install_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # Field names only: the rejected input itself may be a BSN.
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
-        return _error(request, 422, f"invalid or missing: {', '.join(fields) or 'request'}")
+        return _error(request, 422, N_("Invalid or missing: %(fields)s"),
+                      {"fields": ", ".join(fields) or "request"})
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates with gettext (new style: ``_("Hello %(name)s", name=x)``) and the
+    filters that turn codes, partner keys and dates into words (:mod:`hub.web.labels`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters.update(label=labels.label, partner=labels.partner, partners=labels.partners,
+                       nl_date=labels.nl_date)
+    return Jinja2Templates(env=env)
 
 
 def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> FastAPI:
@@ -89,8 +106,9 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         redoc_url=None,
         lifespan=lifespan,
     )
-    templates = Jinja2Templates(directory=HERE / "templates")
+    templates = make_templates()
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
+    app.state.search_results = ResultStore()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (auth.router, pages.router, steward.router, admin.router, api.router):
         app.include_router(router)

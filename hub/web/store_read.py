@@ -99,7 +99,7 @@ def household(conn: sa.Connection, version: int, household_id: str) -> dict[str,
     m, p = s.household_members.c, s.persons.c
     members = _rows(conn, sa.select(
         m.person_id, m.role, m.roles, p.first_names, p.surname_prefix, p.surname, p.birth_date,
-        p.sex, p.bsn, p.city, p.has_confidential_address, p.sources,
+        p.sex, p.bsn, p.city, p.has_confidential_address, p.sources, p.name_from,
     ).join(s.persons, sa.and_(p.version_id == m.version_id, p.person_id == m.person_id))
         .where(m.version_id == version, m.household_id == household_id)
         .order_by(p.birth_date, p.person_id))
@@ -109,20 +109,46 @@ def household(conn: sa.Connection, version: int, household_id: str) -> dict[str,
     hl = s.household_links.c
     links = _rows(conn, sa.select(hl.other_household_id, hl.relation).where(
         hl.version_id == version, hl.household_id == household_id))
+    r = s.source_records.c
+    names = _rows(conn, sa.select(r.person_id, r.source, r.source_record_id, r.first_names,
+                                  r.surname_prefix, r.surname)
+                  .where(r.version_id == version,
+                         r.person_id.in_([x["person_id"] for x in members]))
+                  .order_by(r.source, r.source_record_id))
     return {"household": dict(head._mapping), "members": members, "links": links,
-            "freshness": freshness(conn)}
+            "record_names": names, "freshness": freshness(conn)}
+
+
+def _rows_read(counts: Any) -> int:
+    """Rows read in one run of one partner, from ``run_sources.counts`` (JSON per dataset)."""
+    data = _json(counts)
+    if not isinstance(data, dict):
+        return 0
+    return sum(int(v.get("read", 0) or 0) for v in data.values() if isinstance(v, dict))
 
 
 def freshness(conn: sa.Connection) -> list[dict[str, Any]]:
-    """Per partner: the last successful extract and the status of its latest run."""
+    """Per partner: its last delivery with content (the age of its data), the last time the hub
+    looked, and the status of its latest run.
+
+    A run that read nothing new from a partner (an empty inbox, no changed rows) is not a
+    delivery: its extract time says when the hub looked, not how old the partner's data is. The
+    store has no column for it; the per-run ``counts`` tell which runs read rows.
+    """
     rs, runs = s.run_sources.c, s.runs.c
-    last_ok = _rows(conn, sa.select(rs.source, sa.func.max(rs.last_success_at).label("last_ok"))
-                    .group_by(rs.source).order_by(rs.source))
-    latest = _rows(conn, sa.select(rs.source, rs.status, runs.started_at)
-                   .join(s.runs, runs.run_id == rs.run_id).order_by(runs.started_at))
-    status = {row["source"]: row["status"] for row in latest}  # the newest run wins
-    return [{"source": row["source"], "last_success_at": row["last_ok"],
-             "last_status": status.get(row["source"])} for row in last_ok]
+    rows = _rows(conn, sa.select(rs.source, rs.status, rs.last_success_at, rs.counts,
+                                 runs.started_at)
+                 .join(s.runs, runs.run_id == rs.run_id).order_by(runs.started_at))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:  # oldest run first: later runs overwrite
+        entry = out.setdefault(row["source"], {"source": row["source"], "last_delivery_at": None,
+                                               "last_success_at": None, "last_status": None})
+        entry["last_status"] = row["status"]
+        if row["last_success_at"] is not None:
+            entry["last_success_at"] = row["last_success_at"]
+            if row["counts"] is None or _rows_read(row["counts"]) > 0:
+                entry["last_delivery_at"] = row["last_success_at"]
+    return [out[k] for k in sorted(out)]
 
 
 def confidential_address(conn: sa.Connection, version: int, source: str,

@@ -4,7 +4,9 @@ The HTML routes and the JSON API both call these functions, so a rule (a role ch
 audit entry) cannot be present in one and forgotten in the other.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,9 +16,14 @@ from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, User
 from hub.store.decisions import decide_review_item
+from hub.store.survivorship import GI, NAME_RANK
 from hub.web import store_read
+from hub.web.i18n import N_
+from hub.web.journey import journey
+from hub.web.labels import ACTIVE_STATUSES, MEASURES
 from hub.web.masking import (
     address_text,
+    display_name,
     mask_person,
     mask_quarantine_row,
     mask_source_record,
@@ -26,6 +33,9 @@ from hub.web.search.service import SearchService
 
 DECISIONS = ("must_link", "cannot_link")
 MIN_REASON = 10
+"""Shortest reason for a reveal or decision (the messages below say 10 in words)."""
+STALE_DAYS = 7
+"""A partner whose last delivery with content is older than this is marked as not current."""
 
 
 class NotFound(HubError):
@@ -53,7 +63,7 @@ class Reveal:
 def _version(conn: sa.Connection) -> int:
     version = store_read.current_version(conn)
     if version is None:
-        raise NotFound("nothing has been published yet; run the pipeline first")
+        raise NotFound(N_("nothing has been published yet; run the pipeline first"))
     return version
 
 
@@ -76,19 +86,101 @@ def search(engine: sa.Engine, service: SearchService, user: User, query: Query) 
     return result
 
 
-def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any]:
+def household(engine: sa.Engine, user: User, household_id: str,
+              now: datetime | None = None) -> dict[str, Any]:
+    """The household page: title, cases (active first, one row per case with its members),
+    the journey, names per partner, and the age of each involved partner's data."""
     with engine.connect() as conn:
         data = store_read.household(conn, _version(conn), household_id)
     if data is None:
-        raise NotFound("no such household in the published version", field="household_id")
+        raise NotFound(N_("no such household in the published version"), field="household_id")
+    cases: dict[tuple[str, str], dict[str, Any]] = {}
     for member in data["members"]:
         masked = mask_person(member, user)
         masked["registrations"] = member["registrations"]
+        masked["role"], masked["roles"] = member["role"], member["roles"]
+        masked["name_from"] = member.get("name_from")
+        for reg in member["registrations"]:
+            case = cases.setdefault((reg["source"], reg["case_id"]), {**reg, "members": []})
+            case["members"].append({"person_id": member["person_id"], "name": masked["name"]})
         member.clear()
         member.update(masked)
+    ordered = sorted(cases.values(), key=lambda c: str(c.get("start_date") or ""), reverse=True)
+    active = [c for c in ordered if c.get("status") in ACTIVE_STATUSES and not c.get("end_date")]
+    closed = [c for c in ordered if c not in active]
+    _add_names(data["members"], data.pop("record_names"))
+    involved = set(filter(None, str(data["household"].get("sources") or "").split(",")))
+    involved |= {c["source"] for c in ordered}
+    data.update({
+        "title": _household_title(data["members"]),
+        "active_cases": active, "closed_cases": closed,
+        "journey": journey(ordered), "measures": MEASURES,
+        "freshness": _freshness(data["freshness"], involved, now or datetime.now(UTC)),
+    })
     audit.record(engine, "view", user=user, target_kind="household", target_id=household_id,
                  detail={"members": [m["person_id"] for m in data["members"]]})
     return data
+
+
+def _household_title(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """Family names (in order of age, each once) and the place most members live in; no place
+    when it would come from a confidential address."""
+    surnames: list[str] = []
+    for m in members:
+        name = " ".join(p for p in (m.get("surname_prefix"), m.get("surname")) if p)
+        if name and name not in surnames:
+            surnames.append(name)
+    cities = Counter(m.get("city") for m in members
+                     if m.get("city") and not m.get("has_confidential_address"))
+    return {"surnames": surnames, "place": cities.most_common(1)[0][0] if cities else None}
+
+
+def _add_names(members: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """Per member: the spellings partners use that differ from the golden name ("also known
+    as"), and which partner's record gave the golden name."""
+    by_person: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_person.setdefault(r["person_id"], []).append(r)
+    for m in members:
+        spellings: dict[str, list[str]] = {}
+        for r in by_person.get(m["person_id"], []):
+            name = display_name(r)
+            if name != m["name"]:
+                spellings.setdefault(name, []).append(r["source"])
+        m["also_known_as"] = [{"name": k, "sources": v} for k, v in spellings.items()]
+        source = str(m.get("name_from") or "").split(":")[0] or None
+        m["name_source"] = source
+        m["name_rule"] = name_rule(source)
+
+
+def name_rule(source: str | None) -> str | None:
+    """Why the golden name comes from ``source``, in words (the survivorship rule for names:
+    :data:`hub.store.survivorship.NAME_RANK`)."""
+    if source is None:
+        return None
+    if source in GI:
+        return N_("certified institutions run the long-term dossier, so their most recent "
+                  "record gives the name")
+    rank = NAME_RANK.get(source)
+    if rank is None:
+        return N_("the only or highest-ranked partner that knows this person")
+    return N_("no certified institution knows this person; the names rank Raad voor de "
+              "Kinderbescherming, then Veilig Thuis, then Blijf Groep")
+
+
+def _freshness(rows: list[dict[str, Any]], involved: set[str],
+               now: datetime) -> list[dict[str, Any]]:
+    """The involved partners' freshness with the age in days of their last delivery."""
+    out = []
+    for row in rows:
+        if row["source"] not in involved:
+            continue
+        delivered = row.get("last_delivery_at")
+        if delivered is not None and delivered.tzinfo is None:
+            delivered = delivered.replace(tzinfo=UTC)
+        age = (now - delivered).days if delivered is not None else None
+        out.append({**row, "age_days": age, "stale": age is None or age > STALE_DAYS})
+    return out
 
 
 def person(engine: sa.Engine, user: User, person_id: str,
@@ -98,7 +190,7 @@ def person(engine: sa.Engine, user: User, person_id: str,
         version = _version(conn)
         data = store_read.person(conn, version, person_id)
         if data is None:
-            raise NotFound("no such person in the published version", field="person_id")
+            raise NotFound(N_("no such person in the published version"), field="person_id")
         revealed = _reveal(conn, version, user, person_id, data, reveal) if reveal else None
     secret = bool(data["person"].get("has_confidential_address"))
     data["person"] = mask_person(data["person"], user)
@@ -118,9 +210,9 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
     record = next((r for r in data["records"] if r["source"] == reveal.source
                    and r["source_record_id"] == reveal.record_id), None)
     if record is None:
-        raise NotFound("that source record does not belong to this person", field="record_id")
+        raise NotFound(N_("that source record does not belong to this person"), field="record_id")
     if len(reveal.reason.strip()) < MIN_REASON:
-        raise BadRequest(f"state why you need this (at least {MIN_REASON} characters)",
+        raise BadRequest(N_("state why you need this (at least 10 characters)"),
                          field="reason")
     if reveal.field == "bsn":
         allowed = user.can(Permission.REVEAL_BSN)
@@ -128,11 +220,11 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
         allowed = bool(record["address_confidential"]) and user.may_reveal_address_of(
             reveal.source)
     else:
-        raise BadRequest("only a BSN or an address can be revealed", field="field")
+        raise BadRequest(N_("only a BSN or an address can be revealed"), field="field")
     if not allowed:
         audit.record(engine, "reveal_denied", user=user, target_kind="person",
                      target_id=person_id, detail=target, reason=reveal.reason.strip())
-        raise Denied("you may not reveal this value", partner=reveal.source, field=reveal.field)
+        raise Denied(N_("you may not reveal this value"), partner=reveal.source, field=reveal.field)
     if reveal.field == "bsn":
         value = record.get("bsn")
     else:
@@ -157,7 +249,7 @@ def review_item(engine: sa.Engine, user: User, item_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
         item = store_read.review_item(conn, _version(conn), item_id)
     if item is None:
-        raise NotFound("no such review item in the published version", field="item_id")
+        raise NotFound(N_("no such review item in the published version"), field="item_id")
     for side in ("left", "right"):
         secret = bool(item.pop(f"{side}_person_secret", True))
         item[side] = mask_source_record(item[side], user, secret) if item[side] else None
@@ -175,13 +267,13 @@ def decide(engine: sa.Engine, user: User, item_id: str, decision: str,
     an item that exists, and only a steward's session with its CSRF token gets here.
     """
     if decision not in DECISIONS:
-        raise BadRequest("decision must be must_link or cannot_link", field="decision")
+        raise BadRequest(N_("decision must be must_link or cannot_link"), field="decision")
     if len(reason.strip()) < MIN_REASON:
-        raise BadRequest(f"state a reason (at least {MIN_REASON} characters)", field="reason")
+        raise BadRequest(N_("state a reason (at least 10 characters)"), field="reason")
     with engine.connect() as conn:
         item = store_read.review_item(conn, _version(conn), item_id)
     if item is None:
-        raise NotFound("no such review item in the published version", field="item_id")
+        raise NotFound(N_("no such review item in the published version"), field="item_id")
     try:
         decision_id = decide_review_item(engine, item_id, decision, user.username,
                                          reason.strip()).decision_id
@@ -202,6 +294,35 @@ def quarantine(engine: sa.Engine, user: User, partner: str | None) -> dict[str, 
     audit.record(engine, "view", user=user, target_kind="quarantine", target_id=partner,
                  detail={"rows": len(rows)})
     return {"rows": rows, "counts": counts, "partner": partner}
+
+
+def score_words(score: float, criteria: list[str]) -> list[str]:
+    """Why a hit was found, as msgids: how well the name agrees, and which fields matched
+    exactly (the other criteria are filters: every hit agrees on them)."""
+    words = []
+    if "name" in criteria:
+        if score >= 97:
+            words.append(N_("name matches"))
+        elif score >= 85:
+            words.append(N_("name nearly the same (a letter or two differ)"))
+        else:
+            words.append(N_("name resembles the one you typed"))
+    exact = {"bsn": N_("BSN matches"), "birth_date": N_("birth date matches"),
+             "postcode": N_("postcode matches"), "house_number": N_("house number matches")}
+    words.extend(exact[c] for c in criteria if c in exact)
+    return words
+
+
+def group_by_household(result: Result, form: dict[str, Any]) -> list[dict[str, Any]]:
+    """Hits grouped per household, the household of the best hit first; persons without a
+    household each form their own group."""
+    criteria = form.get("criteria", [])
+    groups: dict[str, dict[str, Any]] = {}
+    for hit in result.hits:
+        key = hit.household_id or f"person:{hit.person_id}"
+        group = groups.setdefault(key, {"household_id": hit.household_id, "hits": []})
+        group["hits"].append({**asdict(hit), "why": score_words(hit.score, criteria)})
+    return list(groups.values())
 
 
 def hit_dicts(result: Result) -> list[dict[str, Any]]:

@@ -15,9 +15,10 @@ def test_staff_find_a_misspelled_child_and_see_whom_to_call(filled_engine) -> No
         household = client.get("/households/H-FAMILY")
     assert "/persons/P-CHILD" in results.text and "/households/H-FAMILY" in results.text
     for text in ("Jan van der Berg", "Fatma Çelik", "Mohammed El Amrani", "Sanne Bakker",
-                 "06-12345678", "melding", "opvang", "ots", "veilig_thuis"):
+                 "06-12345678", "melding huiselijk geweld", "opvang", "ondertoezichtstelling",
+                 "Veilig Thuis Zaanstreek-Waterland"):
         assert text in household.text, text
-    assert "Freshness of partner data" in household.text and "2026-11-01" in household.text
+    assert "Hoe actueel" in household.text and "01-11-2026" in household.text
 
 
 def test_search_combines_criteria(filled_engine) -> None:
@@ -42,9 +43,9 @@ def test_person_page_explains_each_link(filled_engine) -> None:
         login(client, "staff", PASSWORD)
         page = client.get("/persons/P-CHILD")
         api = client.get("/api/persons/P-CHILD").json()
-    assert "veilig_thuis" in page.text and "J-2" in page.text
+    assert "Veilig Thuis Zaanstreek-Waterland" in page.text and "J-2" in page.text
     assert "Dorpsstraat 12, 1501AB Zaandam" in page.text  # no secret: addresses are shown
-    assert "first_name" in page.text and "exact" in page.text
+    assert "voornaam" in page.text and "exact" in page.text
     assert {r["source_record_id"] for r in api["records"]} == {"VT-2", "J-2"}
     assert api["records"][0]["explanation"]["total"] == 14.2
 
@@ -92,9 +93,9 @@ def test_admin_creates_a_user_with_a_one_time_password(filled_engine) -> None:
         token = login(client, "admin", PASSWORD)
         page = client.post("/admin/users", data={"username": "nina", "role": "steward",
                                                  "partner": "jbra", "csrf_token": token})
-        password = page.text.split("shown once: <strong class=\"mono\">")[1].split("<")[0]
+        password = page.text.split("eenmalig getoond: <strong class=\"mono\">")[1].split("<")[0]
         audit_page = client.get("/admin/audit")
-    assert "Chain intact" in audit_page.text
+    assert "Keten intact" in audit_page.text
     with client_for(filled_engine) as client:
         login(client, "nina", password)
         me = client.get("/api/me").json()

@@ -177,10 +177,10 @@ def test_confidential_address_is_masked_for_other_staff(filled_engine) -> None:
         assert response.status_code == 200
         assert SHELTER["street"] not in response.text and SHELTER["postcode"] not in response.text
         assert MOTHER_BSN not in response.text
-    assert "confidential address" in person.text and "Reveal address" not in person.text
+    assert "geheim adres" in person.text and "Adres tonen" not in person.text
     # Veilig Thuis's address of the same woman is withheld too: it may lead to the shelter.
     assert "Dorpsstraat" not in person.text and "Dorpsstraat" not in api.text
-    assert "address withheld" in person.text
+    assert "adres afgeschermd" in person.text
     assert attempt.status_code == 403 and SHELTER["street"] not in attempt.text
     assert any(e.action == "reveal_denied" for e in audit.iter_entries(filled_engine))
 
@@ -189,7 +189,7 @@ def test_partner_staff_reveal_their_own_confidential_address_with_a_reason(fille
     with client_for(filled_engine) as client:
         token = login(client, "blijf", PASSWORD)
         page = client.get("/persons/P-MOTHER")
-        assert "Reveal address" in page.text and SHELTER["street"] not in page.text
+        assert "Adres tonen" in page.text and SHELTER["street"] not in page.text
         no_reason = client.post("/persons/P-MOTHER/reveal",
                                 data={"field": "address", "source": "blijf_groep",
                                       "record_id": "BG-1", "reason": "", "csrf_token": token})
@@ -264,7 +264,7 @@ def test_login_csrf_and_failures_are_handled(filled_engine) -> None:
         wrong = client.post("/login", data={"username": "staff", "password": "nope-nope-nope",
                                             "csrf_token": token})
     assert no_token.status_code == 403 and wrong.status_code == 401
-    assert "Unknown user name or wrong password" in wrong.text
+    assert "Onbekende gebruikersnaam of verkeerd wachtwoord" in wrong.text
     actions = [e.action for e in audit.iter_entries(filled_engine)]
     assert actions == ["login_failed"]
 

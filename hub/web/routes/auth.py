@@ -10,6 +10,7 @@ from hub.access import audit
 from hub.access.roles import Role
 from hub.access.sessions import Session, end_session, load_session, start_session
 from hub.access.users import authenticate
+from hub.web.i18n import N_
 from hub.web.routes.render import render
 from hub.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -52,11 +53,11 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     """Check the password (argon2id), open a server-side session, set an HttpOnly cookie."""
     state = hub_state(request)
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
-        return _login_page(request, "The login form expired; please try again.", 403)
+        return _login_page(request, N_("The login form expired; please try again."), 403)
     user = authenticate(state.engine, username, password)
     if user is None:
         audit.record(state.engine, "login_failed", actor=username.strip().lower()[:64] or "?")
-        return _login_page(request, "Unknown user name or wrong password.", 401)
+        return _login_page(request, N_("Unknown user name or wrong password."), 401)
     token, _ = start_session(state.engine, user, state.config.session)
     audit.record(state.engine, "login", user=user)
     response = RedirectResponse(HOME[user.role], status_code=303)

@@ -1,0 +1,156 @@
+"""Words for the store's codes, in one place: roles, case types, statuses, review reasons, ...
+
+The store keeps stable codes (``parent_with_custody``, ``voorlopige_ots``); staff read words. Each
+code maps to an English msgid (marked with :func:`N_` for extraction) that the page translates,
+so the Dutch lives in the catalogue like every other string. Unknown codes are shown as they are.
+Partner display names come from the ``name:`` key of the partner configuration.
+"""
+
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import yaml
+
+from foundation.settings import get_settings
+from hub.web.i18n import N_, gettext
+
+ROLES = {
+    "child": N_("child"),
+    "parent_with_custody": N_("parent with custody"),
+    "parent_without_custody": N_("parent without custody"),
+    "step_parent": N_("step-parent"),
+    "foster_parent": N_("foster parent"),
+    "guardian": N_("guardian"),
+    "partner": N_("partner"),
+    "ex_partner": N_("ex-partner"),
+    "alleged_perpetrator": N_("alleged perpetrator"),
+    "victim": N_("victim"),
+    "household_member": N_("household member"),
+    "reporter": N_("reporter"),
+}
+
+CASE_TYPES = {
+    "advies": N_("advice"),
+    "melding": N_("report of domestic violence or child abuse"),
+    "onderzoek": N_("investigation"),
+    "beschermingsonderzoek": N_("child protection investigation"),
+    "ots": N_("supervision order (OTS)"),
+    "voorlopige_ots": N_("provisional supervision order (voorlopige OTS)"),
+    "voogdij": N_("guardianship (voogdij)"),
+    "uithuisplaatsing": N_("out-of-home placement (uithuisplaatsing)"),
+    "jeugdreclassering": N_("youth probation"),
+    "opvang": N_("shelter"),
+    "ambulante_hulp": N_("outpatient help"),
+}
+
+MEASURES = frozenset({"ots", "voorlopige_ots", "voogdij", "uithuisplaatsing"})
+"""Case types that are child protection measures: they stand out on the household's time line."""
+
+STATUSES = {
+    "aangemeld": N_("registered"),
+    "lopend": N_("active"),
+    "afgesloten": N_("closed"),
+}
+
+ACTIVE_STATUSES = frozenset({"aangemeld", "lopend"})
+
+SEXES = {"M": N_("male"), "V": N_("female"), "X": N_("unknown or other")}
+
+REVIEW_REASONS = {
+    "uncertain_match_weight": N_("The evidence is not strong enough to merge them automatically, "
+                                 "nor weak enough to keep them apart."),
+    "same_valid_bsn_in_different_persons": N_(
+        "Both records carry the same valid BSN but were kept as different persons."),
+    "distinct_valid_bsns": N_("The records look alike but carry two different valid BSNs."),
+    "conflict_with_cluster_member": N_(
+        "Merging them would join records that a partner keeps apart as different people."),
+    "cannot_link": N_("A steward decided earlier that these are different persons."),
+}
+
+DECISIONS = {
+    "must_link": N_("Accept: same person"),
+    "cannot_link": N_("Reject: different persons"),
+}
+
+RELATIONS = {"shared_dossier": N_("shares a dossier")}
+
+FIELDS = {
+    "prior": N_("starting point (how often two records match by chance)"),
+    "first_name": N_("first name"),
+    "first_names": N_("first names"),
+    "surname": N_("surname"),
+    "birth_date": N_("birth date"),
+    "sex": N_("sex"),
+    "bsn": N_("BSN"),
+    "postcode": N_("postcode"),
+    "house_number": N_("house number"),
+    "address": N_("address"),
+    "city": N_("city"),
+    "household": N_("household"),
+    "total": N_("total"),
+}
+
+USER_ROLES = {"staff": N_("staff"), "steward": N_("data steward"), "admin": N_("administrator")}
+
+KINDS: dict[str, dict[str, str]] = {
+    "role": ROLES, "case_type": CASE_TYPES, "status": STATUSES, "sex": SEXES,
+    "reason": REVIEW_REASONS, "decision": DECISIONS, "relation": RELATIONS, "field": FIELDS,
+    "user_role": USER_ROLES,
+}
+
+
+def label(code: Any, kind: str) -> str:
+    """The translated words for ``code`` of ``kind``; comma-joined codes become a word list."""
+    if code is None or code == "":
+        return ""
+    text = str(code)
+    words = KINDS[kind]
+    if "," in text and text not in words:
+        return ", ".join(label(part, kind) for part in text.split(",") if part)
+    msgid = words.get(text)
+    return gettext(msgid) if msgid else text
+
+
+@cache
+def partner_names() -> dict[str, str]:
+    """Partner key -> display name (the ``name:`` key of the partner configuration)."""
+    try:
+        path = get_settings().partners_config
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {key: str(block.get("name") or key)
+            for key, block in (raw.get("partners") or {}).items() if isinstance(block, dict)}
+
+
+def partner(key: Any) -> str:
+    """The partner's display name, or its key when the configuration does not name it."""
+    if key is None:
+        return ""
+    return partner_names().get(str(key), str(key))
+
+
+def partners(keys: Any) -> str:
+    """Display names of comma-joined partner keys (as the store keeps ``sources``)."""
+    items = keys.split(",") if isinstance(keys, str) else list(keys or ())
+    return ", ".join(partner(k) for k in items if k)
+
+
+def nl_date(value: Any) -> str:
+    """A date as dd-mm-jjjj (partial dates as mm-jjjj or jjjj); a timestamp adds hh:mm."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    text = str(value)
+    parts = text[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        rest = text[10:].lstrip("T ")
+        day = f"{parts[2]}-{parts[1]}-{parts[0]}"
+        return f"{day} {rest[:5]}" if rest[:5].count(":") == 1 else day
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{parts[1]}-{parts[0]}"
+    return text
