@@ -3,6 +3,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HUB    := $(VENV)/bin/hub
 STAMP  := $(VENV)/.installed-dev
+AXE    := $(VENV)/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.11.0
 BSTAMP := $(VENV)/.installed-bench
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
@@ -25,18 +27,27 @@ demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
 	$(HUB) run
 
+## axe-core (accessibility checks in the browser tests) from the npm registry, into .venv/npm
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 ## make test: the whole suite
-test: install
+test: install $(AXE)
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
-## make ui: Dagster UI on 127.0.0.1
+## make ui: Dagster UI on 127.0.0.1 (make ui PORT=3001 for another port)
+ui: PORT ?= 3000
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
-	$(VENV)/bin/dg dev --host 127.0.0.1 --port 3000
+	$(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
 
-## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed)
+## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed;
+## make web PORT=8001 for another port)
+web: PORT ?= 8000
 web: install
-	$(HUB) web --host 127.0.0.1 --port 8000 --demo-users
+	$(HUB) web --host 127.0.0.1 --port $(PORT) --demo-users
 
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
