@@ -68,6 +68,14 @@ REVIEW_REASONS = {
     "cannot_link": N_("A steward decided earlier that these are different persons."),
 }
 
+REVIEW_REASONS_SHORT = {
+    "uncertain_match_weight": N_("uncertain match"),
+    "same_valid_bsn_in_different_persons": N_("same BSN, different persons"),
+    "distinct_valid_bsns": N_("alike, but two different BSNs"),
+    "conflict_with_cluster_member": N_("would join records a partner keeps apart"),
+    "cannot_link": N_("kept apart by an earlier decision"),
+}
+
 DECISIONS = {
     "must_link": N_("Accept: same person"),
     "cannot_link": N_("Reject: different persons"),
@@ -88,15 +96,51 @@ FIELDS = {
     "address": N_("address"),
     "city": N_("city"),
     "household": N_("household"),
+    "role": N_("role"),
+    "names_together": N_("both names differ"),
+    "twin_guard": N_("possibly twins (same family and birth date, other given name)"),
+    "sibling_guard": N_("possibly siblings (same family, other birth date)"),
+    "tf_first_name": N_("how common the first name is"),
+    "tf_surname": N_("how common the surname is"),
     "total": N_("total"),
+}
+
+LEVELS = {
+    "exact": N_("the same"),
+    "equal": N_("the same"),
+    "different": N_("different"),
+    "different_far": N_("far apart"),
+    "missing": N_("missing on one side"),
+    "initial": N_("only an initial agrees"),
+    "jw_0.80": N_("somewhat alike"),
+    "jw_0.92": N_("nearly the same (a typo)"),
+    "other_given_name": N_("another of the given names"),
+    "variant": N_("a variant of the same name"),
+    "swapped_with_first_name": N_("swapped with the first name"),
+    "double_name_part": N_("one part of a double name"),
+    "one_typo": N_("one typo"),
+    "partial_agrees": N_("only partly known, agrees"),
+    "day_month_swapped": N_("day and month swapped"),
+    "both_valid_different": N_("two different valid numbers"),
+    "one_digit": N_("one digit differs"),
+    "equal_invalid": N_("the same, but not a valid BSN"),
+    "equal_valid": N_("the same valid BSN"),
+    "contested": N_("also used by a relative: no evidence"),
+    "equal_valid_ignored_conflict": N_("the same, ignored: names and birth date disagree"),
+    "same_postcode": N_("same postcode, other house"),
+    "postcode_typo": N_("postcode typo, same house"),
+    "one_reporter": N_("one of them is the reporter"),
+    "neither_reporter": N_("neither is the reporter"),
+    "both_reporter": N_("both are reporters"),
 }
 
 USER_ROLES = {"staff": N_("staff"), "steward": N_("data steward"), "admin": N_("administrator")}
 
 KINDS: dict[str, dict[str, str]] = {
     "role": ROLES, "case_type": CASE_TYPES, "status": STATUSES, "sex": SEXES,
-    "reason": REVIEW_REASONS, "decision": DECISIONS, "relation": RELATIONS, "field": FIELDS,
-    "user_role": USER_ROLES,
+    "reason": REVIEW_REASONS, "reason_short": REVIEW_REASONS_SHORT, "decision": DECISIONS,
+    "relation": RELATIONS, "field": FIELDS,
+    "user_role": USER_ROLES, "level": LEVELS,
 }
 
 

@@ -183,13 +183,44 @@ def _decided_items(conn: sa.Connection) -> sa.Select:
     return sa.select(d.item_id).where(d.revoked_at.is_(None))
 
 
-def review_items(conn: sa.Connection, version: int, limit: int = 200) -> list[dict[str, Any]]:
-    """Open review items (no standing steward decision), most uncertain first."""
-    q = s.review_queue.c
-    return _rows(conn, sa.select(s.review_queue).where(
-        q.version_id == version, q.item_id.not_in(_decided_items(conn)))
-        .order_by(sa.func.abs(sa.func.coalesce(q.match_probability, 0.5) - 0.5), q.item_id)
-        .limit(limit))
+def review_items(conn: sa.Connection, version: int, limit: int = 2000) -> list[dict[str, Any]]:
+    """Open review items (no standing steward decision), most uncertain first, each with
+    ``first_seen``: when the pair first appeared in a published review queue (its age)."""
+    q, v = s.review_queue.c, s.versions.c
+    first = (sa.select(q.item_id, sa.func.min(v.created_at).label("first_seen"))
+             .join(s.versions, v.version_id == q.version_id).group_by(q.item_id).subquery())
+    return _rows(conn, sa.select(s.review_queue, first.c.first_seen)
+                 .outerjoin(first, first.c.item_id == q.item_id)
+                 .where(q.version_id == version, q.item_id.not_in(_decided_items(conn)))
+                 .order_by(sa.func.abs(sa.func.coalesce(q.match_probability, 0.5) - 0.5),
+                           q.item_id)
+                 .limit(limit))
+
+
+def source_records_with_flags(conn: sa.Connection, version: int,
+                              keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Source records by (source, record id), each with ``person_secret``: whether its person
+    has a confidential address (unknown person: withheld, fail safe)."""
+    r, p = s.source_records.c, s.persons.c
+    out = []
+    for source, record_id in keys:
+        row = conn.execute(sa.select(s.source_records, p.has_confidential_address)
+                           .outerjoin(s.persons, sa.and_(p.version_id == r.version_id,
+                                                         p.person_id == r.person_id))
+                           .where(r.version_id == version, r.source == source,
+                                  r.source_record_id == record_id)).first()
+        if row is not None:
+            record = dict(row._mapping)
+            flag = record.pop("has_confidential_address")
+            record["person_secret"] = True if flag is None else bool(flag)
+            out.append(record)
+    return out
+
+
+def records_of_person(conn: sa.Connection, version: int, person_id: str) -> list[tuple[str, str]]:
+    r = s.source_records.c
+    return [(a, b) for a, b in conn.execute(sa.select(r.source, r.source_record_id).where(
+        r.version_id == version, r.person_id == person_id).order_by(r.source, r.source_record_id))]
 
 
 def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, Any] | None:

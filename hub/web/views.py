@@ -15,7 +15,7 @@ from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, User
-from hub.store.decisions import decide_review_item
+from hub.store.decisions import decide_review_item, record_decision, revoke_decision
 from hub.store.survivorship import GI, NAME_RANK
 from hub.web import store_read
 from hub.web.i18n import N_
@@ -28,6 +28,7 @@ from hub.web.masking import (
     mask_quarantine_row,
     mask_source_record,
 )
+from hub.web.review import age_days, aligned, candidate_groups, waterfall
 from hub.web.search.index import Query, Result
 from hub.web.search.service import SearchService
 
@@ -235,14 +236,112 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
     return {**target, "source": reveal.source, "record_id": reveal.record_id, "value": value}
 
 
-def review_queue(engine: sa.Engine, user: User) -> dict[str, Any]:
+def review_queue(engine: sa.Engine, user: User, partner: str | None = None,
+                 reason: str | None = None, min_age_days: int | None = None,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """Open pairs by candidate group, filtered by partner, reason and age (days in the queue)."""
+    now = now or datetime.now(UTC)
     with engine.connect() as conn:
         version = _version(conn)
         items = store_read.review_items(conn, version)
         history = store_read.decisions(conn, limit=50)
+    groups = candidate_groups(items)
+    for group in groups:
+        group["age_days"] = age_days(group["oldest"], now)
+    all_partners = sorted({x for g in groups for x in g["partners"]})
+    all_reasons = sorted({x for g in groups for x in g["reasons"]})
+    shown = [g for g in groups
+             if (not partner or partner in g["partners"])
+             and (not reason or reason in g["reasons"])
+             and (min_age_days is None or (g["age_days"] or 0) >= min_age_days)]
     audit.record(engine, "view", user=user, target_kind="review_queue",
                  detail={"open_items": len(items)})
-    return {"items": items, "history": history}
+    return {"items": items, "groups": shown, "group_count": len(groups), "history": history,
+            "filters": {"partner": partner, "reason": reason, "age": min_age_days},
+            "partners": all_partners, "reasons": all_reasons}
+
+
+def _open_group(conn: sa.Connection, version: int, group_id: str) -> dict[str, Any]:
+    groups = candidate_groups(store_read.review_items(conn, version))
+    group = next((g for g in groups if any(i["item_id"] == group_id for i in g["pairs"])), None)
+    if group is None:
+        raise NotFound(N_("no open review group with this id; it may have been decided"),
+                       field="group_id")
+    return group
+
+
+def review_group(engine: sa.Engine, user: User, group_id: str) -> dict[str, Any]:
+    """A candidate group: its records side by side (differences marked), and per pair the
+    reason, the explanation and its waterfall."""
+    with engine.connect() as conn:
+        version = _version(conn)
+        group = _open_group(conn, version, group_id)
+        records = store_read.source_records_with_flags(conn, version, group["records"])
+        history = [d for item in group["pairs"]
+                   for d in store_read.decisions(conn, item_id=item["item_id"])]
+    shown = [mask_source_record(r, user, r.pop("person_secret")) for r in records]
+    for item in group["pairs"]:
+        item["explanation"] = store_read._json(item.get("explanation"))
+        item["waterfall"] = waterfall(item["explanation"])
+    audit.record(engine, "view", user=user, target_kind="review", target_id=group["group_id"],
+                 detail={"pairs": [i["item_id"] for i in group["pairs"]]})
+    return {"group": group, "records": shown, "rows": aligned(shown),
+            "history": sorted(history, key=lambda d: d["decision_id"], reverse=True)}
+
+
+def decide_group(engine: sa.Engine, user: User, group_id: str, choices: dict[str, str],
+                 reason: str) -> list[dict[str, Any]]:
+    """Decide the pairs of one open group: ``choices`` maps item id to must_link, cannot_link
+    or skip (unsure: stays open). Pairs not in the group are refused."""
+    if any(c not in (*DECISIONS, "skip") for c in choices.values()):
+        raise BadRequest(N_("decision must be must_link or cannot_link"), field="decision")
+    decided = {k: v for k, v in choices.items() if v != "skip"}
+    if not decided:
+        return []
+    if len(reason.strip()) < MIN_REASON:
+        raise BadRequest(N_("state a reason (at least 10 characters)"), field="reason")
+    with engine.connect() as conn:
+        group = _open_group(conn, _version(conn), group_id)
+    in_group = {i["item_id"] for i in group["pairs"]}
+    if not set(decided) <= in_group:
+        raise BadRequest(N_("a pair of another group was sent; reload the page"),
+                         field="item_id")
+    return [decide(engine, user, item_id, decision, reason)
+            for item_id, decision in sorted(decided.items())]
+
+
+def undo_decision(engine: sa.Engine, user: User, decision_id: int) -> None:
+    """Withdraw a decision (the pair goes back to the queue after the next run decides it
+    again by its evidence), audited."""
+    try:
+        revoke_decision(engine, decision_id, user.username)
+    except StoreError:
+        raise NotFound(N_("no such decision in force"), field="decision_id") from None
+    audit.record(engine, "decision_revoked", user=user, target_kind="decision",
+                 target_id=str(decision_id))
+
+
+def split_record(engine: sa.Engine, user: User, person_id: str, source: str, record_id: str,
+                 reason: str) -> int:
+    """Split one source record off a person: a cannot-link decision between it and each other
+    record of that person. The next run makes it a person of its own."""
+    if len(reason.strip()) < MIN_REASON:
+        raise BadRequest(N_("state a reason (at least 10 characters)"), field="reason")
+    with engine.connect() as conn:
+        keys = store_read.records_of_person(conn, _version(conn), person_id)
+    if (source, record_id) not in keys:
+        raise NotFound(N_("that source record does not belong to this person"),
+                       field="record_id")
+    others = [k for k in keys if k != (source, record_id)]
+    if not others:
+        raise BadRequest(N_("this is the person's only record: nothing to split"),
+                         field="record_id")
+    ids = [record_decision(engine, (source, record_id), other, "cannot_link", user.username,
+                           reason.strip()).decision_id for other in others]
+    audit.record(engine, "split", user=user, target_kind="person", target_id=person_id,
+                 detail={"record": f"{source}:{record_id}", "decisions": ids},
+                 reason=reason.strip())
+    return len(ids)
 
 
 def review_item(engine: sa.Engine, user: User, item_id: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from web_store import PASSWORD, REVIEW_ITEM, SHELTER
+from web_store import PASSWORD, REVIEW_ITEM, SECOND_ITEM, SHELTER
 
 from hub.store.decisions import decisions_for_matching
 from hub.web.app import create_app
@@ -23,6 +23,7 @@ CHROMIUM = Path(os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(os.environ.get("HUB_AXE_JS") or Path(__file__).resolve().parents[2] / ".venv" / "npm"
            / "node_modules" / "axe-core" / "axe.min.js")
 """axe-core from the npm registry, installed by ``make axe`` (``make test`` depends on it)."""
+GROUP = min(REVIEW_ITEM, SECOND_ITEM)
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 800, "height": 1000}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -142,7 +143,8 @@ def _axe(page) -> list[dict]:  # noqa: ANN001
 
 STAFF_PAGES = ["/search", "/households/H-FAMILY", "/households/H-OTHER", "/persons/P-CHILD",
                "/persons/P-MOTHER", "/persons/NOBODY"]
-STEWARD_PAGES = ["/review", f"/review/{REVIEW_ITEM}", "/quarantine"]
+STEWARD_PAGES = ["/review", f"/review/{REVIEW_ITEM}", f"/review/group/{GROUP}", "/quarantine",
+                 "/persons/P-CHILD"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 
 
@@ -184,15 +186,31 @@ def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> No
     assert SHELTER["street"] in page.inner_text("p.revealed")
 
 
-def test_steward_decides_a_review_item(server: str, browser, filled_engine) -> None:  # noqa: ANN001
-    page = _login(browser, server, "steward")
+def test_steward_decides_a_group_undoes_it_and_splits_a_person(server: str, browser,  # noqa: ANN001
+                                                               filled_engine) -> None:  # noqa: ANN001
+    page = _login(browser, server, "steward", PHONE)
     assert page.url == f"{server}/review"
-    page.click(f"a[href='/review/{REVIEW_ITEM}']")
-    page.wait_for_selector("form.decide")
-    assert "R-5" in page.inner_text("main") and "VT-2" in page.inner_text("main")
-    page.fill("form.decide input[name=reason]", "birth dates differ by months")
-    page.click("form.decide button[value=cannot_link]")
+    page.click(f"a[href='/review/group/{GROUP}']")
+    page.wait_for_selector("form.group-decide")
+    main = page.inner_text("main")
+    assert "R-5" in main and "VT-2" in main and "J-2" in main and "volgende verwerking" in main
+    _no_horizontal_scroll(page)
+    page.check(f"input[name='d_{REVIEW_ITEM}'][value=cannot_link]")
+    page.fill("form.group-decide input[name=reason]", "birth dates differ by months")
+    page.click("form.group-decide button[type=submit]")
     page.wait_for_url(f"{server}/review?decided=1")
-    assert "birth dates differ by months" in page.inner_text("table.history")
-    assert "Afwijzen: verschillende personen" in page.inner_text("table.history")
+    history = page.inner_text("table.history")
+    assert "birth dates differ by months" in history
+    assert "Afwijzen: verschillende personen" in history
     assert decisions_for_matching(filled_engine)["decision"].tolist() == ["cannot_link"]
+    page.click("table.history button:has-text('Terugdraaien')")
+    page.wait_for_url(f"{server}/review?undone=1")
+    assert "teruggedraaid op" in page.inner_text("table.history")
+    assert decisions_for_matching(filled_engine).empty
+    page.goto(f"{server}/persons/P-CHILD")
+    form = page.locator("form.split", has=page.locator("input[value='J-2']"))
+    form.locator("input[name=reason]").fill("another child entirely")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("p.revealed")
+    assert "Splitsing vastgelegd" in page.inner_text("p.revealed")
+    assert decisions_for_matching(filled_engine)["right_record_id"].tolist() == ["VT-2"]

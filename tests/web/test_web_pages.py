@@ -2,10 +2,13 @@
 
 import sqlalchemy as sa
 from web_helpers import client_for, login
-from web_store import PASSWORD, REVIEW_ITEM
+from web_store import PASSWORD, REVIEW_ITEM, SECOND_ITEM
 
 from hub.access import audit
 from hub.store.decisions import decisions_for_matching
+
+GROUP = min(REVIEW_ITEM, SECOND_ITEM)
+"""A candidate group is named after its smallest item id."""
 
 
 def test_staff_find_a_misspelled_child_and_see_whom_to_call(filled_engine) -> None:
@@ -45,7 +48,7 @@ def test_person_page_explains_each_link(filled_engine) -> None:
         api = client.get("/api/persons/P-CHILD").json()
     assert "Veilig Thuis Zaanstreek-Waterland" in page.text and "J-2" in page.text
     assert "Dorpsstraat 12, 1501AB Zaandam" in page.text  # no secret: addresses are shown
-    assert "voornaam" in page.text and "exact" in page.text
+    assert "voornaam" in page.text and "gelijk" in page.text
     assert {r["source_record_id"] for r in api["records"]} == {"VT-2", "J-2"}
     assert api["records"][0]["explanation"]["total"] == 14.2
 
@@ -54,15 +57,14 @@ def test_steward_decides_a_review_item_for_the_next_run(filled_engine) -> None:
     with client_for(filled_engine) as client:
         token = login(client, "steward", PASSWORD)
         queue = client.get("/review")
-        assert f"/review/{REVIEW_ITEM}" in queue.text
+        assert f"/review/group/{GROUP}" in queue.text
         item = client.get(f"/review/{REVIEW_ITEM}")
-        assert "R-5" in item.text and "VT-2" in item.text and "day_month_swapped" in item.text
+        assert "R-5" in item.text and "VT-2" in item.text and "dag en maand" in item.text
         done = client.post(f"/review/{REVIEW_ITEM}/decision",
                            data={"decision": "cannot_link", "reason": "different birth dates",
                                  "csrf_token": token})
-        assert done.status_code == 200 and f"/review/{REVIEW_ITEM}" not in done.text.split(
-            "Decision history")[0]
-        assert "different birth dates" in done.text
+        assert done.status_code == 200 and "different birth dates" in done.text
+        assert "volgende verwerking" in done.text  # says when it takes effect
     decisions = decisions_for_matching(filled_engine)
     assert decisions.to_dict("records") == [{
         "left_source": "rvdk", "left_record_id": "R-5", "right_source": "veilig_thuis",
@@ -70,6 +72,73 @@ def test_steward_decides_a_review_item_for_the_next_run(filled_engine) -> None:
     entry = [e for e in audit.iter_entries(filled_engine) if e.action == "decision"][-1]
     assert entry.actor == "steward" and entry.target_id == REVIEW_ITEM
     assert entry.reason == "different birth dates"
+
+
+def test_review_by_candidate_group_with_aligned_records_and_waterfall(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        login(client, "steward", PASSWORD)
+        queue = client.get("/review")
+        group = client.get(f"/review/group/{SECOND_ITEM}")  # any pair names its group
+        by_partner = client.get("/review?partner=wss")
+        by_reason = client.get("/review?reason=uncertain_match_weight")
+        old = client.get("/review?age=3650")
+    assert "3 registraties, 2 paren" in queue.text and "1 kandidaatgroep" in queue.text
+    for text in ("R-5", "VT-2", "J-2", "Veilig Thuis Zaanstreek-Waterland",
+                 "Het bewijs is niet sterk genoeg", "wijkt af", "dag en maand verwisseld",
+                 "Overslaan: twijfel", "volgende verwerking"):
+        assert text in group.text, text
+    assert group.text.count("<svg") >= 8 and 'class="down"' in group.text  # the waterfall
+    assert "uncertain_match_weight" not in group.text.split("<main")[1].replace(
+        'value="uncertain_match_weight"', "")
+    assert "Niets te beoordelen" in by_partner.text
+    assert "/review/group/" in by_reason.text and "Niets te beoordelen" in old.text
+
+
+def test_steward_decides_a_group_undoes_it_and_splits_a_person(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "steward", PASSWORD)
+        decided = client.post(f"/review/group/{REVIEW_ITEM}/decision", data={
+            f"d_{REVIEW_ITEM}": "cannot_link", f"d_{SECOND_ITEM}": "skip",
+            "reason": "other birth date, other child", "csrf_token": token})
+        assert "Besluit vastgelegd" in decided.text
+        assert "Afwijzen: verschillende personen" in decided.text
+        assert decisions_for_matching(filled_engine)["decision"].tolist() == ["cannot_link"]
+        with filled_engine.connect() as conn:
+            decision_id = conn.execute(sa.text(
+                "select decision_id from steward_decisions")).scalar()
+        undone = client.post(f"/review/decisions/{decision_id}/undo",
+                             data={"csrf_token": token})
+        assert "Besluit teruggedraaid" in undone.text and "teruggedraaid op" in undone.text
+        assert decisions_for_matching(filled_engine).empty
+        assert f"/review/group/{GROUP}" in undone.text  # open again
+        again = client.post(f"/review/decisions/{decision_id}/undo", data={"csrf_token": token})
+        assert again.status_code == 404
+        person = client.get("/persons/P-CHILD")
+        assert "Deze registratie afsplitsen" in person.text
+        split = client.post("/persons/P-CHILD/split", data={
+            "source": "jbra", "record_id": "J-2", "reason": "another child entirely",
+            "csrf_token": token})
+        assert "Splitsing vastgelegd" in split.text
+        stranger = client.post("/persons/P-CHILD/split", data={
+            "source": "rvdk", "record_id": "R-5", "reason": "another child entirely",
+            "csrf_token": token})
+        assert stranger.status_code == 404
+    assert decisions_for_matching(filled_engine).to_dict("records") == [{
+        "left_source": "jbra", "left_record_id": "J-2", "right_source": "veilig_thuis",
+        "right_record_id": "VT-2", "decision": "cannot_link"}]
+    actions = [e.action for e in audit.iter_entries(filled_engine)]
+    assert {"decision", "decision_revoked", "split"} <= set(actions)
+
+
+def test_staff_may_not_split_or_undo(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "staff", PASSWORD)
+        person = client.get("/persons/P-CHILD")
+        split = client.post("/persons/P-CHILD/split", data={
+            "source": "jbra", "record_id": "J-2", "reason": "another child entirely",
+            "csrf_token": token})
+    assert "afsplitsen" not in person.text and split.status_code == 403
+    assert decisions_for_matching(filled_engine).empty
 
 
 def test_every_read_is_in_a_verifiable_audit_trail(filled_engine) -> None:

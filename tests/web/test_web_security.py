@@ -17,13 +17,19 @@ from schemas import store as s
 from schemas.access import audit_log
 
 PAGES = ["/", "/search", "/households/H-FAMILY", "/persons/P-CHILD", "/review",
-         f"/review/{REVIEW_ITEM}", "/quarantine", "/admin/users", "/admin/audit"]
+         f"/review/{REVIEW_ITEM}", f"/review/group/{REVIEW_ITEM}", "/quarantine",
+         "/admin/users", "/admin/audit"]
 API_GETS = ["/api/me", "/api/openapi.json", "/api/households/H-FAMILY", "/api/persons/P-CHILD",
             "/api/review", f"/api/review/{REVIEW_ITEM}", "/api/quarantine"]
 POSTS = [("/search", {"name": "Berg"}), ("/persons/P-CHILD/reveal",
           {"field": "bsn", "source": "veilig_thuis", "record_id": "VT-2",
            "reason": "calling the school"}),
          (f"/review/{REVIEW_ITEM}/decision", {"decision": "must_link", "reason": "same child!"}),
+         (f"/review/group/{REVIEW_ITEM}/decision",
+          {f"d_{REVIEW_ITEM}": "must_link", "reason": "same child, really"}),
+         ("/review/decisions/1/undo", {}),
+         ("/persons/P-CHILD/split", {"source": "jbra", "record_id": "J-2",
+                                     "reason": "another child entirely"}),
          ("/admin/users", {"username": "eve", "role": "admin"}), ("/logout", {})]
 
 

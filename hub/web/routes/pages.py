@@ -124,3 +124,16 @@ def reveal(request: Request, session: Viewer,
                         views.Reveal(field=field, source=source, record_id=record_id,
                                      reason=reason))
     return render(request, "person.html", data)
+
+
+@router.post("/persons/{person_id}/split")
+def split(request: Request,
+          session: Annotated[Session, Depends(guard(Permission.REVIEW))],
+          person_id: Annotated[str, Path(pattern=ID_PATTERN)],
+          source: Annotated[str, Form(max_length=32)],
+          record_id: Annotated[str, Form(max_length=64)],
+          reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """Split one record off this person (stewards): cannot-link decisions the next run applies."""
+    views.split_record(hub_state(request).engine, session.user, person_id, source, record_id,
+                       reason)
+    return RedirectResponse(f"/persons/{person_id}?split=1", status_code=303)
