@@ -134,13 +134,46 @@ LEVELS = {
     "both_reporter": N_("both are reporters"),
 }
 
+RULE_FIXES = {
+    "parse": N_("The file could not be read: check its format, columns and encoding."),
+    "source_record_id_present": N_("Fill in the record's number (the partner's key)."),
+    "source_record_id_unique": N_("Give each person one record number; remove the duplicate."),
+    "name_present": N_("Fill in the surname."),
+    "birth_date_format": N_("Write the birth date as the agreed date format."),
+    "birth_date_exists": N_("Correct the birth date: that day does not exist."),
+    "birth_date_not_in_future": N_("Correct the birth date: it lies in the future."),
+    "age_at_most_110": N_("Correct the birth date: the person would be over 110."),
+    "sex_in_vocabulary": N_("Use one of the agreed values for sex."),
+    "bsn_nine_digits": N_("Correct the BSN: it must have 9 digits."),
+    "bsn_elfproef": N_("Correct the BSN: it fails the eleven test (a typo?)."),
+    "postcode_format": N_("Write the postcode as 1234 AB."),
+    "house_number_range": N_("Correct the house number."),
+    "case_id_present": N_("Fill in the case number."),
+    "case_id_unique": N_("Give each case one number; remove the duplicate."),
+    "case_type_in_partner_vocabulary": N_("Use one of the agreed case types."),
+    "status_in_vocabulary": N_("Use one of the agreed statuses."),
+    "start_date_not_after_end_date": N_("Correct the dates: the case ends before it starts."),
+    "registration_names_persons": N_("Name at least one person in the case."),
+    "registration_persons_exist": N_("Deliver the persons the case names, or correct their "
+                                     "numbers."),
+}
+
+QUARANTINE_STATES = {
+    "fixed": N_("fixed by a later delivery"),
+    "failing": N_("still failing"),
+    "unknown": N_("cannot tell (no record number)"),
+}
+
+STAGES = {"extract": N_("reading"), "stage": N_("checking"), "validate": N_("checking")}
+
 USER_ROLES = {"staff": N_("staff"), "steward": N_("data steward"), "admin": N_("administrator")}
 
 KINDS: dict[str, dict[str, str]] = {
     "role": ROLES, "case_type": CASE_TYPES, "status": STATUSES, "sex": SEXES,
     "reason": REVIEW_REASONS, "reason_short": REVIEW_REASONS_SHORT, "decision": DECISIONS,
     "relation": RELATIONS, "field": FIELDS,
-    "user_role": USER_ROLES, "level": LEVELS,
+    "user_role": USER_ROLES, "level": LEVELS, "fix": RULE_FIXES,
+    "quarantine_state": QUARANTINE_STATES, "stage": STAGES,
 }
 
 

@@ -263,6 +263,37 @@ def quarantine(conn: sa.Connection, partner: str | None, limit: int = 500) -> li
     return _rows(conn, query.limit(limit))
 
 
+def quarantine_by_rule(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Quarantined rows counted per partner and rule."""
+    qt = s.quarantine.c
+    return _rows(conn, sa.select(qt.partner, qt.rule, sa.func.count().label("rows"))
+                 .group_by(qt.partner, qt.rule).order_by(qt.partner, qt.rule))
+
+
+def published_keys(conn: sa.Connection, version: int,
+                   keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """Which (partner, dataset, record id) are in the published version: a quarantined row
+    whose record a later delivery brought in cleanly is fixed."""
+    out: set[tuple[str, str, str]] = set()
+    people = {(p, r) for p, d, r in keys if d == "persons"}
+    cases = {(p, r) for p, d, r in keys if d == "registrations"}
+    if people:
+        r = s.source_records.c
+        for partner in {p for p, _ in people}:
+            ids = [i for p, i in people if p == partner]
+            out |= {(partner, "persons", i) for i in conn.execute(sa.select(r.source_record_id)
+                    .where(r.version_id == version, r.source == partner,
+                           r.source_record_id.in_(ids))).scalars()}
+    if cases:
+        g = s.registrations.c
+        for partner in {p for p, _ in cases}:
+            ids = [i for p, i in cases if p == partner]
+            out |= {(partner, "registrations", i) for i in conn.execute(sa.select(g.case_id)
+                    .where(g.version_id == version, g.source == partner,
+                           g.case_id.in_(ids))).scalars()}
+    return out
+
+
 def quarantine_counts(conn: sa.Connection) -> dict[str, int]:
     qt = s.quarantine.c
     rows = conn.execute(sa.select(qt.partner, sa.func.count()).group_by(qt.partner))

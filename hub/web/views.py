@@ -387,12 +387,36 @@ def decide(engine: sa.Engine, user: User, item_id: str, decision: str,
 
 
 def quarantine(engine: sa.Engine, user: User, partner: str | None) -> dict[str, Any]:
+    """Quarantined rows as a table: where from, which rule, the offending value (masked), what
+    to fix, and whether a later delivery brought the record in cleanly (fixed)."""
     with engine.connect() as conn:
+        version = store_read.current_version(conn)
         rows = [mask_quarantine_row(r) for r in store_read.quarantine(conn, partner)]
         counts = store_read.quarantine_counts(conn)
+        by_rule = store_read.quarantine_by_rule(conn)
+        keys = [(r["partner"], r["dataset"], r["source_record_id"]) for r in rows
+                if r.get("source_record_id")]
+        fixed = store_read.published_keys(conn, version, keys) if version else set()
+    for row in rows:
+        row["value"] = offending_value(row)
+        key = (row["partner"], row["dataset"], row.get("source_record_id"))
+        row["state"] = "unknown" if not row.get("source_record_id") else (
+            "fixed" if key in fixed else "failing")
     audit.record(engine, "view", user=user, target_kind="quarantine", target_id=partner,
                  detail={"rows": len(rows)})
-    return {"rows": rows, "counts": counts, "partner": partner}
+    return {"rows": rows, "counts": counts, "by_rule": by_rule, "partner": partner}
+
+
+def offending_value(row: dict[str, Any]) -> str | None:
+    """The value of the failing field from the (already masked) held-back record."""
+    record = store_read._json(row.get("record"))
+    field = row.get("field")
+    if not isinstance(record, dict) or not field or field not in record:
+        return None
+    value = record[field]
+    if field == "bsn":
+        value = mask_bsn(value)
+    return None if value is None else str(value)[:80]
 
 
 def score_words(score: float, criteria: list[str]) -> list[str]:

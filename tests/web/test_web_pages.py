@@ -1,5 +1,7 @@
 """What staff and stewards see and do: search, household, person, review, audit trail."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from web_helpers import client_for, login
 from web_store import PASSWORD, REVIEW_ITEM, SECOND_ITEM
@@ -191,3 +193,23 @@ def test_a_new_published_version_is_searched_after_refresh(filled_engine) -> Non
     assert service.version == 2
     with filled_engine.connect() as conn:
         assert conn.execute(sa.select(s.published_version.c.version_id)).scalar() == 2
+
+
+def test_quarantine_value_is_masked_and_a_later_delivery_counts_as_fixed(filled_engine) -> None:
+    from hub.web.views import offending_value
+    from schemas import store as s
+
+    row = {"field": "bsn", "record": '{"bsn": "555444333", "surname": "Jansen"}'}
+    assert offending_value(row) == "*******33"
+    with filled_engine.begin() as conn:  # Anna's record W-1 was once held back, now published
+        conn.execute(s.quarantine.insert().values(
+            partner="wss", run_id="run-0", stage="extract", dataset="persons",
+            origin="wss_old.csv", origin_row=2, source_record_id="W-1", rule="bsn_elfproef",
+            field="bsn", reason="BSN fails the elfproef", severity="row",
+            quarantined_at=datetime(2026, 10, 1, tzinfo=UTC),
+            record='{"bsn": "999888770", "surname": "Vries"}'))
+    with client_for(filled_engine) as client:
+        login(client, "steward", PASSWORD)
+        page = client.get("/quarantine?partner=wss")
+    assert "hersteld door een latere levering" in page.text and "*******70" in page.text
+    assert "999888770" not in page.text and "elfproef" in page.text

@@ -233,7 +233,8 @@ def test_quarantine_list_masks_held_back_records(filled_engine) -> None:
         api = client.get("/api/quarantine")
     assert page.status_code == api.status_code == 200
     assert "555444333" not in page.text and "555444333" not in api.text
-    assert "date not understood" in page.text and "*******33" in page.text
+    assert "Schrijf de geboortedatum" in page.text and "nog steeds afgekeurd" in page.text
+    assert "wss.csv, regel 4" in page.text and "W-9" in page.text
 
 
 def test_session_cookie_flags_expiry_and_logout(filled_engine) -> None:
