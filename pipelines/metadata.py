@@ -13,9 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-WEIGHT_BIN_EDGES = (-np.inf, *range(-10, 21, 2), np.inf)
-"""Match-weight bins (log2 Bayes factor) of even width 2 from -10 to 20, open at both ends:
-below 0 the evidence is against a match."""
+from matching.config import WEIGHT_BIN_EDGES
 
 
 def weight_histogram(weights: Iterable[float]) -> pd.DataFrame:

@@ -298,3 +298,51 @@ def quarantine_counts(conn: sa.Connection) -> dict[str, int]:
     qt = s.quarantine.c
     rows = conn.execute(sa.select(qt.partner, sa.func.count()).group_by(qt.partner))
     return {partner: count for partner, count in rows}
+
+
+def match_weights(conn: sa.Connection, version: int) -> list[float]:
+    """Match weights of the published version: every linked record's and every review pair's."""
+    lk, q = s.person_links.c, s.review_queue.c
+    linked = conn.execute(sa.select(lk.match_weight).where(
+        lk.version_id == version, lk.match_weight.is_not(None))).scalars().all()
+    review = conn.execute(sa.select(q.match_weight).where(
+        q.version_id == version, q.match_weight.is_not(None))).scalars().all()
+    return [float(w) for w in (*linked, *review)]
+
+
+def run_counts(conn: sa.Connection, limit: int = 30) -> list[dict[str, Any]]:
+    """Per partner and run (oldest first, the latest ``limit`` runs): rows read and
+    quarantined, from ``run_sources.counts``."""
+    rs, runs = s.run_sources.c, s.runs.c
+    recent = (sa.select(runs.run_id).order_by(runs.started_at.desc()).limit(limit).subquery())
+    rows = _rows(conn, sa.select(rs.source, rs.counts, runs.run_id, runs.started_at)
+                 .join(s.runs, runs.run_id == rs.run_id)
+                 .where(runs.run_id.in_(sa.select(recent.c.run_id)))
+                 .order_by(runs.started_at, rs.source))
+    for row in rows:
+        data = _json(row.pop("counts"))
+        data = data if isinstance(data, dict) else {}
+        row["read"] = sum(int(v.get("read", 0) or 0) for v in data.values() if isinstance(v, dict))
+        row["quarantined"] = sum(int(v.get("quarantined", 0) or 0) for v in data.values()
+                                 if isinstance(v, dict))
+    return rows
+
+
+COMPLETENESS_FIELDS = ("bsn", "birth_date", "postcode", "first_names")
+
+
+def completeness(conn: sa.Connection, limit: int = 12) -> list[dict[str, Any]]:
+    """Per stored version (the latest ``limit``, oldest first) and partner: records and the
+    share of records with each of :data:`COMPLETENESS_FIELDS` filled in."""
+    r, v = s.source_records.c, s.versions.c
+    recent = sa.select(v.version_id).order_by(v.version_id.desc()).limit(limit).subquery()
+    rows = _rows(conn, sa.select(
+        r.version_id, r.source, sa.func.count().label("records"),
+        *(sa.func.count(r[f]).label(f) for f in COMPLETENESS_FIELDS),
+    ).where(r.version_id.in_(sa.select(recent.c.version_id)))
+        .group_by(r.version_id, r.source).order_by(r.version_id, r.source))
+    for row in rows:
+        total = row["records"] or 1
+        for f in COMPLETENESS_FIELDS:
+            row[f] = row[f] / total
+    return rows

@@ -17,6 +17,7 @@ from hub.access import audit
 from hub.access.roles import Permission, User
 from hub.store.decisions import decide_review_item, record_decision, revoke_decision
 from hub.store.survivorship import GI, NAME_RANK
+from hub.web import overview as charts
 from hub.web import store_read
 from hub.web.i18n import N_
 from hub.web.journey import journey
@@ -405,6 +406,23 @@ def quarantine(engine: sa.Engine, user: User, partner: str | None) -> dict[str, 
     audit.record(engine, "view", user=user, target_kind="quarantine", target_id=partner,
                  detail={"rows": len(rows)})
     return {"rows": rows, "counts": counts, "by_rule": by_rule, "partner": partner}
+
+
+def overview(engine: sa.Engine, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """The steward overview: match weights, quarantine shares and field completeness per
+    partner over time, and open review groups by age and reason."""
+    now = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        version = _version(conn)
+        weights = store_read.match_weights(conn, version)
+        runs = store_read.run_counts(conn)
+        filled = store_read.completeness(conn)
+        groups = candidate_groups(store_read.review_items(conn, version))
+    audit.record(engine, "view", user=user, target_kind="overview")
+    return {"histogram": charts.weight_histogram(weights),
+            "quarantine": charts.quarantine_shares(runs),
+            "completeness": charts.completeness_lanes(filled, store_read.COMPLETENESS_FIELDS),
+            "ages": charts.review_ages(groups, now), "group_count": len(groups)}
 
 
 def offending_value(row: dict[str, Any]) -> str | None:

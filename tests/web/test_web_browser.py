@@ -143,7 +143,7 @@ def _axe(page) -> list[dict]:  # noqa: ANN001
 
 STAFF_PAGES = ["/search", "/households/H-FAMILY", "/households/H-OTHER", "/persons/P-CHILD",
                "/persons/P-MOTHER", "/persons/NOBODY"]
-STEWARD_PAGES = ["/review", f"/review/{REVIEW_ITEM}", f"/review/group/{GROUP}", "/quarantine",
+STEWARD_PAGES = ["/overview", "/review", f"/review/{REVIEW_ITEM}", f"/review/group/{GROUP}", "/quarantine",
                  "/persons/P-CHILD"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 

@@ -213,3 +213,26 @@ def test_quarantine_value_is_masked_and_a_later_delivery_counts_as_fixed(filled_
         page = client.get("/quarantine?partner=wss")
     assert "hersteld door een latere levering" in page.text and "*******70" in page.text
     assert "999888770" not in page.text and "elfproef" in page.text
+
+
+def test_steward_overview_draws_weights_quarantine_completeness_and_review_ages(
+        filled_engine) -> None:
+    from schemas import store as s
+
+    with filled_engine.begin() as conn:
+        conn.execute(s.run_sources.update().where(s.run_sources.c.source == "wss").values(
+            counts='{"persons": {"read": 8, "staged": 6, "quarantined": 2, "out_of_scope": 0}}'))
+    with client_for(filled_engine) as client:
+        login(client, "steward", PASSWORD)
+        page = client.get("/overview")
+    with client_for(filled_engine) as client:
+        login(client, "staff", PASSWORD)
+        staff = client.get("/overview")
+    assert page.status_code == 200 and staff.status_code == 403
+    text = page.text
+    assert "Matchgewichten" in text and "logaritmische schaal" in text
+    assert "9 gekoppelde registraties en te beoordelen paren" in text  # 7 links + 2 pairs
+    assert "laatste verwerking 25.0%" in text  # 2 of 8 rows of WSS quarantined
+    assert "Volledigheid van velden" in text and "voornamen 100%" in text
+    assert "1 open kandidaatgroep." in text and "twijfelachtige match" in text
+    assert text.count("<svg") >= 10 and "<script" not in text

@@ -65,7 +65,7 @@ def test_no_session_means_login_page_or_401_and_no_change(filled_engine) -> None
 
 
 WRONG_ROLE = {
-    "staff": ["/review", f"/review/{REVIEW_ITEM}", "/quarantine", "/admin/users",
+    "staff": ["/review", f"/review/{REVIEW_ITEM}", "/overview", "/quarantine", "/admin/users",
               "/admin/audit", "/api/review", "/api/quarantine"],
     "steward": ["/admin/users", "/admin/audit"],
     "admin": ["/search", "/households/H-FAMILY", "/persons/P-CHILD", "/review",

@@ -31,6 +31,13 @@ def review_queue(request: Request, session: Reviewer,
     return render(request, "review_queue.html", data)
 
 
+@router.get("/overview")
+def overview(request: Request, session: Reviewer) -> Response:
+    """Pictures for the steward: match weights, quarantine and completeness, review ages."""
+    return render(request, "overview.html",
+                  views.overview(hub_state(request).engine, session.user))
+
+
 @router.get("/review/group/{group_id}")
 def review_group(request: Request, session: Reviewer,
                  group_id: Annotated[str, Path(pattern=ITEM_PATTERN)]) -> Response:
