@@ -143,8 +143,8 @@ def _axe(page) -> list[dict]:  # noqa: ANN001
 
 STAFF_PAGES = ["/search", "/households/H-FAMILY", "/households/H-OTHER", "/persons/P-CHILD",
                "/persons/P-MOTHER", "/persons/NOBODY"]
-STEWARD_PAGES = ["/overview", "/review", f"/review/{REVIEW_ITEM}", f"/review/group/{GROUP}", "/quarantine",
-                 "/persons/P-CHILD"]
+STEWARD_PAGES = ["/overview", "/review", f"/review/{REVIEW_ITEM}", f"/review/group/{GROUP}",
+                 "/quarantine", "/persons/P-CHILD"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 
 
