@@ -22,10 +22,12 @@ $(BSTAMP): $(STAMP)
 	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev,bench]'
 	touch $(BSTAMP)
 
-## make demo: generate the seven demo partner systems and run the main job on the embedded default
+## make demo: generate the seven demo partner systems and run the main job on the embedded
+## default, recording the Dagster runs in DAGSTER_HOME so that `make ui` shows them
 demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
-	$(HUB) run
+	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
+	$(HUB) run --history
 
 ## axe-core (accessibility checks in the browser tests) from the npm registry, into .venv/npm
 $(AXE):
