@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
-from hub.access.roles import Permission, User
+from hub.access.roles import Permission, Role, User
+from hub.access.users import list_accounts
+from hub.store.assignments import assign, assignments
 from hub.store.decisions import decide_review_item, record_decision, revoke_decision
 from hub.store.survivorship import GI, NAME_RANK
 from hub.web import overview as charts
@@ -239,26 +241,34 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
 
 def review_queue(engine: sa.Engine, user: User, partner: str | None = None,
                  reason: str | None = None, min_age_days: int | None = None,
-                 now: datetime | None = None) -> dict[str, Any]:
-    """Open pairs by candidate group, filtered by partner, reason and age (days in the queue)."""
+                 now: datetime | None = None, assignee: str | None = None) -> dict[str, Any]:
+    """Open pairs by candidate group, filtered by partner, reason, age (days in the queue) and
+    assigned steward (``assignee``: a user name, or "" for groups nobody has)."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         version = _version(conn)
         items = store_read.review_items(conn, version)
         history = store_read.decisions(conn, limit=50)
+        assigned = assignments(conn, [i["item_id"] for i in items])
     groups = candidate_groups(items)
     for group in groups:
         group["age_days"] = age_days(group["oldest"], now)
+        group["assigned_to"] = sorted({assigned[i["item_id"]] for i in group["pairs"]
+                                       if i["item_id"] in assigned})
     all_partners = sorted({x for g in groups for x in g["partners"]})
     all_reasons = sorted({x for g in groups for x in g["reasons"]})
     shown = [g for g in groups
              if (not partner or partner in g["partners"])
              and (not reason or reason in g["reasons"])
-             and (min_age_days is None or (g["age_days"] or 0) >= min_age_days)]
+             and (min_age_days is None or (g["age_days"] or 0) >= min_age_days)
+             and (assignee is None or (assignee in g["assigned_to"] if assignee
+                                       else not g["assigned_to"]))]
     audit.record(engine, "view", user=user, target_kind="review_queue",
                  detail={"open_items": len(items)})
     return {"items": items, "groups": shown, "group_count": len(groups), "history": history,
-            "filters": {"partner": partner, "reason": reason, "age": min_age_days},
+            "filters": {"partner": partner, "reason": reason, "age": min_age_days,
+                        "assignee": assignee},
+            "stewards": _stewards(engine),
             "partners": all_partners, "reasons": all_reasons}
 
 
@@ -284,9 +294,13 @@ def review_group(engine: sa.Engine, user: User, group_id: str) -> dict[str, Any]
     for item in group["pairs"]:
         item["explanation"] = store_read._json(item.get("explanation"))
         item["waterfall"] = waterfall(item["explanation"])
+    with engine.connect() as conn:
+        assigned = assignments(conn, [i["item_id"] for i in group["pairs"]])
+    group["assigned_to"] = sorted(set(assigned.values()))
     audit.record(engine, "view", user=user, target_kind="review", target_id=group["group_id"],
                  detail={"pairs": [i["item_id"] for i in group["pairs"]]})
     return {"group": group, "records": shown, "rows": aligned(shown),
+            "stewards": _stewards(engine),
             "history": sorted(history, key=lambda d: d["decision_id"], reverse=True)}
 
 
@@ -309,6 +323,24 @@ def decide_group(engine: sa.Engine, user: User, group_id: str, choices: dict[str
                          field="item_id")
     return [decide(engine, user, item_id, decision, reason)
             for item_id, decision in sorted(decided.items())]
+
+
+def _stewards(engine: sa.Engine) -> list[dict[str, str]]:
+    """Active steward accounts (user name and display name), for assigning review work."""
+    return [{"username": a.user.username, "name": a.user.display_name}
+            for a in list_accounts(engine) if a.active and a.user.role == Role.STEWARD]
+
+
+def assign_group(engine: sa.Engine, user: User, group_id: str, steward: str) -> int:
+    """Assign every pair of an open group to an active steward, audited."""
+    if steward not in {s["username"] for s in _stewards(engine)}:
+        raise BadRequest(N_("choose an active data steward"), field="steward")
+    with engine.connect() as conn:
+        group = _open_group(conn, _version(conn), group_id)
+    count = assign(engine, [i["item_id"] for i in group["pairs"]], steward, user.username)
+    audit.record(engine, "review_assigned", user=user, target_kind="review",
+                 target_id=group["group_id"], detail={"to": steward, "pairs": count})
+    return count
 
 
 def undo_decision(engine: sa.Engine, user: User, decision_id: int) -> None:

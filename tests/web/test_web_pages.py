@@ -236,3 +236,20 @@ def test_steward_overview_draws_weights_quarantine_completeness_and_review_ages(
     assert "Volledigheid van velden" in text and "voornamen 100%" in text
     assert "1 open kandidaatgroep." in text and "twijfelachtige match" in text
     assert text.count("<svg") >= 10 and "<script" not in text
+
+
+def test_steward_assigns_a_group_and_filters_by_assignee(filled_engine) -> None:
+    with client_for(filled_engine) as client:
+        token = login(client, "steward", PASSWORD)
+        before = client.get("/review?assignee=-")
+        done = client.post(f"/review/group/{SECOND_ITEM}/assign",
+                           data={"steward": "steward", "csrf_token": token})
+        mine = client.get("/review?assignee=steward")
+        nobody = client.get("/review?assignee=-")
+        bad = client.post(f"/review/group/{GROUP}/assign",
+                          data={"steward": "staff", "csrf_token": token})
+    assert f"/review/group/{GROUP}" in before.text
+    assert "toegewezen aan steward" in done.text and "Toegewezen." in done.text
+    assert f"/review/group/{GROUP}" in mine.text and "Niets te beoordelen" in nobody.text
+    assert bad.status_code == 400  # staff is not a data steward
+    assert any(e.action == "review_assigned" for e in audit.iter_entries(filled_engine))

@@ -28,6 +28,7 @@ POSTS = [("/search", {"name": "Berg"}), ("/persons/P-CHILD/reveal",
          (f"/review/group/{REVIEW_ITEM}/decision",
           {f"d_{REVIEW_ITEM}": "must_link", "reason": "same child, really"}),
          ("/review/decisions/1/undo", {}),
+         (f"/review/group/{REVIEW_ITEM}/assign", {"steward": "steward"}),
          ("/persons/P-CHILD/split", {"source": "jbra", "record_id": "J-2",
                                      "reason": "another child entirely"}),
          ("/admin/users", {"username": "eve", "role": "admin"}), ("/logout", {})]

@@ -23,11 +23,13 @@ ITEM_PATTERN = r"^[0-9a-f]{8,40}$"
 def review_queue(request: Request, session: Reviewer,
                  partner: Annotated[str | None, Query(max_length=32)] = None,
                  reason: Annotated[str | None, Query(max_length=64)] = None,
-                 age: Annotated[int | None, Query(ge=0, le=3650)] = None) -> Response:
-    """Open pairs by candidate group (filter by partner, reason, days in the queue), and the
-    latest decisions with an undo button."""
+                 age: Annotated[int | None, Query(ge=0, le=3650)] = None,
+                 assignee: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    """Open pairs by candidate group (filter by partner, reason, days in the queue, assigned
+    steward; ``assignee=-`` for unassigned), and the latest decisions with an undo button."""
+    who = None if not assignee else ("" if assignee == "-" else assignee)
     data = views.review_queue(hub_state(request).engine, session.user, partner or None,
-                              reason or None, age)
+                              reason or None, age, assignee=who)
     return render(request, "review_queue.html", data)
 
 
@@ -58,6 +60,15 @@ async def decide_group(request: Request, session: Reviewer,
     done = await run_in_threadpool(views.decide_group, engine, session.user, group_id,
                                    choices, reason)
     return RedirectResponse(f"/review?decided={len(done)}", status_code=303)
+
+
+@router.post("/review/group/{group_id}/assign")
+def assign(request: Request, session: Reviewer,
+           group_id: Annotated[str, Path(pattern=ITEM_PATTERN)],
+           steward: Annotated[str, Form(max_length=100)]) -> Response:
+    """Assign the whole group to a steward."""
+    views.assign_group(hub_state(request).engine, session.user, group_id, steward)
+    return RedirectResponse(f"/review/group/{group_id}?assigned=1", status_code=303)
 
 
 @router.post("/review/decisions/{decision_id}/undo")
