@@ -119,12 +119,23 @@ def household(conn: sa.Connection, version: int, household_id: str) -> dict[str,
             "record_names": names, "freshness": freshness(conn)}
 
 
-def _rows_read(counts: Any) -> int:
-    """Rows read in one run of one partner, from ``run_sources.counts`` (JSON per dataset)."""
+def counted(counts: Any, name: str) -> int:
+    """One count (``read``, ``quarantined``, ...) summed over datasets, from
+    ``run_sources.counts``: flat (``persons_read``) or per dataset (``{"persons": {"read"}}``)."""
     data = _json(counts)
     if not isinstance(data, dict):
         return 0
-    return sum(int(v.get("read", 0) or 0) for v in data.values() if isinstance(v, dict))
+    total = 0
+    for key, value in data.items():
+        if isinstance(value, dict):
+            total += int(value.get(name, 0) or 0)
+        elif key == name or key.endswith(f"_{name}"):
+            total += int(value or 0)
+    return total
+
+
+def _rows_read(counts: Any) -> int:
+    return counted(counts, "read")
 
 
 def freshness(conn: sa.Connection) -> list[dict[str, Any]]:
@@ -320,11 +331,9 @@ def run_counts(conn: sa.Connection, limit: int = 30) -> list[dict[str, Any]]:
                  .where(runs.run_id.in_(sa.select(recent.c.run_id)))
                  .order_by(runs.started_at, rs.source))
     for row in rows:
-        data = _json(row.pop("counts"))
-        data = data if isinstance(data, dict) else {}
-        row["read"] = sum(int(v.get("read", 0) or 0) for v in data.values() if isinstance(v, dict))
-        row["quarantined"] = sum(int(v.get("quarantined", 0) or 0) for v in data.values()
-                                 if isinstance(v, dict))
+        counts = row.pop("counts")
+        row["read"] = counted(counts, "read")
+        row["quarantined"] = counted(counts, "quarantined")
     return rows
 
 

@@ -131,7 +131,9 @@ def _household_title(members: list[dict[str, Any]]) -> dict[str, Any]:
     when it would come from a confidential address."""
     surnames: list[str] = []
     for m in members:
-        name = " ".join(p for p in (m.get("surname_prefix"), m.get("surname")) if p)
+        prefix = m.get("surname_prefix") or ""
+        prefix = prefix[:1].upper() + prefix[1:]  # "Van der Berg" without a first name before it
+        name = " ".join(p for p in (prefix, m.get("surname")) if p)
         if name and name not in surnames:
             surnames.append(name)
     cities = Counter(m.get("city") for m in members

@@ -24,6 +24,24 @@ def test_staff_find_a_misspelled_child_and_see_whom_to_call(filled_engine) -> No
                  "Veilig Thuis Zaanstreek-Waterland"):
         assert text in household.text, text
     assert "Hoe actueel" in household.text and "01-11-2026" in household.text
+    assert "Gezin El Amrani / Çelik / Van der Berg" in household.text  # family names, eldest first
+    assert "Ook bekend als: Fatma Celik (Veilig Thuis Zaanstreek-Waterland)" in household.text
+    assert "Jan v.d. Berg (Jeugdbescherming Regio Amsterdam)" in household.text
+    active = household.text.split("Lopende zaken")[1].split("Het traject")[0]
+    assert active.count('class="case is-active"') == 3  # one row per case, not per member
+    assert 'href="tel:0612345678"' in active and 'href="mailto:opvang@blijf.example"' in active
+    assert "ondertoezichtstelling (OTS)" in active and "maatregel" in active
+    assert household.text.count('class="bar measure') == 1  # the OTS stands out on the line
+
+
+def test_the_golden_name_rule_in_words() -> None:
+    from hub.web import i18n
+    from hub.web.views import name_rule
+
+    i18n.set_language("nl")
+    assert name_rule("jbra").startswith("certified institutions")  # a msgid, shown translated
+    assert "Raad voor de Kinderbescherming" in name_rule("veilig_thuis")
+    assert name_rule(None) is None
 
 
 def test_search_combines_criteria(filled_engine) -> None:
@@ -221,7 +239,8 @@ def test_steward_overview_draws_weights_quarantine_completeness_and_review_ages(
 
     with filled_engine.begin() as conn:
         conn.execute(s.run_sources.update().where(s.run_sources.c.source == "wss").values(
-            counts='{"persons": {"read": 8, "staged": 6, "quarantined": 2, "out_of_scope": 0}}'))
+            counts='{"persons_read": 8, "persons_staged": 6, "persons_quarantined": 2, '
+                   '"persons_out_of_scope": 0}'))
     with client_for(filled_engine) as client:
         login(client, "steward", PASSWORD)
         page = client.get("/overview")
@@ -253,3 +272,29 @@ def test_steward_assigns_a_group_and_filters_by_assignee(filled_engine) -> None:
     assert f"/review/group/{GROUP}" in mine.text and "Niets te beoordelen" in nobody.text
     assert bad.status_code == 400  # staff is not a data steward
     assert any(e.action == "review_assigned" for e in audit.iter_entries(filled_engine))
+
+
+def test_freshness_is_the_age_of_the_last_delivery_with_data(filled_engine) -> None:
+    """A later run that read nothing from a partner does not make its data look newer."""
+    from schemas import store as s
+    from web_store import NOW
+
+    later = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    with filled_engine.begin() as conn:
+        conn.execute(s.run_sources.update().values(counts='{"persons_read": 3}'))
+        conn.execute(s.runs.insert().values(run_id="run-2", kind="publish", status="published",
+                                            started_at=later, version_id=1))
+        conn.execute(s.run_sources.insert(), [
+            {"run_id": "run-2", "source": "veilig_thuis", "status": "ok",
+             "last_success_at": later, "counts": '{"persons_read": 0, "persons_staged": 0}'},
+            {"run_id": "run-2", "source": "jbra", "status": "ok", "last_success_at": later,
+             "counts": '{"persons": {"read": 4, "staged": 4}}'}])
+    with client_for(filled_engine) as client:
+        login(client, "staff", PASSWORD)
+        page = client.get("/households/H-FAMILY")
+    fresh = page.text.split("Hoe actueel")[1]
+    vt = fresh.split("Veilig Thuis Zaanstreek-Waterland")[1].split("</li>")[0]
+    jbra = fresh.split("Jeugdbescherming Regio Amsterdam")[1].split("</li>")[0]
+    assert f"{NOW:%d-%m-%Y}" in vt and "20-11-2026" not in vt  # nothing new on 20-11
+    assert "20-11-2026" in jbra
+    assert "Raad voor de Kinderbescherming" not in fresh  # not involved with this family
