@@ -276,8 +276,9 @@ def test_steward_assigns_a_group_and_filters_by_assignee(filled_engine) -> None:
 
 def test_freshness_is_the_age_of_the_last_delivery_with_data(filled_engine) -> None:
     """A later run that read nothing from a partner does not make its data look newer."""
-    from schemas import store as s
     from web_store import NOW
+
+    from schemas import store as s
 
     later = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
     with filled_engine.begin() as conn:
