@@ -31,6 +31,7 @@ demo: install
 
 ## axe-core (accessibility checks in the browser tests) from the npm registry, into .venv/npm
 $(AXE):
+	@command -v npm >/dev/null || { echo "make axe needs npm (apt-get install npm)"; exit 1; }
 	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 
 axe: $(AXE)

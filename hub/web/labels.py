@@ -91,6 +91,8 @@ FIELDS = {
     "birth_date": N_("birth date"),
     "sex": N_("sex"),
     "bsn": N_("BSN"),
+    "bsn_masked": N_("BSN"),
+    "name": N_("name"),
     "postcode": N_("postcode"),
     "house_number": N_("house number"),
     "address": N_("address"),
