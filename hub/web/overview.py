@@ -81,20 +81,19 @@ def completeness_lanes(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> l
     return out
 
 
-def review_ages(groups: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
-    """Open review groups counted per age bucket and reason, with bar widths (percent of the
-    largest bucket)."""
+def review_ages(items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """Open review pairs counted per age bucket (days since the pair first appeared) and reason,
+    with stacked bar widths in percent of the largest bucket."""
     from hub.web.review import age_days
 
-    reasons = sorted({r for g in groups for r in g["reasons"]})
+    reasons = sorted({i.get("reason") or "" for i in items})
     buckets = []
     for low, high, label in AGE_BUCKETS:
         counts = dict.fromkeys(reasons, 0)
-        for g in groups:
-            age = age_days(g["oldest"], now) or 0
+        for item in items:
+            age = age_days(item.get("first_seen"), now) or 0
             if age >= low and (high is None or age <= high):
-                for r in g["reasons"]:
-                    counts[r] += 1
+                counts[item.get("reason") or ""] += 1
         buckets.append({"label": label, "counts": counts, "total": sum(counts.values())})
     peak = max([b["total"] for b in buckets] + [1])
     for b in buckets:

@@ -451,12 +451,14 @@ def overview(engine: sa.Engine, user: User, now: datetime | None = None) -> dict
         weights = store_read.match_weights(conn, version)
         runs = store_read.run_counts(conn)
         filled = store_read.completeness(conn)
-        groups = candidate_groups(store_read.review_items(conn, version))
+        items = store_read.review_items(conn, version)
+    groups = candidate_groups(items)
     audit.record(engine, "view", user=user, target_kind="overview")
     return {"histogram": charts.weight_histogram(weights),
             "quarantine": charts.quarantine_shares(runs),
             "completeness": charts.completeness_lanes(filled, store_read.COMPLETENESS_FIELDS),
-            "ages": charts.review_ages(groups, now), "group_count": len(groups)}
+            "ages": charts.review_ages(items, now), "group_count": len(groups),
+            "pair_count": len(items)}
 
 
 def offending_value(row: dict[str, Any]) -> str | None:

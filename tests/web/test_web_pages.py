@@ -253,7 +253,8 @@ def test_steward_overview_draws_weights_quarantine_completeness_and_review_ages(
     assert "9 gekoppelde registraties en te beoordelen paren" in text  # 7 links + 2 pairs
     assert "laatste verwerking 25.0%" in text  # 2 of 8 rows of WSS quarantined
     assert "Volledigheid van velden" in text and "voornamen 100%" in text
-    assert "1 open kandidaatgroep." in text and "twijfelachtige match" in text
+    assert "2 open paren in 1 kandidaatgroep." in text and "twijfelachtige match" in text
+    assert " dagen: 2" in text  # both pairs first seen on 01-11-2026, in one age bucket
     assert text.count("<svg") >= 10 and "<script" not in text
 
 
