@@ -126,6 +126,26 @@ def test_staff_find_a_family_go_back_and_call_on_a_phone(server: str, browser) -
     _no_horizontal_scroll(page)
 
 
+def test_keyboard_only_search_and_open_a_household(server: str, browser) -> None:  # noqa: ANN001
+    page = _login(browser, server, "staff", PHONE)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    box = page.locator("a.skip").bounding_box()
+    assert box is not None and box["x"] >= 0  # the skip link shows when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("input[name=name]")
+    page.keyboard.type("Jan van der Bregh")
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_selector("ul.results")
+    link = page.locator("section.result-group h2 a").first
+    link.focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ul.cases.active")
+
+
 def _axe(page) -> list[dict]:  # noqa: ANN001
     """Serious and critical axe-core violations of the page (evaluated through the DevTools
     protocol, so the page's Content-Security-Policy needs no exception)."""
