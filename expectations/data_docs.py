@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from expectations.docs_offline import make_offline
+
 VALUE_KEYS = (
     "unexpected_list",
     "partial_unexpected_list",
@@ -90,6 +92,7 @@ def publish(root: Path, results: Iterable[Any], run_id: str, index: bool = True)
         identifiers.append(key)
     if identifiers:
         context.build_data_docs(resource_identifiers=identifiers, build_index=index)
+        make_offline(docs_index(root).parent)  # no CDN, no tracking logo; our own index
     return docs_index(root)
 
 
@@ -103,4 +106,5 @@ def build_index(root: Path) -> Path:
         builder = context._init_site_builder_for_data_docs_site_creation(
             site_name=name, site_config=config)
         builder.site_index_builder.build(build_index=True)
+    make_offline(docs_index(root).parent)
     return docs_index(root)

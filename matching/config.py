@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, field
 
 ENGINE_VERSION = "1"
 
+WEIGHT_BIN_EDGES = (float("-inf"), *(float(x) for x in range(-10, 21, 2)), float("inf"))
+"""Match-weight bins for pictures of the weight distribution (Dagster metadata, the steward
+overview): even width 2 from -10 to 20, open at both ends."""
+
 DEFAULT_BLOCKING_RULES = (
     "bsn",
     "surname_birth_date",

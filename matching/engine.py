@@ -19,7 +19,7 @@ from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level
 from matching.config import LinkConfig
 from matching.households import build_households
 from matching.parallel import run_all
-from matching.review import REVIEW_COLUMNS, review_frame, review_rows
+from matching.review import REVIEW_COLUMNS, review_frame, review_rows, shares_bsn
 from matching.scoring import estimate_m, estimate_u, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
 from matching.standardise import prepare
@@ -208,8 +208,9 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                                  dtype="str"),
     })
 
-    bsn_shared = scores.bsn_conflict | (levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
-        levels[:, bsn_i] == level_code("bsn", "contested"))
+    bsn_shared = shares_bsn(p.bsn[left], p.bsn[right], scores.bsn_conflict | (
+        levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
+        levels[:, bsn_i] == level_code("bsn", "contested")))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
                                 config.review_weight, bsn_shared, clusters.refused)
     # only the records a review pair names: converting all 1M keys to objects cost seconds

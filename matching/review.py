@@ -15,6 +15,17 @@ REVIEW_COLUMNS = [
 ]
 
 
+def shares_bsn(bsn_left: np.ndarray, bsn_right: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+    """Pairs whose BSN level says "shared" (equal valid, contested, conflicting) AND whose two
+    BSNs are really one value.
+
+    A contested BSN (a sibling's copied into the wrong record) marks every pair of that record
+    as 'contested', also pairs with a record holding another BSN; without the equality check
+    those pairs were sent to review as "same valid BSN in different persons".
+    """
+    return evidence & (bsn_left == bsn_right) & (bsn_left >= 0)
+
+
 def review_rows(
     left: np.ndarray,
     right: np.ndarray,

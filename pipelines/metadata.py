@@ -13,8 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-WEIGHT_BIN_EDGES = (-np.inf, -10, -5, 0, 2, 4, 6, 8, 10, 15, 20, np.inf)
-"""Match-weight bins (log2 Bayes factor): below 0 the evidence is against a match."""
+from matching.config import WEIGHT_BIN_EDGES
 
 
 def weight_histogram(weights: Iterable[float]) -> pd.DataFrame:
@@ -32,13 +31,21 @@ def weight_histogram(weights: Iterable[float]) -> pd.DataFrame:
     return pd.DataFrame({"bin": labels, "pairs": counts.astype("int64")})
 
 
-def histogram_markdown(histogram: pd.DataFrame, width: int = 30) -> str:
-    """A Markdown table with a text bar per bin, readable in the Dagster UI and in a terminal."""
-    peak = max(int(histogram["pairs"].max()) if len(histogram) else 0, 1)
-    lines = ["| match weight | pairs | |", "|---|---:|:---|"]
-    for label, pairs in zip(histogram["bin"], histogram["pairs"], strict=True):
-        bar = "#" * round(width * int(pairs) / peak)
-        lines.append(f"| {label} | {int(pairs)} | {bar} |")
+def histogram_markdown(histogram: pd.DataFrame, width: int = 30,
+                       thresholds: Mapping[str, float] | None = None) -> str:
+    """A Markdown table with a text bar per bin, readable in the Dagster UI and in a terminal.
+
+    Bars are on a log scale (``log10(1 + pairs)``): the few uncertain pairs stay visible next to
+    the many clear ones. ``thresholds`` (name -> weight) are marked on the bin holding them.
+    """
+    peak = np.log10(1 + max(int(histogram["pairs"].max()) if len(histogram) else 0, 1))
+    lines = ["| match weight | pairs | log scale |", "|---|---:|:---|"]
+    for i, (label, pairs) in enumerate(zip(histogram["bin"], histogram["pairs"], strict=True)):
+        bar = "#" * round(width * np.log10(1 + int(pairs)) / peak)
+        low, high = WEIGHT_BIN_EDGES[i], WEIGHT_BIN_EDGES[i + 1]
+        marks = [f"<- {name} from {value:g}" for name, value in (thresholds or {}).items()
+                 if low <= value < high]
+        lines.append(f"| {label} | {int(pairs)} | {' '.join([bar, *marks]).strip()} |")
     return "\n".join(lines)
 
 

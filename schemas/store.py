@@ -337,6 +337,16 @@ steward_decisions = sa.Table(
     comment="Applied by every later run; the newest unrevoked decision per pair counts.",
 )
 
+review_assignments = sa.Table(
+    "review_assignments",
+    metadata,
+    sa.Column("item_id", sa.String(40), primary_key=True, comment="Hash of the (ordered) pair."),
+    sa.Column("assigned_to", sa.String(100), nullable=False, comment="Steward's user name."),
+    sa.Column("assigned_by", sa.String(100), nullable=False),
+    sa.Column("assigned_at", TS, nullable=False),
+    comment="Who is to judge an open review pair (a candidate group assigns all its pairs).",
+)
+
 quarantine = sa.Table(
     "quarantine",
     metadata,

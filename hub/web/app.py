@@ -7,6 +7,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import jinja2
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,12 +20,14 @@ from hub.access import audit
 from hub.access.audit_key import load_key
 from hub.access.sessions import load_session, purge_expired
 from hub.store.engine import make_engine, require_current
-from hub.web import views
+from hub.web import i18n, labels, views
 from hub.web.config import WebConfig
+from hub.web.i18n import N_
 from hub.web.routes import admin, api, auth, pages, rights, steward
 from hub.web.routes import guides as guide_routes
 from hub.web.routes import monitor as monitor_routes
 from hub.web.routes.render import render
+from hub.web.search.results import ResultStore
 from hub.web.search.service import SearchService
 from hub.web.security import SECURITY_HEADERS, AuthRequired, Forbidden, HubState, is_api
 
@@ -32,11 +35,13 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str,
+           args: dict[str, str] | None = None) -> Response:
+    """An error page (the message is an English msgid, translated on the page) or JSON."""
     if is_api(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message},
-                  status_code=status)
+        return JSONResponse({"detail": message % args if args else message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message,
+                                          "message_args": args or {}}, status_code=status)
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -66,10 +71,10 @@ def _install_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # Field names only: the rejected input itself may be a BSN.
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
-        message = f"invalid or missing: {', '.join(fields) or 'request'}"
+        fields_text = ", ".join(fields) or "request"
         if request.method == "POST" and request.url.path.endswith("/reveal"):
-            _audit_rejected_reveal(request, message)
-        return _error(request, 422, message)
+            _audit_rejected_reveal(request, f"invalid or missing: {fields_text}")
+        return _error(request, 422, N_("Invalid or missing: %(fields)s"), {"fields": fields_text})
 
 
 def _audit_rejected_reveal(request: Request, problem: str) -> None:
@@ -81,6 +86,17 @@ def _audit_rejected_reveal(request: Request, problem: str) -> None:
         person_id = request.url.path.removesuffix("/reveal").rsplit("/", 1)[-1][:64]
         audit.record(state.engine, "reveal_failed", user=session.user, target_kind="person",
                      target_id=person_id, detail={"status": 422, "problem": problem})
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates with gettext (new style: ``_("Hello %(name)s", name=x)``) and the
+    filters that turn codes, partner keys and dates into words (:mod:`hub.web.labels`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters.update(label=labels.label, partner=labels.partner, partners=labels.partners,
+                       nl_date=labels.nl_date)
+    return Jinja2Templates(env=env)
 
 
 def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> FastAPI:
@@ -108,11 +124,9 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
         redoc_url=None,
         lifespan=lifespan,
     )
-    templates = Jinja2Templates(directory=HERE / "templates")
-    if "jinja2.ext.InternationalizationExtension" not in templates.env.extensions:
-        templates.env.add_extension("jinja2.ext.i18n")
-        templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    templates = make_templates()
     app.state.hub = HubState(engine=engine, config=config, search=search, templates=templates)
+    app.state.search_results = ResultStore()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (auth.router, pages.router, steward.router, admin.router, rights.router,
                    api.router, guide_routes.router, monitor_routes.router):

@@ -99,7 +99,7 @@ def household(conn: sa.Connection, version: int, household_id: str) -> dict[str,
     m, p = s.household_members.c, s.persons.c
     members = _rows(conn, sa.select(
         m.person_id, m.role, m.roles, p.first_names, p.surname_prefix, p.surname, p.birth_date,
-        p.sex, p.bsn, p.city, p.has_confidential_address, p.sources,
+        p.sex, p.bsn, p.city, p.has_confidential_address, p.sources, p.name_from,
     ).join(s.persons, sa.and_(p.version_id == m.version_id, p.person_id == m.person_id))
         .where(m.version_id == version, m.household_id == household_id)
         .order_by(p.birth_date, p.person_id))
@@ -109,20 +109,57 @@ def household(conn: sa.Connection, version: int, household_id: str) -> dict[str,
     hl = s.household_links.c
     links = _rows(conn, sa.select(hl.other_household_id, hl.relation).where(
         hl.version_id == version, hl.household_id == household_id))
+    r = s.source_records.c
+    names = _rows(conn, sa.select(r.person_id, r.source, r.source_record_id, r.first_names,
+                                  r.surname_prefix, r.surname)
+                  .where(r.version_id == version,
+                         r.person_id.in_([x["person_id"] for x in members]))
+                  .order_by(r.source, r.source_record_id))
     return {"household": dict(head._mapping), "members": members, "links": links,
-            "freshness": freshness(conn)}
+            "record_names": names, "freshness": freshness(conn)}
+
+
+def counted(counts: Any, name: str) -> int:
+    """One count (``read``, ``quarantined``, ...) summed over datasets, from
+    ``run_sources.counts``: flat (``persons_read``) or per dataset (``{"persons": {"read"}}``)."""
+    data = _json(counts)
+    if not isinstance(data, dict):
+        return 0
+    total = 0
+    for key, value in data.items():
+        if isinstance(value, dict):
+            total += int(value.get(name, 0) or 0)
+        elif key == name or key.endswith(f"_{name}"):
+            total += int(value or 0)
+    return total
+
+
+def _rows_read(counts: Any) -> int:
+    return counted(counts, "read")
 
 
 def freshness(conn: sa.Connection) -> list[dict[str, Any]]:
-    """Per partner: the last successful extract and the status of its latest run."""
+    """Per partner: its last delivery with content (the age of its data), the last time the hub
+    looked, and the status of its latest run.
+
+    A run that read nothing new from a partner (an empty inbox, no changed rows) is not a
+    delivery: its extract time says when the hub looked, not how old the partner's data is. The
+    store has no column for it; the per-run ``counts`` tell which runs read rows.
+    """
     rs, runs = s.run_sources.c, s.runs.c
-    last_ok = _rows(conn, sa.select(rs.source, sa.func.max(rs.last_success_at).label("last_ok"))
-                    .group_by(rs.source).order_by(rs.source))
-    latest = _rows(conn, sa.select(rs.source, rs.status, runs.started_at)
-                   .join(s.runs, runs.run_id == rs.run_id).order_by(runs.started_at))
-    status = {row["source"]: row["status"] for row in latest}  # the newest run wins
-    return [{"source": row["source"], "last_success_at": row["last_ok"],
-             "last_status": status.get(row["source"])} for row in last_ok]
+    rows = _rows(conn, sa.select(rs.source, rs.status, rs.last_success_at, rs.counts,
+                                 runs.started_at)
+                 .join(s.runs, runs.run_id == rs.run_id).order_by(runs.started_at))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:  # oldest run first: later runs overwrite
+        entry = out.setdefault(row["source"], {"source": row["source"], "last_delivery_at": None,
+                                               "last_success_at": None, "last_status": None})
+        entry["last_status"] = row["status"]
+        if row["last_success_at"] is not None:
+            entry["last_success_at"] = row["last_success_at"]
+            if row["counts"] is None or _rows_read(row["counts"]) > 0:
+                entry["last_delivery_at"] = row["last_success_at"]
+    return [out[k] for k in sorted(out)]
 
 
 def confidential_address(conn: sa.Connection, version: int, source: str,
@@ -157,13 +194,44 @@ def _decided_items(conn: sa.Connection) -> sa.Select:
     return sa.select(d.item_id).where(d.revoked_at.is_(None))
 
 
-def review_items(conn: sa.Connection, version: int, limit: int = 200) -> list[dict[str, Any]]:
-    """Open review items (no standing steward decision), most uncertain first."""
-    q = s.review_queue.c
-    return _rows(conn, sa.select(s.review_queue).where(
-        q.version_id == version, q.item_id.not_in(_decided_items(conn)))
-        .order_by(sa.func.abs(sa.func.coalesce(q.match_probability, 0.5) - 0.5), q.item_id)
-        .limit(limit))
+def review_items(conn: sa.Connection, version: int, limit: int = 2000) -> list[dict[str, Any]]:
+    """Open review items (no standing steward decision), most uncertain first, each with
+    ``first_seen``: when the pair first appeared in a published review queue (its age)."""
+    q, v = s.review_queue.c, s.versions.c
+    first = (sa.select(q.item_id, sa.func.min(v.created_at).label("first_seen"))
+             .join(s.versions, v.version_id == q.version_id).group_by(q.item_id).subquery())
+    return _rows(conn, sa.select(s.review_queue, first.c.first_seen)
+                 .outerjoin(first, first.c.item_id == q.item_id)
+                 .where(q.version_id == version, q.item_id.not_in(_decided_items(conn)))
+                 .order_by(sa.func.abs(sa.func.coalesce(q.match_probability, 0.5) - 0.5),
+                           q.item_id)
+                 .limit(limit))
+
+
+def source_records_with_flags(conn: sa.Connection, version: int,
+                              keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Source records by (source, record id), each with ``person_secret``: whether its person
+    has a confidential address (unknown person: withheld, fail safe)."""
+    r, p = s.source_records.c, s.persons.c
+    out = []
+    for source, record_id in keys:
+        row = conn.execute(sa.select(s.source_records, p.has_confidential_address)
+                           .outerjoin(s.persons, sa.and_(p.version_id == r.version_id,
+                                                         p.person_id == r.person_id))
+                           .where(r.version_id == version, r.source == source,
+                                  r.source_record_id == record_id)).first()
+        if row is not None:
+            record = dict(row._mapping)
+            flag = record.pop("has_confidential_address")
+            record["person_secret"] = True if flag is None else bool(flag)
+            out.append(record)
+    return out
+
+
+def records_of_person(conn: sa.Connection, version: int, person_id: str) -> list[tuple[str, str]]:
+    r = s.source_records.c
+    return [(a, b) for a, b in conn.execute(sa.select(r.source, r.source_record_id).where(
+        r.version_id == version, r.person_id == person_id).order_by(r.source, r.source_record_id))]
 
 
 def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, Any] | None:
@@ -206,7 +274,84 @@ def quarantine(conn: sa.Connection, partner: str | None, limit: int = 500) -> li
     return _rows(conn, query.limit(limit))
 
 
+def quarantine_by_rule(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Quarantined rows counted per partner and rule."""
+    qt = s.quarantine.c
+    return _rows(conn, sa.select(qt.partner, qt.rule, sa.func.count().label("rows"))
+                 .group_by(qt.partner, qt.rule).order_by(qt.partner, qt.rule))
+
+
+def published_keys(conn: sa.Connection, version: int,
+                   keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """Which (partner, dataset, record id) are in the published version: a quarantined row
+    whose record a later delivery brought in cleanly is fixed."""
+    out: set[tuple[str, str, str]] = set()
+    people = {(p, r) for p, d, r in keys if d == "persons"}
+    cases = {(p, r) for p, d, r in keys if d == "registrations"}
+    if people:
+        r = s.source_records.c
+        for partner in {p for p, _ in people}:
+            ids = [i for p, i in people if p == partner]
+            out |= {(partner, "persons", i) for i in conn.execute(sa.select(r.source_record_id)
+                    .where(r.version_id == version, r.source == partner,
+                           r.source_record_id.in_(ids))).scalars()}
+    if cases:
+        g = s.registrations.c
+        for partner in {p for p, _ in cases}:
+            ids = [i for p, i in cases if p == partner]
+            out |= {(partner, "registrations", i) for i in conn.execute(sa.select(g.case_id)
+                    .where(g.version_id == version, g.source == partner,
+                           g.case_id.in_(ids))).scalars()}
+    return out
+
+
 def quarantine_counts(conn: sa.Connection) -> dict[str, int]:
     qt = s.quarantine.c
     rows = conn.execute(sa.select(qt.partner, sa.func.count()).group_by(qt.partner))
     return {partner: count for partner, count in rows}
+
+
+def match_weights(conn: sa.Connection, version: int) -> list[float]:
+    """Match weights of the published version: every linked record's and every review pair's."""
+    lk, q = s.person_links.c, s.review_queue.c
+    linked = conn.execute(sa.select(lk.match_weight).where(
+        lk.version_id == version, lk.match_weight.is_not(None))).scalars().all()
+    review = conn.execute(sa.select(q.match_weight).where(
+        q.version_id == version, q.match_weight.is_not(None))).scalars().all()
+    return [float(w) for w in (*linked, *review)]
+
+
+def run_counts(conn: sa.Connection, limit: int = 30) -> list[dict[str, Any]]:
+    """Per partner and run (oldest first, the latest ``limit`` runs): rows read and
+    quarantined, from ``run_sources.counts``."""
+    rs, runs = s.run_sources.c, s.runs.c
+    recent = (sa.select(runs.run_id).order_by(runs.started_at.desc()).limit(limit).subquery())
+    rows = _rows(conn, sa.select(rs.source, rs.counts, runs.run_id, runs.started_at)
+                 .join(s.runs, runs.run_id == rs.run_id)
+                 .where(runs.run_id.in_(sa.select(recent.c.run_id)))
+                 .order_by(runs.started_at, rs.source))
+    for row in rows:
+        counts = row.pop("counts")
+        row["read"] = counted(counts, "read")
+        row["quarantined"] = counted(counts, "quarantined")
+    return rows
+
+
+COMPLETENESS_FIELDS = ("bsn", "birth_date", "postcode", "first_names")
+
+
+def completeness(conn: sa.Connection, limit: int = 12) -> list[dict[str, Any]]:
+    """Per stored version (the latest ``limit``, oldest first) and partner: records and the
+    share of records with each of :data:`COMPLETENESS_FIELDS` filled in."""
+    r, v = s.source_records.c, s.versions.c
+    recent = sa.select(v.version_id).order_by(v.version_id.desc()).limit(limit).subquery()
+    rows = _rows(conn, sa.select(
+        r.version_id, r.source, sa.func.count().label("records"),
+        *(sa.func.count(r[f]).label(f) for f in COMPLETENESS_FIELDS),
+    ).where(r.version_id.in_(sa.select(recent.c.version_id)))
+        .group_by(r.version_id, r.source).order_by(r.version_id, r.source))
+    for row in rows:
+        total = row["records"] or 1
+        for f in COMPLETENESS_FIELDS:
+            row[f] = row[f] / total
+    return rows

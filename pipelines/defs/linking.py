@@ -33,7 +33,8 @@ from pipelines.store_io import (
 from pipelines.validated import read_all_validated
 
 
-def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame) -> dict:
+def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame,
+                        thresholds: dict[str, float] | None = None) -> dict:
     """Match statistics for the UI: pairs compared, auto-matched, sent for review, weights."""
     weights = pd.concat(
         [links.get("match_weight", pd.Series(dtype="float64")),
@@ -50,7 +51,8 @@ def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame) 
         "pairs_per_blocking_rule": dg.MetadataValue.json(
             json.loads(json.dumps(stats.get("pairs", stats.get("pairs_per_rule", {})), default=int))
         ),
-        "match_weight_distribution": dg.MetadataValue.md(histogram_markdown(histogram)),
+        "match_weight_distribution": dg.MetadataValue.md(
+            histogram_markdown(histogram, thresholds=thresholds)),
     }
 
 
@@ -101,7 +103,8 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": int(len(result.assignments)),
-                **link_stats_metadata(result.stats, result.links, result.review),
+                **link_stats_metadata(result.stats, result.links, result.review, {
+                    "review": config.review_weight, "automatic match": config.match_weight}),
                 "inputs_unchanged": reused,
                 "config_version": str(result.config_version),
                 # reused: the published assignment is the one linked from these inputs

@@ -5,15 +5,15 @@ The job runs one step: decide as of today what has expired (per partner and case
 every store version and the snapshots. With ``dry_run`` it only lists what would go. The step's
 metadata and the store's run history hold counts per partner and case type, never ids or values.
 
-The schedule is off unless ``HUB_RETENTION_SCHEDULE=running`` (production): in development a
-clock-driven erasure of someone's test data would be a surprise.
+The schedule starts running only where ``HUB_AUTOMATION=on`` (production), like the nightly run:
+in development a clock-driven erasure of someone's test data would be a surprise.
 """
 
-import os
 from datetime import date
 
 import dagster as dg
 
+from pipelines.automation import schedule_status
 from pipelines.resources import HubResource
 
 RETENTION_JOB = "apply_retention"
@@ -80,11 +80,9 @@ retention_daily = dg.ScheduleDefinition(
     cron_schedule=RETENTION_CRON,
     execution_timezone=TIMEZONE,
     job=apply_retention,
-    default_status=(dg.DefaultScheduleStatus.RUNNING
-                    if os.environ.get("HUB_RETENTION_SCHEDULE", "").lower() == "running"
-                    else dg.DefaultScheduleStatus.STOPPED),
+    default_status=schedule_status(),
     description="Every day at 05:00 (Europe/Amsterdam), after the nightly run: erase what has "
-                "passed its term. Off unless HUB_RETENTION_SCHEDULE=running.",
+                "passed its term. Off unless HUB_AUTOMATION=on.",
     tags={"hub/trigger": "retention"},
 )
 

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from pipelines.automation import schedule_status
 from pipelines.defs.jobs import ingest_partners
 
 NIGHTLY_CRON = "0 2 * * *"
@@ -13,7 +14,7 @@ nightly_full_run = dg.ScheduleDefinition(
     cron_schedule=NIGHTLY_CRON,
     execution_timezone=TIMEZONE,
     job=ingest_partners,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=schedule_status(),
     description=(
         "Every night at 02:00 (Europe/Amsterdam): read all partners; publishing follows when the "
         "ingest run ends, also if a partner failed."

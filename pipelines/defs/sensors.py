@@ -3,6 +3,7 @@ run (success or failure) starts publishing."""
 
 import dagster as dg
 
+from pipelines.automation import sensor_status
 from pipelines.catalog import load_catalog
 from pipelines.defs.jobs import ingest_partners, publish_registration
 from pipelines.drops import scan_drop_folders
@@ -13,7 +14,7 @@ from pipelines.keys import REGISTRATION_KEYS, extracted_key, staged_key
     name="partner_drop_folders",
     minimum_interval_seconds=60,
     target=dg.AssetSelection.all(),
-    default_status=dg.DefaultSensorStatus.RUNNING,
+    default_status=sensor_status(),
     description=(
         "Watches the inbox of every file-delivering partner. A new or re-delivered file starts a "
         "run for that partner and everything downstream of it, once per file."
@@ -45,7 +46,7 @@ def _publish_request(context: dg.RunStatusSensorContext) -> dg.RunRequest:
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[ingest_partners],
     request_job=publish_registration,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+    default_status=sensor_status(),
     description="When every partner was read: link and publish.",
 )
 def publish_after_ingest(context: dg.RunStatusSensorContext) -> dg.RunRequest:
@@ -57,7 +58,7 @@ def publish_after_ingest(context: dg.RunStatusSensorContext) -> dg.RunRequest:
     run_status=dg.DagsterRunStatus.FAILURE,
     monitored_jobs=[ingest_partners],
     request_job=publish_registration,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+    default_status=sensor_status(),
     description=(
         "When some partner failed: link and publish anyway, with that partner's last good data "
         "(its age shows in the published registration)."

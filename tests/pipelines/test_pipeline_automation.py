@@ -114,3 +114,28 @@ def test_end_of_ingest_starts_publishing(defs: dg.Definitions, name: str) -> Non
         request = sensor(context)
     assert request.run_key == f"publish-after-{result.run_id}"
     assert request.tags["hub/ingest_run"] == result.run_id
+
+
+@pytest.mark.parametrize(("setting", "running"), [(None, False), ("on", True), ("off", False)])
+def test_schedule_and_sensors_start_only_where_automation_is_on(
+        monkeypatch: pytest.MonkeyPatch, setting: str | None, running: bool) -> None:
+    """Development (no HUB_AUTOMATION) starts them stopped; production sets HUB_AUTOMATION=on."""
+    from pipelines.automation import schedule_status, sensor_status
+
+    if setting is None:
+        monkeypatch.delenv("HUB_AUTOMATION", raising=False)
+    else:
+        monkeypatch.setenv("HUB_AUTOMATION", setting)
+    assert (schedule_status() == dg.DefaultScheduleStatus.RUNNING) is running
+    assert (sensor_status() == dg.DefaultSensorStatus.RUNNING) is running
+
+
+def test_the_loaded_definitions_start_stopped_in_development(defs: dg.Definitions) -> None:
+    import os
+
+    if os.environ.get("HUB_AUTOMATION"):
+        pytest.skip("HUB_AUTOMATION is set in this environment")
+    schedule = defs.get_schedule_def("nightly_full_run")
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    for sensor in defs.sensors:
+        assert sensor.default_status == dg.DefaultSensorStatus.STOPPED, sensor.name

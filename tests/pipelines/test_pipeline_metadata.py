@@ -28,6 +28,19 @@ def test_weight_histogram_counts_every_weight_once() -> None:
     assert "| >= 20 | 1 |" in table
 
 
+def test_histogram_has_even_bins_a_log_scale_and_the_thresholds() -> None:
+    histogram = weight_histogram([5.0] * 999 + [-1.0])
+    inner = histogram["bin"].tolist()[1:-1]
+    widths = {float(b.split(" to ")[1]) - float(b.split(" to ")[0]) for b in inner}
+    assert widths == {2.0}
+    table = histogram_markdown(histogram, width=30,
+                               thresholds={"review": -2.0, "automatic match": 4.0})
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert rows["4 to 6"].count("#") == 30 and rows["-2 to 0"].count("#") == 3  # log10(2)/3
+    assert "<- review from -2" in rows["-2 to 0"]
+    assert "<- automatic match from 4" in rows["4 to 6"]
+
+
 def test_empty_histogram_renders() -> None:
     table = histogram_markdown(weight_histogram([]))
     assert "| < -10 | 0 |  |" in table

@@ -16,13 +16,20 @@ from schemas import store as s
 from schemas.access import audit_log
 
 PAGES = ["/", "/search", "/households/H-FAMILY", "/persons/P-CHILD", "/review",
-         f"/review/{REVIEW_ITEM}", "/quarantine", "/admin/users", "/admin/audit"]
+         f"/review/{REVIEW_ITEM}", f"/review/group/{REVIEW_ITEM}", "/quarantine",
+         "/admin/users", "/admin/audit"]
 API_GETS = ["/api/me", "/api/openapi.json", "/api/households/H-FAMILY", "/api/persons/P-CHILD",
             "/api/review", f"/api/review/{REVIEW_ITEM}", "/api/quarantine"]
 POSTS = [("/search", {"name": "Berg"}), ("/persons/P-CHILD/reveal",
           {"field": "bsn", "source": "veilig_thuis", "record_id": "VT-2",
            "category": "investigation", "reason": "calling the school"}),
          (f"/review/{REVIEW_ITEM}/decision", {"decision": "must_link", "reason": "same child!"}),
+         (f"/review/group/{REVIEW_ITEM}/decision",
+          {f"d_{REVIEW_ITEM}": "must_link", "reason": "same child, really"}),
+         ("/review/decisions/1/undo", {}),
+         (f"/review/group/{REVIEW_ITEM}/assign", {"steward": "steward"}),
+         ("/persons/P-CHILD/split", {"source": "jbra", "record_id": "J-2",
+                                     "reason": "another child entirely"}),
          ("/admin/users", {"username": "eve", "role": "admin"}), ("/logout", {})]
 
 
@@ -58,7 +65,7 @@ def test_no_session_means_login_page_or_401_and_no_change(filled_engine) -> None
 
 
 WRONG_ROLE = {
-    "staff": ["/review", f"/review/{REVIEW_ITEM}", "/quarantine", "/admin/users",
+    "staff": ["/review", f"/review/{REVIEW_ITEM}", "/overview", "/quarantine", "/admin/users",
               "/admin/audit", "/api/review", "/api/quarantine"],
     "steward": ["/admin/users", "/admin/audit"],
     "admin": ["/search", "/households/H-FAMILY", "/persons/P-CHILD", "/review",
@@ -177,10 +184,10 @@ def test_confidential_address_is_masked_for_other_staff(filled_engine) -> None:
         assert response.status_code == 200
         assert SHELTER["street"] not in response.text and SHELTER["postcode"] not in response.text
         assert MOTHER_BSN not in response.text
-    assert "confidential address" in person.text and "Reveal address" not in person.text
+    assert "geheim adres" in person.text and "Adres tonen" not in person.text
     # Veilig Thuis's address of the same woman is withheld too: it may lead to the shelter.
     assert "Dorpsstraat" not in person.text and "Dorpsstraat" not in api.text
-    assert "address withheld" in person.text
+    assert "adres afgeschermd" in person.text
     assert attempt.status_code == 403 and SHELTER["street"] not in attempt.text
     assert any(e.action == "reveal_denied" for e in audit.iter_entries(filled_engine))
 
@@ -189,7 +196,7 @@ def test_partner_staff_reveal_their_own_confidential_address_with_a_reason(fille
     with client_for(filled_engine) as client:
         token = login(client, "blijf", PASSWORD)
         page = client.get("/persons/P-MOTHER")
-        assert "Reveal address" in page.text and SHELTER["street"] not in page.text
+        assert "Adres tonen" in page.text and SHELTER["street"] not in page.text
         no_reason = client.post("/persons/P-MOTHER/reveal",
                                 data={"field": "address", "source": "blijf_groep",
                                       "record_id": "BG-1", "reason": "", "csrf_token": token})
@@ -230,7 +237,8 @@ def test_quarantine_list_masks_held_back_records(filled_engine) -> None:
         api = client.get("/api/quarantine")
     assert page.status_code == api.status_code == 200
     assert "555444333" not in page.text and "555444333" not in api.text
-    assert "date not understood" in page.text and "*******33" in page.text
+    assert "Schrijf de geboortedatum" in page.text and "nog steeds afgekeurd" in page.text
+    assert "wss.csv, regel 4" in page.text and "W-9" in page.text
 
 
 def test_session_cookie_flags_expiry_and_logout(filled_engine) -> None:
@@ -267,7 +275,7 @@ def test_login_csrf_and_failures_are_handled(filled_engine) -> None:
         wrong = client.post("/login", data={"username": "staff", "password": "nope-nope-nope",
                                             "csrf_token": token})
     assert no_token.status_code == 403 and wrong.status_code == 401
-    assert "Unknown user name or wrong password" in wrong.text
+    assert "Onbekende gebruikersnaam of verkeerd wachtwoord" in wrong.text
     actions = [e.action for e in audit.iter_entries(filled_engine)]
     assert actions == ["login_failed"]
 

@@ -20,6 +20,8 @@ CHILD_BSN = "123456782"
 MOTHER_BSN = "111222333"
 SHELTER = {"street": "Geheimstraat", "house_number": 7, "postcode": "1441XX", "city": "Purmerend"}
 REVIEW_ITEM = pair_item_id("rvdk", "R-5", "veilig_thuis", "VT-2")
+SECOND_ITEM = pair_item_id("jbra", "J-2", "rvdk", "R-5")
+"""With REVIEW_ITEM one candidate group: R-5 against both records of the child."""
 
 _RECORDS = [
     # source, id, person, household, bsn, first, prefix, surname, birth, sex, role, confidential
@@ -122,7 +124,16 @@ def fill_store(engine: sa.Engine) -> None:
             "left_person_id": "P-OTHER", "right_person_id": "P-CHILD", "match_weight": 2.5,
             "match_probability": 0.62, "reason": "birth date differs, names agree",
             "explanation": json.dumps({"first_name": ["exact", 6.2],
-                                       "birth_date": ["day_month_swapped", 1.1]})}])
+                                       "birth_date": ["day_month_swapped", 1.1]})}, {
+            "version_id": 1, "item_id": SECOND_ITEM, "left_source": "jbra",
+            "left_record_id": "J-2", "right_source": "rvdk", "right_record_id": "R-5",
+            "left_person_id": "P-CHILD", "right_person_id": "P-OTHER", "match_weight": 1.5,
+            "match_probability": 0.74, "reason": "uncertain_match_weight",
+            "explanation": json.dumps({"prior": -3.1, "first_name": ["exact", 6.2],
+                                       "surname": ["jw_0.92", 2.0],
+                                       "birth_date": ["day_month_swapped", 1.1],
+                                       "bsn": ["missing", 0.0], "sex": ["equal", 0.4],
+                                       "address": ["different", -5.1], "total": 1.5})}])
         conn.execute(s.quarantine.insert(), [{
             "partner": "wss", "run_id": "run-1", "stage": "extract", "dataset": "persons",
             "origin": "wss.csv", "origin_row": 4, "source_record_id": "W-9",

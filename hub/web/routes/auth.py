@@ -14,6 +14,7 @@ from hub.access.audit_key import load_key
 from hub.access.roles import Role
 from hub.access.sessions import Session, end_session, load_session, start_session
 from hub.access.users import authenticate, is_account
+from hub.web.i18n import N_
 from hub.web.routes.render import render
 from hub.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -34,9 +35,11 @@ HOME = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/user
 
 
 def _login_page(request: Request, error: str | None = None, status_code: int = 200,
-                retry_after: float | None = None) -> Response:
+                retry_after: float | None = None,
+                error_args: dict[str, object] | None = None) -> Response:
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", {"error": error, "login_csrf": token},
+    response = render(request, "login.html",
+                      {"error": error, "error_args": error_args or {}, "login_csrf": token},
                       status_code=status_code)
     set_login_csrf(response, hub_state(request).config, token)
     if retry_after is not None:
@@ -69,7 +72,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     """Check the password (argon2id), open a server-side session, set an HttpOnly cookie."""
     state = hub_state(request)
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
-        return _login_page(request, "The login form expired; please try again.", 403)
+        return _login_page(request, N_("The login form expired; please try again."), 403)
     name, client = username.strip().lower()[:64], client_address(request)
     known = is_account(state.engine, name)
     wait = state.throttle.wait_seconds(client, name)
@@ -77,15 +80,16 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
         audit.record(state.engine, "login_throttled", actor=name if known else "?",
                      detail={"client": client, "wait_seconds": math.ceil(wait),
                              **({} if known else {"typed": typed_name_reference(name)})})
-        return _login_page(request, f"Too many failed log-ins from this computer; try again in "
-                                    f"{math.ceil(wait)} seconds.", 429, retry_after=wait)
+        return _login_page(request, N_("Too many failed log-ins from this computer; try again in "
+                                       "%(seconds)s seconds."), 429, retry_after=wait,
+                           error_args={"seconds": math.ceil(wait)})
     user = authenticate(state.engine, username, password)
     if user is None:
         state.throttle.failed(client, name)
         audit.record(state.engine, "login_failed", actor=name if known else "?",
                      detail={"client": client,
                              **({} if known else {"typed": typed_name_reference(name)})})
-        return _login_page(request, "Unknown user name or wrong password.", 401)
+        return _login_page(request, N_("Unknown user name or wrong password."), 401)
     state.throttle.succeeded(client, name)
     token, _ = start_session(state.engine, user, state.config.session)
     audit.record(state.engine, "login", user=user)

@@ -9,6 +9,7 @@ from hub.access.roles import Permission, Role
 from hub.access.sessions import Session
 from hub.web import views
 from hub.web.guide_view import guides_for
+from hub.web.i18n import N_
 from hub.web.routes.render import render
 from hub.web.search.index import Query
 from hub.web.search.parse import (
@@ -18,6 +19,7 @@ from hub.web.search.parse import (
     parse_house_number,
     parse_postcode,
 )
+from hub.web.search.results import ResultStore
 from hub.web.security import guard, hub_state
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +37,34 @@ def home(session: Annotated[Session, Depends(guard())]) -> Response:
     return RedirectResponse(target[session.user.role], status_code=303)
 
 
+RESULT_PATTERN = r"^[A-Za-z0-9_-]{16,32}$"
+
+
 @router.get("/search")
 def search_form(request: Request, session: Searcher) -> Response:
     """The search form. Searching is a POST so that no BSN or name ends up in a URL or log."""
     return render(request, "search.html", {"form": {}, "result": None})
+
+
+@router.get("/search/results/{result_id}")
+def search_results(request: Request, session: Searcher,
+                   result_id: Annotated[str, Path(pattern=RESULT_PATTERN)]) -> Response:
+    """The results of a search just made (post/redirect/get), grouped by household."""
+    stored = results_store(request).get(result_id, session.user.username)
+    if stored is None:
+        return render(request, "search.html", {
+            "form": {}, "result": None,
+            "error": N_("These search results have expired; please search again.")},
+            status_code=404)
+    state = hub_state(request)
+    return render(request, "search.html", {
+        "form": stored.form, "result": stored.result,
+        "groups": views.group_by_household(stored.result, stored.form),
+        "guides": guides_for(state.engine, [h.household_id for h in stored.result.hits])})
+
+
+def results_store(request: Request) -> ResultStore:
+    return request.app.state.search_results
 
 
 def build_query(name: str, bsn: str, birth_date: str, postcode: str,
@@ -66,12 +92,13 @@ def search(request: Request, session: Searcher,
                                                "error": exc.message}, status_code=400)
     if not query.criteria():
         return render(request, "search.html", {"form": form, "result": None,
-                                               "error": "Fill in at least one field."},
+                                               "error": N_("Fill in at least one field.")},
                       status_code=400)
     state = hub_state(request)
     result = views.search(state.engine, state.search, session.user, query)
-    guides = guides_for(state.engine, [h.household_id for h in result.hits])
-    return render(request, "search.html", {"form": form, "result": result, "guides": guides})
+    form["criteria"] = query.criteria()
+    result_id = results_store(request).put(session.user.username, form, result)
+    return RedirectResponse(f"/search/results/{result_id}", status_code=303)
 
 
 @router.get("/households/{household_id}")
@@ -103,3 +130,16 @@ def reveal(request: Request, session: Viewer,
                         views.Reveal(field=field, source=source, record_id=record_id,
                                      reason=reason, category=category))
     return render(request, "person.html", {**data, "reveal_categories": views.REVEAL_CATEGORIES})
+
+
+@router.post("/persons/{person_id}/split")
+def split(request: Request,
+          session: Annotated[Session, Depends(guard(Permission.REVIEW))],
+          person_id: Annotated[str, Path(pattern=ID_PATTERN)],
+          source: Annotated[str, Form(max_length=32)],
+          record_id: Annotated[str, Form(max_length=64)],
+          reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """Split one record off this person (stewards): cannot-link decisions the next run applies."""
+    views.split_record(hub_state(request).engine, session.user, person_id, source, record_id,
+                       reason)
+    return RedirectResponse(f"/persons/{person_id}?split=1", status_code=303)

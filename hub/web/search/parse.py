@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from foundation.errors import HubError
+from hub.web.i18n import N_
 
 
 class QueryError(HubError):
@@ -30,12 +31,12 @@ def parse_birth_date(text: str) -> str | None:
         month = int(m.group(2)) if m.group(2) else None
         day = int(m.group(3)) if m.group(3) else None
     else:
-        raise QueryError("birth date not understood; use 7-3-2014, 2014-03-07, 03-2014 or 2014",
+        raise QueryError(N_("birth date not understood; use 7-3-2014, 2014-03-07, 03-2014 or 2014"),
                          field="birth_date")
     try:
         date(year, month or 1, day or 1)
     except ValueError:
-        raise QueryError("birth date does not exist", field="birth_date") from None
+        raise QueryError(N_("birth date does not exist"), field="birth_date") from None
     if day is not None:
         return f"{year:04d}-{month:02d}-{day:02d}"
     if month is not None:
@@ -50,7 +51,7 @@ def parse_postcode(text: str) -> str | None:
         return None
     m = _POSTCODE.match(text)
     if not m:
-        raise QueryError("postcode not understood; use 1501 AB", field="postcode")
+        raise QueryError(N_("postcode not understood; use 1501 AB"), field="postcode")
     return m.group(1) + (m.group(2) or "").upper()
 
 
@@ -60,7 +61,7 @@ def parse_house_number(text: str) -> int | None:
         return None
     m = re.match(r"^(\d{1,5})", text)
     if not m:
-        raise QueryError("house number not understood", field="house_number")
+        raise QueryError(N_("house number not understood"), field="house_number")
     return int(m.group(1))
 
 
@@ -70,5 +71,5 @@ def parse_bsn(text: str) -> str | None:
     if not digits:
         return None
     if not digits.isdigit() or len(digits) not in (8, 9):
-        raise QueryError("a BSN has 9 digits", field="bsn")
+        raise QueryError(N_("a BSN has 9 digits"), field="bsn")
     return digits.zfill(9)
