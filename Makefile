@@ -70,7 +70,7 @@ bench-heldout: $(BSTAMP)
 ## .po files itself when it starts: there is no .mo to build or to forget.
 i18n: install
 	mkdir -p var
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k Indicator:2 --no-location --sort-output \
 		-o var/messages.pot .
 	$(VENV)/bin/pybabel update -i var/messages.pot -d hub/web/locale -l nl -w 100 --ignore-obsolete
 

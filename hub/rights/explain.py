@@ -9,61 +9,63 @@ msgids; the report template translates them (Dutch catalogue), like every other 
 import json
 from typing import Any
 
+from foundation.i18n import N_
+
 FIELD_NAMES = {
-    "first_name": "First name",
-    "surname": "Surname",
+    "first_name": N_("First name"),
+    "surname": N_("Surname"),
     "birth_date": "Birth date",
     "bsn": "BSN",
     "address": "Address",
     "sex": "Sex",
-    "role": "Role in the case",
+    "role": N_("Role in the case"),
 }
 LEVEL_WORDS = {
     "exact": "the same",
     "equal": "the same",
-    "equal_valid": "the same, valid number",
-    "equal_invalid": "the same, but not a valid number",
-    "variant": "a known variant of the same name",
-    "other_given_name": "one of the other given names",
-    "initial": "only the initial agrees",
-    "jw_0.92": "almost the same spelling",
-    "jw_0.80": "a similar spelling",
-    "double_name_part": "one part of a double surname",
-    "swapped_with_first_name": "first name and surname swapped",
+    "equal_valid": N_("the same, valid number"),
+    "equal_invalid": N_("the same, but not a valid number"),
+    "variant": N_("a known variant of the same name"),
+    "other_given_name": N_("one of the other given names"),
+    "initial": N_("only the initial agrees"),
+    "jw_0.92": N_("almost the same spelling"),
+    "jw_0.80": N_("a similar spelling"),
+    "double_name_part": N_("one part of a double surname"),
+    "swapped_with_first_name": N_("first name and surname swapped"),
     "day_month_swapped": "day and month swapped",
-    "one_typo": "differs by one typing error",
-    "partial_agrees": "partly the same (only year or month known)",
-    "one_digit": "differs by one digit",
-    "same_postcode": "the same postcode",
-    "postcode_typo": "postcode differs by one typing error",
+    "one_typo": N_("differs by one typing error"),
+    "partial_agrees": N_("partly the same (only year or month known)"),
+    "one_digit": N_("differs by one digit"),
+    "same_postcode": N_("the same postcode"),
+    "postcode_typo": N_("postcode differs by one typing error"),
     "different": "different",
-    "different_far": "very different",
+    "different_far": N_("very different"),
     "both_valid_different": "two different valid numbers",
-    "contested": "not used (disputed)",
-    "equal_valid_ignored_conflict": "not used (conflicting numbers)",
-    "missing": "not known in one of the records",
-    "one_reporter": "one of the two only reported the case",
-    "neither_reporter": "both involved in the case",
-    "both_reporter": "both only reported the case",
+    "contested": N_("not used (disputed)"),
+    "equal_valid_ignored_conflict": N_("not used (conflicting numbers)"),
+    "missing": N_("not known in one of the records"),
+    "one_reporter": N_("one of the two only reported the case"),
+    "neither_reporter": N_("both involved in the case"),
+    "both_reporter": N_("both only reported the case"),
 }
 GUARDS = {
-    "twin_guard": "Counted against: the records could belong to twins.",
-    "sibling_guard": "Counted against: the records could belong to siblings.",
-    "names_together": "First name and surname both differ.",
+    "twin_guard": N_("Counted against: the records could belong to twins."),
+    "sibling_guard": N_("Counted against: the records could belong to siblings."),
+    "names_together": N_("First name and surname both differ."),
 }
 
 
 def strength(total: float | None) -> str:
     """A match weight in words (log2 of the odds that the records are the same person)."""
     if total is None:
-        return "no comparison was needed"
+        return N_("no comparison was needed")
     if total >= 15:
-        return "very strong agreement"
+        return N_("very strong agreement")
     if total >= 8:
-        return "strong agreement"
+        return N_("strong agreement")
     if total >= 3:
-        return "agreement"
-    return "weak agreement: checked by a data steward"
+        return N_("agreement")
+    return N_("weak agreement: checked by a data steward")
 
 
 def explain(explanation: Any, match_weight: float | None) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import jinja2
 import sqlalchemy as sa
 
 from foundation.errors import HubError
+from foundation.i18n import N_
 from hub.access import audit
 from hub.access.roles import Role, User
 from hub.rights.access_log import Access, accesses
@@ -155,10 +156,10 @@ def officer(engine: sa.Engine, username: str) -> User:
 def check_request(person_id: str, request: str) -> None:
     """Refuse a malformed person id or request reference (the CLI exits 2 on this)."""
     if not PERSON_PATTERN.fullmatch(person_id or ""):
-        raise ReportError("person id must be 1-64 letters, digits or . _ : -", field="person")
+        raise ReportError(N_("person id must be 1-64 letters, digits or . _ : -"), field="person")
     if not REQUEST_PATTERN.fullmatch(request or ""):
-        raise ReportError("request reference must be 3-64 letters, digits or . _ / - "
-                          "(the reference of the written request)", field="request")
+        raise ReportError(N_("request reference must be 3-64 letters, digits or . _ / - "
+                             "(the reference of the written request)"), field="request")
 
 
 def produce(engine: sa.Engine, partners: dict[str, PartnerInfo], person_id: str, request: str,
@@ -169,7 +170,8 @@ def produce(engine: sa.Engine, partners: dict[str, PartnerInfo], person_id: str,
     with engine.connect() as conn:
         subject = load_subject(conn, person_id)
     if subject is None:
-        raise ReportError("the hub holds no published data about this person", field="person")
+        raise ReportError(N_("the hub holds no published data about this person"),
+                          field="person")
     audit.record(engine, "inzage", user=user, actor=actor, target_kind="person",
                  target_id=person_id, detail={"request": request,
                                               "records": len(subject.records),

@@ -18,17 +18,14 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from foundation.i18n import N_  # noqa: F401 - re-exported for the web layer
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 LANG_COOKIE = "hub_lang"
 
 _language: ContextVar[str] = ContextVar("hub_language", default=DEFAULT_LANGUAGE)
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    """Mark a message for extraction without translating it here (it is translated on render)."""
-    return message
 
 
 @cache

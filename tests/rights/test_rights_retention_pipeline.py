@@ -38,6 +38,7 @@ def test_after_retention_the_next_run_keeps_the_remaining_links(
     from hub.demo.writers import write_partner_systems
     from hub.store import retention
     from hub.store.engine import open_store
+    from pipelines.erasure import erase_everywhere
     from pipelines.runner import run_pipeline
 
     home = tmp_path / "hub"

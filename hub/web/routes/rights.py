@@ -15,6 +15,7 @@ from hub.rights.report import ReportError, produce
 from hub.store import disputes
 from hub.store.disputes import FIELDS
 from hub.web import views
+from hub.web.i18n import N_
 from hub.web.routes.render import render
 from hub.web.security import guard, hub_state
 
@@ -40,7 +41,7 @@ def inzage(request: Request, session: Officer,
     form = {"person": person, "reference": reference}
     if format not in {"html", "pdf"}:
         return render(request, "inzage_form.html",
-                      {"form": form, "error": "format must be html or pdf"}, status_code=400)
+                      {"form": form, "error": N_("format must be html or pdf")}, status_code=400)
     try:
         report = produce(hub_state(request).engine, partner_contacts(), person.strip(),
                          reference.strip(), user=session.user)
