@@ -22,6 +22,7 @@ from connectors.addresses import AddressParseError, normalise_postcode, split_ho
 from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
 from connectors.names import split_full_name, split_surname
+from foundation.bsn import compact_bsn
 from foundation.errors import ParseError
 from foundation.quarantine import record_json
 from schemas.canonical import (
@@ -141,8 +142,9 @@ def _vocabulary(target: str) -> Callable[[Any], Any]:
 
 
 def _bsn(value: Any) -> str | None:
+    """Text as delivered (validation judges it); a number cell gets its lost leading zeros back."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value).zfill(9)  # a numeric column dropped the leading zero
+        return compact_bsn(value)
     return text(value)
 
 

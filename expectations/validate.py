@@ -44,7 +44,7 @@ def validate_registrations(frame: pd.DataFrame, partner: str, person_ids: Iterab
     """Run the registrations suite; ``person_ids`` are the partner's staged source_record_ids.
 
     ``case_types`` is the partner's vocabulary (see
-    :func:`expectations.partner.partner_case_types`);
+    :func:`pipelines.validation.partner_case_types`);
     the canonical list applies when it is not given.
     """
     rules = registration_rules(partner, case_types or CASE_TYPES)

@@ -93,8 +93,8 @@ def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking:
         ),
     )
     def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        from expectations.partner import validate_partner
         from expectations.rules import BLOCKING
+        from pipelines.validation import validate_partner
 
         validation = validate_partner(hub.settings(), partner, context.run.run_id,
                                       skip_unchanged=True)
@@ -121,7 +121,7 @@ def staging_checks(partner: str, persons_asset_key: dg.AssetKey,
 
     The checks need a ``hub`` resource (:class:`pipelines.resources.HubResource`). They validate
     the partner's current staging once per run (shared with anything else that called
-    :func:`expectations.partner.validate_partner` in this process and run), write its quarantine
+    :func:`pipelines.validation.validate_partner` in this process and run), write its quarantine
     and Data Docs.
     """
     return [

@@ -180,8 +180,8 @@ def run_pipeline(
             asset_selection=[k for p in chosen for k in (extracted_key(p), staged_key(p))],
             tags={"hub/trigger": "hub run"},
         )
-        from expectations.partner import forget_results
         from pipelines.memory import release_memory
+        from pipelines.validation import forget_results
 
         forget_results(ingest.run_id)  # the staging frames the checks shared: done with them
         release_memory()

@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
         from connectors.extract import extract_all
         from foundation.errors import HubError
         from foundation.settings import get_settings
+        from hub.demo.services import demo_services
 
         settings = get_settings()
         try:
@@ -60,7 +61,7 @@ def register(app: typer.Typer) -> None:
                 return update
 
             report = extract_all(hub_config, settings, partners=partner or None,
-                                 progress=tracker, full=full)
+                                 progress=tracker, full=full, services=demo_services)
 
         table = Table(title=f"Extract run {report.run_id}",
                       caption="quar. = quarantined; out = out of scope (counted, never "

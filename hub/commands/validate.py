@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """
         from rich.table import Table
 
-        from expectations.partner import staged_partners, validate_partner
+        from pipelines.validation import staged_partners, validate_partner
 
         settings = get_settings()
         partners = list(partner or staged_partners(settings))

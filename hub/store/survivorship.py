@@ -14,6 +14,7 @@ golden record (idempotent publishing depends on it). The table in docs/store.md 
 import numpy as np
 import pandas as pd
 
+from foundation.bsn import compact_bsns, valid_bsns
 from hub.store.labels import joined_labels
 
 GI = ("jbra", "wss", "ldh", "jgb")
@@ -66,27 +67,6 @@ GOLDEN_COLUMNS = (
 
 def _rank(sources: pd.Series, ranks: dict[str, int]) -> pd.Series:
     return sources.map(ranks).fillna(UNKNOWN_RANK).astype("int64")
-
-
-ELFPROEF_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
-
-
-def compact_bsn(values: pd.Series) -> pd.Series:
-    """python-stdnum's ``bsn.compact``, vectorised: separators out, leading zeros back."""
-    return values.astype("str").str.replace(r"[ \-.]", "", regex=True).str.strip().str.zfill(9)
-
-
-def valid_bsn(values: pd.Series) -> pd.Series:
-    """python-stdnum's ``bsn.is_valid`` (the elfproef), vectorised for a million records."""
-    compact = compact_bsn(values)
-    shaped = compact.str.fullmatch(r"\d{9}").fillna(False).astype(bool) & (compact != "000000000")
-    shaped &= values.notna().to_numpy()
-    out = np.zeros(len(values), dtype=bool)
-    if shaped.any():
-        text = "".join(compact[shaped].tolist()).encode("ascii")
-        digits = (np.frombuffer(text, dtype=np.uint8) - 48).reshape(-1, 9).astype(np.int64)
-        out[np.flatnonzero(shaped.to_numpy())] = (digits @ ELFPROEF_WEIGHTS) % 11 == 0
-    return pd.Series(out, index=values.index)
 
 
 def _descending(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
@@ -164,8 +144,8 @@ def golden_records(records: pd.DataFrame) -> pd.DataFrame:
     out["has_confidential_address"] = np.bincount(
         ranking.person, weights=confidential.astype(float), minlength=ranking.size) > 0
 
-    bsn = ranking.pick(valid_bsn(rec["bsn"]).to_numpy(), [bsn_rank, newest_first], ("bsn",))
-    bsn["bsn"] = compact_bsn(bsn["bsn"]).where(bsn["bsn"].notna())
+    bsn = ranking.pick(valid_bsns(rec["bsn"]).to_numpy(), [bsn_rank, newest_first], ("bsn",))
+    bsn["bsn"] = compact_bsns(bsn["bsn"])
     names = ranking.pick((rec["surname"].notna() | rec["first_names"].notna()).to_numpy(),
                          [name_rank, newest_first], NAME_FIELDS)
     birth = ranking.pick(rec["birth_date"].notna().to_numpy(),

@@ -53,7 +53,8 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
         tags={"hub/partner": partner.key, "hub/stage": "extract"},
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from connectors.extract import demo_services, extract_partner
+        from connectors.extract import extract_partner
+        from hub.demo.services import demo_services
 
         settings = hub.settings()
         try:
@@ -102,7 +103,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         tags={"hub/partner": partner.key, "hub/stage": "validate"},
     )
     def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from expectations.partner import validate_partner
+        from pipelines.validation import validate_partner
 
         settings = hub.settings()
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.nl import bsn as stdnum_bsn
 
+from foundation.bsn import valid_bsns as valid_bsn
 from hub.store.households import household_members, households
-from hub.store.survivorship import golden_records, valid_bsn
+from hub.store.survivorship import golden_records
 
 OLD = datetime(2026, 1, 1, tzinfo=UTC)
 NEW = datetime(2026, 6, 1, tzinfo=UTC)

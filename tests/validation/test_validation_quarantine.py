@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 from validation_cases import GOOD_BSN, PARTNER, TODAY, person, registration
 
-from expectations.partner import PartnerValidation, validate_partner
 from foundation.quarantine import read_quarantine
 from foundation.settings import Settings, get_settings
 from hub.cli import app
+from pipelines.validation import PartnerValidation, validate_partner
 
 SECRET_POSTCODE = "1502CD"
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from foundation.bsn import compact_bsn
 from foundation.errors import HubError
 
 
@@ -69,6 +70,6 @@ def parse_bsn(text: str) -> str | None:
     digits = re.sub(r"[\s.]", "", text)
     if not digits:
         return None
-    if not digits.isdigit() or len(digits) not in (8, 9):
+    if not digits.isdigit() or len(digits) not in (8, 9):  # shorter: a typo, not a lost zero
         raise QueryError("a BSN has 9 digits", field="bsn")
-    return digits.zfill(9)
+    return compact_bsn(digits)

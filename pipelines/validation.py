@@ -1,5 +1,8 @@
 """Validate one partner's current staging: read it, run both suites, quarantine, Data Docs.
 
+It joins two sibling layers (``connectors``' staging files and configuration, ``expectations``'
+rules), so it lives above both, here in the pipeline layer; ``hub validate`` calls it too.
+
 This is what ``hub validate`` and the Dagster checks call. The result of a partner and run is kept
 for the rest of the process, so the staged asset and its checks validate once per run.
 
@@ -18,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import expectations
+from connectors.config import load_config
+from connectors.staging import read_staging, staging_path
 from expectations import data_docs
 from expectations.outcome import RuleResult, ValidationOutcome
 from expectations.quarantine_rows import write_outcomes
@@ -68,10 +74,8 @@ def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
     Without either (or without a configuration) every canonical case type is accepted.
     """
     try:
-        from connectors.config import load_config
-
         config = load_config(settings)
-    except (ConfigError, ImportError):
+    except ConfigError:
         return CASE_TYPES
     entry = config.partners.get(partner)
     declared = getattr(entry, "case_types", None) if entry else None
@@ -88,8 +92,6 @@ def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
 
 def read_partner_staging(settings: Settings, partner: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The partner's staged persons and registrations (empty canonical frames when absent)."""
-    from connectors.staging import read_staging
-
     return (read_staging(settings, partner, "persons"),
             read_staging(settings, partner, "registrations"))
 
@@ -162,8 +164,6 @@ def verdicts_path(settings: Settings, partner: str) -> Path:
 def staging_fingerprint(settings: Settings, partner: str, today: date) -> str:
     """What a validation's verdicts depend on: the staging files' bytes, the rule code, the
     partner's case-type vocabulary and the date (rules compare birth dates with today)."""
-    from connectors.staging import staging_path
-
     digest = hashlib.sha256()
     for dataset in ("persons", "registrations"):
         path = staging_path(settings, partner, dataset)
@@ -172,7 +172,7 @@ def staging_fingerprint(settings: Settings, partner: str, today: date) -> str:
                 digest.update(hashlib.file_digest(handle, "sha256").digest())
         else:
             digest.update(b"absent")
-    here = Path(__file__).resolve().parent
+    here = Path(expectations.__file__).resolve().parent
     for name in RULE_MODULES:
         digest.update((here / name).read_bytes())
     digest.update(repr(partner_case_types(settings, partner)).encode())
