@@ -42,8 +42,11 @@ web: install
 bench: $(BSTAMP)
 	$(PY) -m bench.run_matching --splink-cap 240 --hub-cap 600
 
+## make lint: style (ruff), types (mypy) and the import layers (import-linter); CI runs it
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var

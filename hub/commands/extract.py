@@ -1,5 +1,6 @@
 """``hub extract``: read the partner systems into canonical staging and show reconciled counts."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -52,7 +53,7 @@ def register(app: typer.Typer) -> None:
                               f"known: {', '.join(hub_config.partners)}")
             raise typer.Exit(2)
         with progress() as bar:
-            def tracker(key: str):
+            def tracker(key: str) -> Callable[[str, int], None]:
                 task = bar.add_task(f"{key}", total=None)
 
                 def update(dataset: str, rows: int) -> None:

@@ -33,7 +33,7 @@ class LinkResultLike(Protocol):
     review: pd.DataFrame
     events: pd.DataFrame
     household_links: pd.DataFrame
-    stats: dict
+    stats: dict[str, Any]
     config_version: str
 
 

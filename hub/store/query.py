@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -57,17 +58,21 @@ def snapshot(engine: sa.Engine) -> Iterator[View]:
             raise StoreError("nothing is published yet: run the pipeline first")
         yield View(conn, version_id)
 
+Record = dict[str, Any]
+"""One row as column name to value."""
+
 
 def _version(conn: sa.Connection, version_id: int | None) -> int | None:
     return version_id if version_id is not None else current_version_id(conn)
 
 
-def _frame(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+def _frame(conn: sa.Connection, query: sa.Select[Any]) -> pd.DataFrame:
     result = conn.execute(query)
     return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
 
 
-def person(conn: sa.Connection, person_id: str, version_id: int | None = None) -> dict | None:
+def person(conn: sa.Connection, person_id: str,
+           version_id: int | None = None) -> Record | None:
     """The golden record of one person, or None."""
     v = _version(conn, version_id)
     row = conn.execute(
@@ -148,7 +153,8 @@ def person_registrations(conn: sa.Connection, person_id: str,
     return _frame(conn, query)
 
 
-def household(conn: sa.Connection, household_id: str, version_id: int | None = None) -> dict | None:
+def household(conn: sa.Connection, household_id: str,
+              version_id: int | None = None) -> Record | None:
     """A household with its members (golden records and roles) and linked households."""
     v = _version(conn, version_id)
     head = conn.execute(
@@ -182,7 +188,7 @@ def person_households(conn: sa.Connection, person_id: str,
 
 
 def confidential_address(conn: sa.Connection, source: str, source_record_id: str,
-                         version_id: int | None = None) -> dict | None:
+                         version_id: int | None = None) -> Record | None:
     """The secret address of one source record. Only for a reveal that is authorised and audited."""
     v = _version(conn, version_id)
     ca = confidential_addresses
@@ -192,7 +198,7 @@ def confidential_address(conn: sa.Connection, source: str, source_record_id: str
     return dict(row) if row else None
 
 
-def published_info(conn: sa.Connection) -> dict | None:
+def published_info(conn: sa.Connection) -> Record | None:
     """The published version: id, run, time, configuration version and row counts."""
     v = current_version_id(conn)
     if v is None:

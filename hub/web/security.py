@@ -34,12 +34,12 @@ class HubState:
     templates: Jinja2Templates
 
 
-class AuthRequired(Exception):  # noqa: N818 - control flow, handled into a redirect or 401
+class AuthRequired(Exception):
     def __init__(self, api: bool) -> None:
         self.api = api
 
 
-class Forbidden(Exception):  # noqa: N818 - handled into a 403
+class Forbidden(Exception):
     def __init__(self, api: bool, message: str) -> None:
         self.api = api
         self.message = message
@@ -98,7 +98,7 @@ def guard(permission: Permission | None = None) -> Callable:
     return dependency
 
 
-def user_of(session: Session = Depends(guard())) -> User:  # noqa: B008 - FastAPI idiom
+def user_of(session: Session = Depends(guard())) -> User:
     return session.user
 
 

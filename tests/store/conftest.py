@@ -10,8 +10,8 @@ import sqlalchemy as sa
 # real ``matching`` package as a namespace package; put the project root first and pin it.
 sys.path.insert(0, str(Path(__file__).parents[2]))
 sys.path.insert(0, str(Path(__file__).parent))
-import matching  # noqa: E402, F401
-from hub.store.engine import open_store  # noqa: E402
+import matching  # noqa: F401
+from hub.store.engine import open_store
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

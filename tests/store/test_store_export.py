@@ -6,12 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import storefakes as fakes
+from store_linking import link_and_publish
 from typer.testing import CliRunner
 
 from foundation.settings import Settings
 from hub.cli import app
 from hub.store import query
-from hub.store.run import link_and_publish
 
 
 def test_export_and_snapshots_hold_the_published_version(store, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(filled_engine) -> Iterator[str]:  # noqa: ANN001
+def server(filled_engine) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
     port = _free_port()
     config = uvicorn.Config(create_app(filled_engine, WebConfig()), host="127.0.0.1", port=port,
@@ -64,7 +64,7 @@ def browser() -> Iterator:
         instance.close()
 
 
-def _login(browser, base: str, username: str):  # noqa: ANN001, ANN202
+def _login(browser, base: str, username: str):
     page = browser.new_context().new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/households/H-FAMILY")  # no session: sent to the login page
@@ -76,7 +76,7 @@ def _login(browser, base: str, username: str):  # noqa: ANN001, ANN202
     return page
 
 
-def test_staff_search_household_and_masking(server: str, browser) -> None:  # noqa: ANN001
+def test_staff_search_household_and_masking(server: str, browser) -> None:
     page = _login(browser, server, "staff")
     assert page.url == f"{server}/search"
     page.fill("input[name=name]", "Jan van der Bregh")  # misspelled
@@ -96,7 +96,7 @@ def test_staff_search_household_and_masking(server: str, browser) -> None:  # no
     assert SHELTER["street"] not in page.content()
 
 
-def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> None:  # noqa: ANN001
+def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> None:
     page = _login(browser, server, "blijf")
     page.goto(f"{server}/persons/P-MOTHER")
     assert SHELTER["street"] not in page.content()
@@ -107,7 +107,7 @@ def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> No
     assert SHELTER["street"] in page.inner_text("p.revealed")
 
 
-def test_steward_decides_a_review_item(server: str, browser, filled_engine) -> None:  # noqa: ANN001
+def test_steward_decides_a_review_item(server: str, browser, filled_engine) -> None:
     page = _login(browser, server, "steward")
     assert page.url == f"{server}/review"
     page.click(f"a[href='/review/{REVIEW_ITEM}']")

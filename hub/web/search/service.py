@@ -48,7 +48,7 @@ class SearchService:
     def _rebuild(self, version: int) -> None:
         try:
             self._index = self._build(version)
-        except Exception:  # noqa: BLE001 - keep serving the old index; the log says why
+        except Exception:  # keep serving the old index; the log says why
             log.exception("search index rebuild for version %s failed", version)
         finally:
             self._building = False
