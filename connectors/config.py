@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from connectors.paginators import PAGINATORS
 from foundation.errors import ConfigError
 from foundation.settings import Settings
 from schemas.canonical import (
@@ -32,7 +33,7 @@ from schemas.canonical import (
 KINDS = ("files", "sql", "rest")
 DATASETS = ("persons", "registrations")
 PARSERS = ("surname_with_prefix", "full_name", "house_number", "postcode", "list")
-PAGINATION_STYLES = ("page", "next_link", "offset")
+PAGINATION_STYLES = tuple(PAGINATORS)
 DEMO_API_TOKEN = "demo-token"
 """Bearer token of the local demo API when ``JBRA_API_TOKEN`` is unset (demo data only)."""
 

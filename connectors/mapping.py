@@ -221,8 +221,8 @@ def _converter(rule: FieldRule) -> Callable[[Any], Any]:
     return text
 
 
-def _splitter(rule: FieldRule) -> Callable[[Any], tuple]:
-    def convert(value: Any) -> tuple:
+def _splitter(rule: FieldRule) -> Callable[[Any], tuple[Any, ...]]:
+    def convert(value: Any) -> tuple[Any, ...]:
         raw = text(value)
         if rule.parse == "surname_with_prefix":
             return split_surname(raw)
@@ -245,8 +245,8 @@ def _source(raw: pd.DataFrame, rule: FieldRule) -> np.ndarray:
         return np.full(len(raw), None, dtype=object)
     column = raw[rule.column]
     if column.dtype != object and pd.api.types.is_string_dtype(column):
-        return pa.array(column).to_numpy(zero_copy_only=False)  # arrow strings, fast path
-    return column.to_numpy(dtype=object, na_value=None)
+        return np.asarray(pa.array(column).to_numpy(zero_copy_only=False))  # arrow strings: fast
+    return np.asarray(column.to_numpy(dtype=object, na_value=None))
 
 
 def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
@@ -266,8 +266,8 @@ def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
             results.append(None)
     if failed:
         for i in np.flatnonzero(np.isin(codes, list(failed))).tolist():
-            exc = failed[int(codes[i])]
-            errors.setdefault(i, (exc.rule, rule.target, exc.reason))
+            failure = failed[int(codes[i])]
+            errors.setdefault(i, (failure.rule, rule.target, failure.reason))
     return [results[c] for c in codes.tolist()]
 
 

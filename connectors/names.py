@@ -73,8 +73,8 @@ def split_full_name(text: str | None) -> tuple[str | None, str | None, str | Non
         return first or None, prefix.lower() or None, surname or None
     if "," in text:
         surname_part, _, first = text.partition(",")
-        prefix, surname = split_surname(surname_part)
-        return _clean(first) or None, prefix, surname
+        tussenvoegsel, last = split_surname(surname_part)
+        return _clean(first) or None, tussenvoegsel, last
     words = text.split(" ")
     if len(words) == 1:
         return None, None, words[0]

@@ -99,12 +99,12 @@ def derive_persons(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _reference_lists(values: pd.Series) -> pa.ListArray:
     """``person_record_ids`` as an Arrow list of trimmed strings (a bare string is one id)."""
-    def convert(value: object) -> list[str] | None:
+    def convert(value: object) -> list[str | None] | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return None
         if isinstance(value, str):
             return [value]
-        return [None if x is None else str(x) for x in value]
+        return [None if x is None else str(x) for x in value]  # type: ignore[attr-defined]
 
     try:
         return pa.array(values, type=pa.list_(pa.string()), from_pandas=True)

@@ -8,10 +8,12 @@ and a link to the run's Data Docs. GX is imported only when a check runs.
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
+from expectations import MergedInputs
 from foundation.privacy import mask_frame
 from foundation.settings import Settings
 from pipelines.memory import release_memory
@@ -58,13 +60,13 @@ def _sample(outcome, results) -> pd.DataFrame:  # noqa: ANN001 - expectations ty
     return pd.DataFrame(rows, columns=["rule", "id", "origin_row", "field", "value"])
 
 
-def outcome_metadata(outcome, results, docs: str | None) -> dict[str, object]:  # noqa: ANN001
+def outcome_metadata(outcome, results, docs: str | None) -> dict[str, Any]:  # noqa: ANN001
     """Counts per rule, masked failing rows and the Data Docs link, for one check."""
     counts = pd.DataFrame(
         [{"rule": r.rule, "severity": r.severity, "failed": r.failed,
           "evaluated": r.evaluated, "error": r.error or ""} for r in results]
     )
-    metadata: dict[str, object] = {
+    metadata: dict[str, Any] = {
         "rows": len(outcome.frame),
         "failed_rows": len({i for r in results for i in r.failed_rows}),
         "rules_failed": sum(not r.success for r in results),
@@ -134,7 +136,7 @@ def staging_checks(partner: str, persons_asset_key: dg.AssetKey,
     ]
 
 
-MergedLoader = Callable[[Settings, str], "object"]
+MergedLoader = Callable[[Settings, str], MergedInputs]
 """``(settings, run_id) -> expectations.MergedInputs``: how the pipeline assembles its output."""
 
 
@@ -178,7 +180,7 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
         docs = str(data_docs.publish(settings.data_docs, results_gx, context.run.run_id))
         results = [r for o in outcomes for r in o.rules]
         failed = [r for r in results if not r.success]
-        metadata: dict[str, object] = {
+        metadata: dict[str, Any] = {
             "counts": dg.MetadataValue.md(_markdown(pd.DataFrame(
                 [{"rule": r.rule, "failed": r.failed, "evaluated": r.evaluated,
                   "error": r.error or ""} for r in results]))),

@@ -7,18 +7,17 @@ built with the store's own pure functions, exactly as publishing will build them
 
 import pandas as pd
 
+from expectations import MergedInputs
 from foundation.settings import Settings
+from hub.store.build import source_records, split_confidential
+from hub.store.survivorship import golden_records
 from pipelines.catalog import load_catalog
 from pipelines.linkstore import linking_folder, load_link_result
 from pipelines.validated import read_all_held_back, read_all_validated
 
 
-def load_merged_inputs(settings: Settings, run_id: str) -> object:
+def load_merged_inputs(settings: Settings, run_id: str) -> MergedInputs:
     """``(settings, run_id) -> MergedInputs`` for :func:`pipelines.checks.merged_checks`."""
-    from expectations import MergedInputs
-    from hub.store.build import source_records, split_confidential
-    from hub.store.survivorship import golden_records
-
     partners = [p.key for p in load_catalog(settings)]
     persons = read_all_validated(settings, partners, "persons")
     held_back = read_all_held_back(settings, partners)

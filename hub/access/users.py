@@ -1,7 +1,7 @@
 """Accounts: create, list, authenticate (with lock-out after repeated failures), deactivate."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -46,13 +46,16 @@ def create_user(engine: sa.Engine, username: str, password: str, role: str | Rol
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == name)).first():
             raise AccessError(f"user {name} already exists", field="username")
-        new_id = conn.execute(
+        key = conn.execute(
             users.insert().values(
                 username=name, display_name=display_name or name, role=parsed_role.value,
                 partner=parsed_partner, password_hash=password_hash, active=True,
                 failed_logins=0, created_at=now, password_changed_at=now,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        if key is None:
+            raise AccessError("the store returned no id for the new user")
+        new_id = int(key[0])
     return User(id=new_id, username=name, display_name=display_name or name, role=parsed_role,
                 partner=parsed_partner)
 
@@ -101,8 +104,8 @@ def list_accounts(engine: sa.Engine) -> list[Account]:
         rows = conn.execute(sa.select(users).order_by(users.c.username)).all()
     return [
         Account(user=_to_user(r), active=bool(r.active),
-                locked=bool(r.locked_until and as_utc(r.locked_until) > now),
-                created_at=as_utc(r.created_at).isoformat(timespec="seconds"))
+                locked=_locked(r.locked_until, now),
+                created_at=r.created_at.isoformat(timespec="seconds"))
         for r in rows
     ]
 
@@ -120,7 +123,7 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             verify_password(None, password)
             return None
         now = utcnow()
-        if row.locked_until and as_utc(row.locked_until) > now:
+        if _locked(row.locked_until, now):
             verify_password(None, password)
             return None
         if not verify_password(row.password_hash, password):
@@ -135,3 +138,9 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             values["password_hash"] = hash_password(password)
         conn.execute(users.update().where(users.c.id == row.id).values(**values))
         return _to_user(row)
+
+
+def _locked(locked_until: datetime | None, now: datetime) -> bool:
+    """Whether an account locked until ``locked_until`` (stored naive, UTC) is locked at ``now``."""
+    until = as_utc(locked_until)
+    return until is not None and until > now

@@ -66,7 +66,9 @@ async def _sent_csrf_token(request: Request) -> str | None:
 
 
 def tokens_match(expected: str | None, sent: str | None) -> bool:
-    return bool(expected and sent) and hmac.compare_digest(expected.encode(), sent.encode())
+    if not expected or not sent:
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())
 
 
 def guard(permission: Permission | None = None) -> Callable:
@@ -93,7 +95,8 @@ def guard(permission: Permission | None = None) -> Callable:
             raise Forbidden(api, "your role does not allow this page")
         return session
 
-    dependency.hub_guard = True  # type: ignore[attr-defined] - marker for the route audit test
+    # a marker for the route audit test
+    dependency.hub_guard = True  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
 

@@ -179,7 +179,8 @@ def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, An
     item["right"] = source_record(conn, version, item["right_source"], item["right_record_id"])
     item["decisions"] = decisions(conn, item_id=item_id)
     p = s.persons.c
-    flags = dict(conn.execute(sa.select(p.person_id, p.has_confidential_address).where(
+    flags: dict[str, bool] = dict(conn.execute(sa.select(
+        p.person_id, p.has_confidential_address).where(
         p.version_id == version,
         p.person_id.in_([item["left_person_id"], item["right_person_id"]]))).all())
     for side in ("left", "right"):  # unknown person: withhold (fail safe)
@@ -209,4 +210,4 @@ def quarantine(conn: sa.Connection, partner: str | None, limit: int = 500) -> li
 def quarantine_counts(conn: sa.Connection) -> dict[str, int]:
     qt = s.quarantine.c
     rows = conn.execute(sa.select(qt.partner, sa.func.count()).group_by(qt.partner))
-    return {partner: count for partner, count in rows}
+    return {str(row[0]): int(row[1]) for row in rows.all()}

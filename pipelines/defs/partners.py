@@ -9,6 +9,7 @@ stays down fails its own assets only (see ``pipelines/defs/jobs.py`` for how the
 
 import os
 from dataclasses import asdict
+from typing import Any
 
 import dagster as dg
 
@@ -124,7 +125,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
                                  last_extract_time(settings, partner.key, persons.frame),
                                  context.run.run_id)
         record_validation(settings, partner.key, validation.blocked)
-        metadata: dict[str, object] = {"dagster/row_count": int(len(validation.persons.passed))}
+        metadata: dict[str, Any] = {"dagster/row_count": int(len(validation.persons.passed))}
         for outcome in validation.outcomes:
             metadata[f"{outcome.dataset}_staged"] = int(len(outcome.frame))
             metadata[f"{outcome.dataset}_passed"] = int(len(outcome.passed))

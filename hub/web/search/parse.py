@@ -22,6 +22,8 @@ def parse_birth_date(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
+    day: int | None
+    month: int | None
     if m := _DUTCH_DATE.match(text):
         day, month, year = (int(g) for g in m.groups())
     elif m := _DUTCH_MONTH.match(text):
