@@ -8,16 +8,20 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
 .PHONY: install demo test ui web bench lint clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what uv.lock says (`uv lock` after changing a dependency in pyproject.toml);
+# --inexact keeps uv itself, which pip put into the same environment.
+UVSYNC := $(VENV)/bin/uv sync --locked --inexact --compile-bytecode --python $(PY)
+
+$(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check 'uv>=0.8,<1'
+	$(UVSYNC) -q --extra dev
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(BSTAMP): $(STAMP)
-	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev,bench]'
+	$(UVSYNC) -q --extra dev --extra bench
 	touch $(BSTAMP)
 
 ## make demo: generate the seven demo partner systems and run the main job on the embedded default
