@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
 from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
-from connectors.names import split_full_name, split_surname
 from foundation.bsn import compact_bsn
+from foundation.dutch_names import split_full_name, split_surname
 from foundation.errors import ParseError
 from foundation.quarantine import record_json
 from schemas.canonical import (
