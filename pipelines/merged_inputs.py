@@ -8,6 +8,7 @@ built with the store's own pure functions, exactly as publishing will build them
 import pandas as pd
 
 from expectations import MergedInputs
+from foundation.ids import has_id
 from foundation.settings import Settings
 from hub.store.build import source_records, split_confidential
 from hub.store.survivorship import golden_records
@@ -32,7 +33,6 @@ def load_merged_inputs(settings: Settings, run_id: str) -> MergedInputs:
     golden["address_confidential"] = False
     staged = pd.concat([persons, held_back], ignore_index=True)
     ids = result.assignments["household_id"]
-    # '' is matching's "no household" (a reporter who is no member of one), not a household
-    households = pd.DataFrame({"household_id": ids[ids.fillna("") != ""].drop_duplicates()})
+    households = pd.DataFrame({"household_id": ids[has_id(ids)].drop_duplicates()})
     return MergedInputs(staged=staged, quarantined=held_back, assignments=result.assignments,
                         households=households, persons=golden)

@@ -32,16 +32,15 @@ def previous_assignment(settings: Settings) -> pd.DataFrame:
         engine.dispose()
 
 
-def published_fingerprint(settings: Settings) -> str | None:
-    """The input fingerprint of the published version (None before the first publish)."""
+def is_published(settings: Settings, fingerprint: str | None) -> bool:
+    """True when the published version was built from inputs with ``fingerprint``."""
     from hub.store.engine import open_store
-    from hub.store.versions import current_version
+    from hub.store.versions import built_from, current_version
 
     engine = open_store(settings.store_url)
     try:
         with engine.connect() as conn:
-            current = current_version(conn)
-        return current.input_hash if current is not None else None
+            return built_from(current_version(conn), fingerprint)
     finally:
         engine.dispose()
 
@@ -65,6 +64,4 @@ def output_is_published(settings: Settings) -> bool:
     from pipelines.linkstore import linking_folder, saved_info
 
     saved = saved_info(linking_folder(settings.home))
-    if saved is None or not saved.get("input_hash"):
-        return False
-    return saved["input_hash"] == published_fingerprint(settings)
+    return saved is not None and is_published(settings, saved.get("input_hash"))

@@ -88,15 +88,6 @@ def set_active(engine: sa.Engine, username: str, active: bool) -> None:
         raise AccessError(f"no user {username}", field="username")
 
 
-def get_user(engine: sa.Engine, user_id: int) -> User | None:
-    """The active account with this id, or None."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(users).where(users.c.id == user_id, users.c.active.is_(True))
-        ).first()
-    return _to_user(row) if row else None
-
-
 def list_accounts(engine: sa.Engine) -> list[Account]:
     """All accounts, by username."""
     now = utcnow()

@@ -156,23 +156,7 @@ def is_unchanged(
         decisions = decisions_for_matching(engine)
     with engine.connect() as conn:
         current = ver.current_version(conn)
-    fingerprint = input_hash(persons, registrations, decisions, config_version)
-    return current is not None and current.input_hash == fingerprint
-
-
-def record_failed_run(
-    engine: sa.Engine,
-    run_id: str,
-    message: str,
-    partners: list[PartnerRun] | None = None,
-    started_at: datetime | None = None,
-) -> None:
-    """Record a run that stopped before publishing (e.g. a blocking check); the version stays."""
-    with engine.begin() as conn:
-        _record_run(conn, run_id, kind="publish", status="failed",
-                    started_at=started_at or ver.now(), finished=True,
-                    version_id=ver.current_version_id(conn), message=message)
-        _record_partners(conn, run_id, partners or [])
+    return ver.built_from(current, input_hash(persons, registrations, decisions, config_version))
 
 
 def publish(
@@ -213,16 +197,17 @@ def publish(
 
     with engine.begin() as conn:
         current = ver.current_version(conn)
-        if current is not None and current.input_hash == fingerprint:
+        unchanged = current if ver.built_from(current, fingerprint) else None
+        if unchanged is not None:
             _record_run(conn, run_id, kind="publish", status="unchanged", started_at=started_at,
-                        finished=True, version_id=current.version_id, fingerprint=fingerprint,
+                        finished=True, version_id=unchanged.version_id, fingerprint=fingerprint,
                         config_version=result.config_version, stats=result.stats)
             _record_partners(conn, run_id, partners)
-            _copy_quarantine(conn, quarantined, current.version_id)
-    if current is not None and current.input_hash == fingerprint:
-        snapshot = _ensure_snapshot(engine, snapshots, current.version_id)
-        return PublishResult(run_id, "unchanged", current.version_id, fingerprint,
-                             json.loads(current.counts or "{}"), snapshot,
+            _copy_quarantine(conn, quarantined, unchanged.version_id)
+    if unchanged is not None:
+        snapshot = _ensure_snapshot(engine, snapshots, unchanged.version_id)
+        return PublishResult(run_id, "unchanged", unchanged.version_id, fingerprint,
+                             json.loads(unchanged.counts or "{}"), snapshot,
                              seconds=time.perf_counter() - clock)
 
     frames = _typed_rows(build_version(persons, registrations, result))

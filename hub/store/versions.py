@@ -33,6 +33,13 @@ def current_version_id(conn: sa.Connection) -> int | None:
     ).scalar_one_or_none()
 
 
+def built_from(version: sa.Row[Any] | None, fingerprint: str | None) -> bool:
+    """The one rule for "unchanged since the published version": ``version`` (the published one,
+    :func:`current_version`) was built from inputs with this fingerprint
+    (:func:`hub.store.fingerprint.input_hash`)."""
+    return version is not None and fingerprint is not None and version.input_hash == fingerprint
+
+
 def current_version(conn: sa.Connection) -> sa.Row[Any] | None:
     """The ``versions`` row of the published version."""
     return conn.execute(

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from hub.access import audit
-from hub.access.roles import Permission, User
+from hub.access.roles import Permission
 from hub.access.sessions import Session, load_session
 from hub.web.config import WebConfig
 from hub.web.search.service import SearchService
@@ -99,10 +99,6 @@ def guard(permission: Permission | None = None) -> Callable:
     dependency.hub_guard = True  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
-
-
-def user_of(session: Session = Depends(guard())) -> User:
-    return session.user
 
 
 def set_session_cookie(response: Response, config: WebConfig, token: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from foundation.decisions import DECISIONS
 from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
@@ -24,7 +25,6 @@ from hub.web.masking import (
 from hub.web.search.index import Query, Result
 from hub.web.search.service import SearchService
 
-DECISIONS = ("must_link", "cannot_link")
 MIN_REASON = 10
 
 

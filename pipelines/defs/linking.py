@@ -6,6 +6,7 @@ import json
 import dagster as dg
 import pandas as pd
 
+from foundation.ids import has_id
 from pipelines.catalog import load_catalog
 from pipelines.keys import (
     HOUSEHOLDS,
@@ -129,8 +130,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             columns={"links": ["person_id"], "review": ["match_weight"], "events": ["kind"]},
         )
         assignments = result.assignments
-        # '' (or missing) means no household: reporters who are no member of one.
-        housed = assignments[assignments["household_id"].fillna("") != ""]
+        housed = assignments[has_id(assignments["household_id"])]  # reporters are in none
         members = housed.drop_duplicates(["household_id", "person_id"])
         sizes = members.groupby("household_id").size()
         partners_per_household = housed.groupby("household_id")["source"].nunique()
