@@ -9,6 +9,9 @@ itself registered, with a stated reason; everybody else only sees that a secret 
 from dataclasses import dataclass
 from enum import StrEnum
 
+from connectors.config import partner_keys
+from foundation.settings import get_settings
+
 
 class Role(StrEnum):
     STAFF = "staff"
@@ -35,8 +38,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
 }
 
-PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")
-"""Partner keys (docs/contracts.md) a user may be affiliated with."""
+def affiliations() -> tuple[str, ...]:
+    """Partner keys a user may be affiliated with: the partners in ``partners.yaml``."""
+    return partner_keys(get_settings())
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """``PARTNERS``: :func:`affiliations` when asked for (the web routes import the name)."""
+    if name == "PARTNERS":
+        return affiliations()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ def parse_partner(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     key = text.strip().lower()
-    if key not in PARTNERS:
-        raise ValueError(f"unknown partner {text!r}; choose one of {', '.join(PARTNERS)}")
+    known = affiliations()
+    if key not in known:
+        raise ValueError(f"unknown partner {text!r}; choose one of {', '.join(known)}")
     return key
