@@ -14,8 +14,8 @@ from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, User
+from hub.store import query
 from hub.store.decisions import decide_review_item
-from hub.web import store_read
 from hub.web.masking import (
     address_text,
     mask_person,
@@ -51,7 +51,7 @@ class Reveal:
 
 
 def _version(conn: sa.Connection) -> int:
-    version = store_read.current_version(conn)
+    version = query.current_version(conn)
     if version is None:
         raise NotFound("nothing has been published yet; run the pipeline first")
     return version
@@ -78,7 +78,7 @@ def search(engine: sa.Engine, service: SearchService, user: User, query: Query) 
 
 def household(engine: sa.Engine, user: User, household_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
-        data = store_read.household(conn, _version(conn), household_id)
+        data = query.household(conn, _version(conn), household_id)
     if data is None:
         raise NotFound("no such household in the published version", field="household_id")
     for member in data["members"]:
@@ -96,7 +96,7 @@ def person(engine: sa.Engine, user: User, person_id: str,
     """A person with source records and link explanations; optionally one value revealed."""
     with engine.connect() as conn:
         version = _version(conn)
-        data = store_read.person(conn, version, person_id)
+        data = query.person(conn, version, person_id)
         if data is None:
             raise NotFound("no such person in the published version", field="person_id")
         revealed = _reveal(conn, version, user, person_id, data, reveal) if reveal else None
@@ -136,7 +136,7 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
     if reveal.field == "bsn":
         value = record.get("bsn")
     else:
-        secret = store_read.confidential_address(conn, version, reveal.source, reveal.record_id)
+        secret = query.confidential_address(conn, version, reveal.source, reveal.record_id)
         value = address_text(secret) if secret else None
     audit.record(engine, "reveal", user=user, target_kind="person", target_id=person_id,
                  detail=target, reason=reveal.reason.strip())
@@ -146,8 +146,8 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
 def review_queue(engine: sa.Engine, user: User) -> dict[str, Any]:
     with engine.connect() as conn:
         version = _version(conn)
-        items = store_read.review_items(conn, version)
-        history = store_read.decisions(conn, limit=50)
+        items = query.review_items(conn, version)
+        history = query.decisions(conn, limit=50)
     audit.record(engine, "view", user=user, target_kind="review_queue",
                  detail={"open_items": len(items)})
     return {"items": items, "history": history}
@@ -155,7 +155,7 @@ def review_queue(engine: sa.Engine, user: User) -> dict[str, Any]:
 
 def review_item(engine: sa.Engine, user: User, item_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
-        item = store_read.review_item(conn, _version(conn), item_id)
+        item = query.review_item(conn, _version(conn), item_id)
     if item is None:
         raise NotFound("no such review item in the published version", field="item_id")
     for side in ("left", "right"):
@@ -179,7 +179,7 @@ def decide(engine: sa.Engine, user: User, item_id: str, decision: str,
     if len(reason.strip()) < MIN_REASON:
         raise BadRequest(f"state a reason (at least {MIN_REASON} characters)", field="reason")
     with engine.connect() as conn:
-        item = store_read.review_item(conn, _version(conn), item_id)
+        item = query.review_item(conn, _version(conn), item_id)
     if item is None:
         raise NotFound("no such review item in the published version", field="item_id")
     try:
@@ -197,8 +197,8 @@ def decide(engine: sa.Engine, user: User, item_id: str, decision: str,
 
 def quarantine(engine: sa.Engine, user: User, partner: str | None) -> dict[str, Any]:
     with engine.connect() as conn:
-        rows = [mask_quarantine_row(r) for r in store_read.quarantine(conn, partner)]
-        counts = store_read.quarantine_counts(conn)
+        rows = [mask_quarantine_row(r) for r in query.quarantine(conn, partner)]
+        counts = query.quarantine_counts(conn)
     audit.record(engine, "view", user=user, target_kind="quarantine", target_id=partner,
                  detail={"rows": len(rows)})
     return {"rows": rows, "counts": counts, "partner": partner}

@@ -11,7 +11,7 @@ import time
 
 import sqlalchemy as sa
 
-from hub.web import store_read
+from hub.store import query
 from hub.web.search.index import Query, Result, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class SearchService:
     def _build(self, version: int) -> SearchIndex:
         started = time.perf_counter()
         with self._engine.connect() as conn:
-            persons, bsns = store_read.search_frames(conn, version)
+            persons, bsns = query.search_frames(conn, version)
         index = SearchIndex(persons, bsns, version_id=version)
         log.info("search index for version %s: %s persons in %.1f s", version, index.size,
                  time.perf_counter() - started)
@@ -37,7 +37,7 @@ class SearchService:
 
     def _current_version(self) -> int | None:
         with self._engine.connect() as conn:
-            return store_read.current_version(conn)
+            return query.current_version(conn)
 
     def start(self) -> None:
         """Build the index of the published version now (blocking)."""
