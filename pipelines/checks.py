@@ -13,11 +13,14 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from expectations import MergedInputs
+from expectations import MergedInputs, data_docs
+from expectations.rules import BLOCKING
+from expectations.validate import validate_merged
 from foundation.privacy import mask_frame
 from foundation.settings import Settings
 from pipelines.memory import release_memory
 from pipelines.resources import HubResource
+from pipelines.validation import validate_partner
 
 SAMPLE_ROWS = 5
 ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
@@ -95,9 +98,6 @@ def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking:
         ),
     )
     def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        from expectations.rules import BLOCKING
-        from pipelines.validation import validate_partner
-
         validation = validate_partner(hub.settings(), partner, context.run.run_id,
                                       skip_unchanged=True)
         outcome = getattr(validation, dataset)
@@ -162,9 +162,6 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
         ),
     )
     def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        from expectations import data_docs
-        from expectations.validate import validate_merged
-
         settings = hub.settings()
         if already_published is not None and already_published(settings):
             return dg.AssetCheckResult(

@@ -86,6 +86,7 @@ def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) 
     ``columns`` optionally limits the columns read per frame (e.g. households need no
     explanations), which keeps memory low at a million records.
     """
+    # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when a result is read
     from matching import LinkResult
 
     info = json.loads((folder / "result.json").read_text(encoding="utf-8"))

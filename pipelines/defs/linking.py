@@ -71,6 +71,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         ),
     )
     def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+        # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when linking runs
         from matching import LinkConfig, link
 
         settings = hub.settings()

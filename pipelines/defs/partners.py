@@ -13,7 +13,9 @@ from typing import Any
 
 import dagster as dg
 
+from connectors.extract import extract_partner
 from foundation.errors import HubError, SourceUnavailableError
+from hub.demo.services import demo_services
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
 from pipelines.checks import staging_checks
 from pipelines.freshness import last_extract_time, record_extract, record_validation
@@ -21,6 +23,7 @@ from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
 from pipelines.metadata import counts_metadata
 from pipelines.resources import HubResource
 from pipelines.validated import write_held_back, write_validated, write_validated_info
+from pipelines.validation import validate_partner
 
 KIND_LABELS = {"files": "csv", "sql": "sql", "rest": "api"}
 
@@ -54,9 +57,6 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
         tags={"hub/partner": partner.key, "hub/stage": "extract"},
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from connectors.extract import extract_partner
-        from hub.demo.services import demo_services
-
         settings = hub.settings()
         try:
             config = hub_config(settings)
@@ -104,8 +104,6 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         tags={"hub/partner": partner.key, "hub/stage": "validate"},
     )
     def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from pipelines.validation import validate_partner
-
         settings = hub.settings()
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the
         # merged check when publishing), not once per partner.

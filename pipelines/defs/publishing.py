@@ -1,9 +1,14 @@
 """``merged_registration``: the one merged registration, published atomically into the store."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 import pandas as pd
 
+from foundation.quarantine import read_quarantine
 from foundation.settings import Settings
+from hub.store.engine import open_store
+from hub.store.publish import PartnerRun, publish
 from pipelines.catalog import load_catalog
 from pipelines.checks import merged_checks
 from pipelines.freshness import OK, partner_freshness
@@ -24,6 +29,9 @@ from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_ta
 from pipelines.resources import HubResource
 from pipelines.store_io import output_is_published
 from pipelines.validated import read_all_validated
+from schemas.store import households as households_table
+from schemas.store import persons as persons_table
+from schemas.store import registrations as registrations_table
 
 PERSON_LINEAGE = {
     "bsn": ["bsn"],
@@ -49,8 +57,6 @@ def _partner_runs(
     context: dg.AssetExecutionContext, settings: Settings, partners: list[str]
 ) -> tuple[list, pd.DataFrame]:
     """Per-partner status and freshness for the store's run history, and the table behind it."""
-    from hub.store.publish import PartnerRun
-
     freshness = partner_freshness(settings, partners)
     runs = []
     for row in freshness.itertuples(index=False):
@@ -68,10 +74,6 @@ def _partner_runs(
 
 def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     """The published registration and the merged-output checks that guard it."""
-    from schemas.store import households as households_table
-    from schemas.store import persons as persons_table
-    from schemas.store import registrations as registrations_table
-
     @dg.asset(
         key=MERGED_REGISTRATION,
         deps=[LINKED_PERSONS, HOUSEHOLDS],
@@ -96,12 +98,6 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     def merged_registration(
         context: dg.AssetExecutionContext, hub: HubResource
     ) -> dg.MaterializeResult:
-        from datetime import UTC, datetime
-
-        from foundation.quarantine import read_quarantine
-        from hub.store.engine import open_store
-        from hub.store.publish import publish
-
         settings = hub.settings()
         release_memory()  # what earlier steps of this process freed, before the largest one
         configured = [p.key for p in load_catalog(settings)]
