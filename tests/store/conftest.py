@@ -1,16 +1,10 @@
 """Store fixtures: the same tests against a SQLite file and a fresh PostgreSQL schema."""
 
-import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-# tests/matching (a folder without __init__.py on sys.path via tests/) would otherwise shadow the
-# real ``matching`` package as a namespace package; put the project root first and pin it.
-sys.path.insert(0, str(Path(__file__).parents[2]))
-sys.path.insert(0, str(Path(__file__).parent))
-import matching  # noqa: F401
 from hub.store.engine import open_store
 
 
