@@ -18,6 +18,7 @@ import pandas as pd
 
 from connectors.config import trust_ranks
 from foundation.bsn import compact_bsns, valid_bsns
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
 from foundation.settings import get_settings
 from hub.store.labels import joined_labels
 
@@ -29,15 +30,8 @@ TrustRanks = dict[str, dict[str, int]]
 ``name``) -> partner -> rank (0 trusted most), as :func:`connectors.config.trust_ranks` reads it."""
 
 NAME_FIELDS = ("first_names", "surname_prefix", "surname")
-ADDRESS_FIELDS = (
-    "street",
-    "house_number",
-    "house_letter",
-    "house_number_suffix",
-    "postcode",
-    "city",
-    "municipality_code",
-)
+ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
+"""An address comes whole from one record: the fields a shelter keeps secret, the municipality."""
 
 GOLDEN_COLUMNS = (
     "person_id",
