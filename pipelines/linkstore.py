@@ -19,11 +19,6 @@ FRAMES = ("assignments", "links", "review", "events", "household_links")
 """The DataFrame fields of ``matching.LinkResult`` (docs/contracts.md)."""
 
 
-def linking_folder(home: Path) -> Path:
-    """Where the latest linking result lives."""
-    return home / "linking"
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)

@@ -13,7 +13,7 @@ from foundation.settings import Settings
 from hub.store.build import source_records, split_confidential
 from hub.store.survivorship import golden_records
 from pipelines.catalog import load_catalog
-from pipelines.linkstore import linking_folder, load_link_result
+from pipelines.linkstore import load_link_result
 from pipelines.validated import read_all_held_back, read_all_validated
 
 
@@ -23,7 +23,7 @@ def load_merged_inputs(settings: Settings, run_id: str) -> MergedInputs:
     persons = read_all_validated(settings, partners, "persons")
     held_back = read_all_held_back(settings, partners)
     result = load_link_result(
-        linking_folder(settings.home),
+        settings.linking,
         columns={"links": ["source", "source_record_id"], "review": ["match_weight"],
                  "events": ["kind"]},
     )

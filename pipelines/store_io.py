@@ -8,7 +8,7 @@ from hub.store.engine import open_store
 from hub.store.fingerprint import input_hash
 from hub.store.ids import previous_assignments
 from hub.store.versions import built_from, current_version
-from pipelines.linkstore import linking_folder, saved_info
+from pipelines.linkstore import saved_info
 
 
 def steward_decisions(settings: Settings) -> pd.DataFrame:
@@ -56,5 +56,5 @@ def output_is_published(settings: Settings) -> bool:
     Then the merged output is the published version itself, which passed the blocking merged
     check before it was published; checking it again would only repeat that work.
     """
-    saved = saved_info(linking_folder(settings.home))
+    saved = saved_info(settings.linking)
     return saved is not None and is_published(settings, saved.get("input_hash"))

@@ -158,7 +158,7 @@ RULE_MODULES = ("rules.py", "derived.py", "validate.py", "outcome.py", "runtime.
 
 def verdicts_path(settings: Settings, partner: str) -> Path:
     """``HUB_HOME/validation/<partner>/verdicts.json``: the last validation's verdicts."""
-    return settings.home / "validation" / partner / "verdicts.json"
+    return settings.validation / partner / "verdicts.json"
 
 
 def staging_fingerprint(settings: Settings, partner: str, today: date) -> str:

@@ -16,7 +16,6 @@ from pipelines.keys import (
     staged_key,
 )
 from pipelines.linkstore import (
-    linking_folder,
     load_link_result,
     save_decisions,
     save_link_result,
@@ -75,7 +74,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         from matching import LinkConfig, link
 
         settings = hub.settings()
-        folder = linking_folder(settings.home)
+        folder = settings.linking
         configured = [p.key for p in load_catalog(settings)]
         persons = read_all_validated(settings, configured, "persons")
         registrations = read_all_validated(settings, configured, "registrations")
@@ -127,7 +126,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
     def households(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
         settings = hub.settings()
         result = load_link_result(
-            linking_folder(settings.home),
+            settings.linking,
             columns={"links": ["person_id"], "review": ["match_weight"], "events": ["kind"]},
         )
         assignments = result.assignments

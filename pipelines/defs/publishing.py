@@ -22,7 +22,7 @@ from pipelines.keys import (
     extracted_key,
     staged_key,
 )
-from pipelines.linkstore import linking_folder, load_decisions, load_link_result
+from pipelines.linkstore import load_decisions, load_link_result
 from pipelines.memory import release_memory
 from pipelines.merged_inputs import load_merged_inputs
 from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_table_schema
@@ -101,7 +101,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
         settings = hub.settings()
         release_memory()  # what earlier steps of this process freed, before the largest one
         configured = [p.key for p in load_catalog(settings)]
-        folder = linking_folder(settings.home)
+        folder = settings.linking
         result = load_link_result(folder)
         partner_runs, freshness = _partner_runs(context, settings, configured)
         engine = open_store(settings.store_url)
