@@ -1,6 +1,7 @@
 """Dagster asset checks that run the hub's Great Expectations suites (``expectations/``).
 
-``staging_checks`` gives each partner two checks per dataset: the blocking rules (a failure stops
+``staging_check_specs`` are each partner's two checks per dataset, declared on its staged asset
+and yielded with it from the one validation the asset runs: the blocking rules (a failure stops
 every downstream asset: nothing is linked or published from that staging) and the row-level rules
 (failing rows are quarantined and the check warns). ``merged_checks`` guards the merged output.
 Metadata carries counts per rule, a few failing rows with BSN and confidential addresses masked,
@@ -20,7 +21,7 @@ from foundation.privacy import mask_frame
 from foundation.settings import Settings
 from pipelines.memory import release_memory
 from pipelines.resources import HubResource
-from pipelines.validation import validate_partner
+from pipelines.validation import PartnerValidation
 
 SAMPLE_ROWS = 5
 ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
@@ -82,58 +83,54 @@ def outcome_metadata(outcome, results, docs: str | None) -> dict[str, Any]:  # n
     return metadata
 
 
-def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking: bool
-                   ) -> dg.AssetChecksDefinition:
-    kind = "blocking" if blocking else "row_level"
+STAGING_CHECKS = tuple((dataset, blocking) for dataset in ("persons", "registrations")
+                       for blocking in (True, False))
+"""Each partner's two checks per dataset: the blocking rules and the row-level rules."""
 
-    @dg.asset_check(
-        asset=asset_key,
-        name=f"{dataset}_{kind}_rules",
-        blocking=blocking,
-        description=(
-            f"{partner} {dataset}: "
-            + ("blocking expectations; a failure stops linking and publishing."
-               if blocking else
-               "row-level expectations; failing rows are quarantined, the rest continues.")
-        ),
-    )
-    def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        validation = validate_partner(hub.settings(), partner, context.run.run_id,
-                                      skip_unchanged=True)
+
+def _check_name(dataset: str, blocking: bool) -> str:
+    return f"{dataset}_{'blocking' if blocking else 'row_level'}_rules"
+
+
+def staging_check_specs(partner: str, asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """The checks a partner's staged asset declares and yields (``check_specs``)."""
+    return [
+        dg.AssetCheckSpec(
+            name=_check_name(dataset, blocking),
+            asset=asset_key,
+            blocking=blocking,
+            description=(
+                f"{partner} {dataset}: "
+                + ("blocking expectations; a failure stops linking and publishing."
+                   if blocking else
+                   "row-level expectations; failing rows are quarantined, the rest continues.")
+            ),
+        )
+        for dataset, blocking in STAGING_CHECKS
+    ]
+
+
+def staging_check_results(validation: PartnerValidation,
+                          asset_key: dg.AssetKey) -> list[dg.AssetCheckResult]:
+    """The outcome of :func:`staging_check_specs` for one validation of the partner's staging."""
+    docs = str(validation.data_docs) if validation.data_docs else None
+    out = []
+    for dataset, blocking in STAGING_CHECKS:
         outcome = getattr(validation, dataset)
         results = [r for r in outcome.rules
                    if (r.severity == BLOCKING or r.error is not None) == blocking]
         failed = [r for r in results if not r.success]
-        docs = str(validation.data_docs) if validation.data_docs else None
-        return dg.AssetCheckResult(
+        out.append(dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=_check_name(dataset, blocking),
             passed=not failed,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
             metadata=outcome_metadata(outcome, results, docs),
             description=("; ".join(f"{r.rule}: {r.failed} rows" + (f" ({r.error})" if r.error
                                                                    else "") for r in failed)
                          or None),
-        )
-
-    return check
-
-
-def staging_checks(partner: str, persons_asset_key: dg.AssetKey,
-                   registrations_asset_key: dg.AssetKey) -> list[dg.AssetChecksDefinition]:
-    """Blocking and row-level checks of a partner's staging (both keys may be the same asset).
-
-    The checks need a ``hub`` resource (:class:`pipelines.resources.HubResource`). They validate
-    the partner's current staging once per run (shared with anything else that called
-    :func:`pipelines.validation.validate_partner` in this process and run), write its quarantine
-    and Data Docs.
-    """
-    return [
-        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), True),
-        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), False),
-        _staging_check(partner, "registrations",
-                       dg.AssetKey.from_coercible(registrations_asset_key), True),
-        _staging_check(partner, "registrations",
-                       dg.AssetKey.from_coercible(registrations_asset_key), False),
-    ]
+        ))
+    return out
 
 
 MergedLoader = Callable[[Settings, str], MergedInputs]

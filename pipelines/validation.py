@@ -3,8 +3,8 @@
 It joins two sibling layers (``connectors``' staging files and configuration, ``expectations``'
 rules), so it lives above both, here in the pipeline layer; ``hub validate`` calls it too.
 
-This is what ``hub validate`` and the Dagster checks call. The result of a partner and run is kept
-for the rest of the process, so the staged asset and its checks validate once per run.
+This is what ``hub validate`` and each partner's staged asset call; the asset yields its checks
+from the one result (``pipelines.checks.staging_check_results``).
 
 With ``skip_unchanged`` (the pipeline's choice) a partner whose staging files, rules and date are
 those of its last validation is not validated again: the verdicts of that validation (rule, failing
@@ -55,17 +55,6 @@ class PartnerValidation:
         return self.persons.blocked or self.registrations.blocked
 
 
-_RESULTS: dict[tuple[str, str, str], PartnerValidation] = {}
-_KEEP = 32
-"""Results kept per process (oldest dropped first): enough for every partner of a run."""
-
-
-def forget_results(run_id: str | None = None) -> None:
-    """Drop the results kept for a run's checks (all runs by default) once they are done."""
-    for key in [k for k in _RESULTS if run_id is None or k[2] == run_id]:
-        del _RESULTS[key]
-
-
 def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
     """The case types a partner can deliver, from its configuration.
 
@@ -107,18 +96,14 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                      persons: pd.DataFrame | None = None,
                      registrations: pd.DataFrame | None = None,
                      today: date | None = None, write: bool = True, docs: bool = True,
-                     docs_index: bool = True, reuse: bool = True,
+                     docs_index: bool = True,
                      skip_unchanged: bool = False) -> PartnerValidation:
     """Validate a partner's staging (or the given frames) and record quarantine and Data Docs.
 
-    With ``reuse`` (and no frames given) a result already computed in this process for the same
-    HUB_HOME, partner and run is returned as is. ``docs_index=False`` writes this partner's
-    Data Docs pages but leaves the index page to one :func:`expectations.data_docs.build_index`
-    per run (it lists every stored result, so it is the slow part).
+    ``docs_index=False`` writes this partner's Data Docs pages but leaves the index page to one
+    :func:`expectations.data_docs.build_index` per run (it lists every stored result, so it is the
+    slow part).
     """
-    key = (str(settings.home), partner, run_id)
-    if reuse and persons is None and registrations is None and key in _RESULTS:
-        return _RESULTS[key]
     fingerprint = None
     if persons is None and registrations is None and write:
         fingerprint = staging_fingerprint(settings, partner, today or date.today())
@@ -146,9 +131,6 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                                    data_docs=docs_path)
         if fingerprint is not None:
             _write_verdicts(settings, partner, fingerprint, result)
-    _RESULTS[key] = result
-    while len(_RESULTS) > _KEEP:
-        _RESULTS.pop(next(iter(_RESULTS)))
     return result
 
 

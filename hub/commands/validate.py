@@ -48,7 +48,7 @@ def validate(
             bar.update(task, description=f"validating {key}")
             # Pages per partner; the index (it lists every stored result) once at the end.
             results.append(validate_partner(settings, key, run, write=not dry_run,
-                                            docs=not dry_run, docs_index=False, reuse=False))
+                                            docs=not dry_run, docs_index=False))
             bar.advance(task)
         if not dry_run:
             from expectations.data_docs import build_index

@@ -17,7 +17,7 @@ from connectors.extract import extract_partner
 from foundation.errors import HubError, SourceUnavailableError
 from hub.demo.services import demo_services
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
-from pipelines.checks import staging_checks
+from pipelines.checks import staging_check_results, staging_check_specs
 from pipelines.freshness import last_extract_time, record_extract, record_validation
 from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
 from pipelines.metadata import counts_metadata
@@ -102,6 +102,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             "partner in use and stops publishing from this staging."
         ),
         tags={"hub/partner": partner.key, "hub/stage": "validate"},
+        check_specs=staging_check_specs(partner.key, staged_key(partner.key)),
     )
     def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
         settings = hub.settings()
@@ -137,7 +138,9 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             context.log.warning(
                 f"{partner.key}: a blocking rule failed; its last validated data stays in use"
             )
-        return dg.MaterializeResult(metadata=metadata)
+        return dg.MaterializeResult(
+            metadata=metadata,
+            check_results=staging_check_results(validation, staged_key(partner.key)))
 
     return staged
 
@@ -145,14 +148,12 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
 def build_partner_defs(
     partners: list[PartnerEntry], retry_policy: dg.RetryPolicy | None = None
 ) -> dg.Definitions:
-    """Every partner's assets and the Great Expectations checks on its staging."""
+    """Every partner's assets (the staged one with the Great Expectations checks on its staging)."""
     policy = retry_policy or extract_retry_policy()
     assets: list[dg.AssetsDefinition] = []
-    checks: list[dg.AssetChecksDefinition] = []
     for partner in partners:
         assets += [build_extracted(partner, policy), build_staged(partner)]
-        checks += staging_checks(partner.key, staged_key(partner.key), staged_key(partner.key))
-    return dg.Definitions(assets=assets, asset_checks=checks)
+    return dg.Definitions(assets=assets)
 
 
 @dg.definitions

@@ -62,7 +62,7 @@ def test_row_failures_quarantine_exactly_the_failing_rows(validated) -> None:
 
 def test_validating_twice_in_a_run_does_not_duplicate(validated) -> None:
     settings, _ = validated
-    validate_partner(settings, PARTNER, "run-1", today=TODAY, docs=False, reuse=False)
+    validate_partner(settings, PARTNER, "run-1", today=TODAY, docs=False)
     assert len(read_quarantine(settings.quarantine, run_id="run-1")) == 5
 
 
