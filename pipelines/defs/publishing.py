@@ -1,6 +1,7 @@
 """``merged_registration``: the one merged registration, published atomically into the store."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -22,7 +23,7 @@ from pipelines.keys import (
     extracted_key,
     staged_key,
 )
-from pipelines.linkstore import load_decisions, load_link_result
+from pipelines.linkstore import load_decisions
 from pipelines.memory import release_memory
 from pipelines.merged_inputs import load_merged_inputs
 from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_table_schema
@@ -76,7 +77,8 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     """The published registration and the merged-output checks that guard it."""
     @dg.asset(
         key=MERGED_REGISTRATION,
-        deps=[LINKED_PERSONS, HOUSEHOLDS],
+        ins={"linked": dg.AssetIn(LINKED_PERSONS)},
+        deps=[HOUSEHOLDS],
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "sqlite", "postgres"},
@@ -96,13 +98,13 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
         },
     )
     def merged_registration(
-        context: dg.AssetExecutionContext, hub: HubResource
+        context: dg.AssetExecutionContext, hub: HubResource, linked: Any
     ) -> dg.MaterializeResult:
         settings = hub.settings()
         release_memory()  # what earlier steps of this process freed, before the largest one
         configured = [p.key for p in load_catalog(settings)]
         folder = settings.linking
-        result = load_link_result(folder)
+        result = linked  # the matching.LinkResult linked_persons handed over
         partner_runs, freshness = _partner_runs(context, settings, configured)
         engine = open_store(settings.store_url)
         try:
