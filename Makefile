@@ -10,17 +10,21 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
 .PHONY: install demo test ui web bench bench-tuning bench-heldout lint clean i18n axe
 
-$(STAMP): pyproject.toml
+# Installs exactly what uv.lock says (`uv lock` after changing a dependency in pyproject.toml);
+# --inexact keeps uv itself, which pip put into the same environment.
+UVSYNC := $(VENV)/bin/uv sync --locked --inexact --compile-bytecode --python $(PY)
+
+$(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check 'uv>=0.8,<1'
+	$(UVSYNC) -q --extra dev
 	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || echo "make: WeasyPrint (access report PDFs) needs Debian's pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(BSTAMP): $(STAMP)
-	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev,bench]'
+	$(UVSYNC) -q --extra dev --extra bench
 	touch $(BSTAMP)
 
 ## make demo: generate the seven demo partner systems and run the main job on the embedded
@@ -74,8 +78,11 @@ i18n: install
 		-o var/messages.pot .
 	$(VENV)/bin/pybabel update -i var/messages.pot -d hub/web/locale -l nl -w 100 --ignore-obsolete
 
+## make lint: style (ruff), types (mypy) and the import layers (import-linter); CI runs it
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var

@@ -165,7 +165,7 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
     if reuse and reuse.exists():
         shutil.copy(reuse, folder / "hub.sqlite")
         engine = make_engine(url)
-        from hub.web.store_read import search_frames
+        from hub.store.query import search_frames
 
         with engine.connect() as conn:
             persons, _ = search_frames(conn, 1)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from connectors.paginators import PAGINATORS
 from connectors.retention import PartnerContact, RetentionPolicy, parse_contact, parse_retention
 from foundation.errors import ConfigError
 from foundation.settings import Settings
@@ -33,7 +34,7 @@ from schemas.canonical import (
 KINDS = ("files", "sql", "rest")
 DATASETS = ("persons", "registrations")
 PARSERS = ("surname_with_prefix", "full_name", "house_number", "postcode", "list")
-PAGINATION_STYLES = ("page", "next_link", "offset")
+PAGINATION_STYLES = tuple(PAGINATORS)
 DEMO_API_TOKEN = "demo-token"
 """Bearer token of the local demo API when ``JBRA_API_TOKEN`` is unset (demo data only)."""
 
@@ -127,6 +128,8 @@ class PartnerConfig:
     """Whom a person asks about this partner's data (access reports, disputes)."""
     retention: RetentionPolicy | None = None
     """How long the hub keeps this partner's data (connectors/retention.py)."""
+    trust: dict[str, int] = field(default_factory=dict)
+    """Survivorship rank per field group (``bsn``, ``name``): 0 is trusted most."""
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,50 @@ def _parse_partner(key: str, block: Any, env: dict[str, str], set_vars: set[str]
     return PartnerConfig(key=key, name=str(block.get("name") or key), kind=kind,
                          connection=connection, datasets=datasets, demo_api=demo_api,
                          contact=parse_contact(key, block.get("contact"), where),
-                         retention=parse_retention(key, block.get("retention"), where))
+                         retention=parse_retention(key, block.get("retention"), where),
+                         trust=_parse_trust(key, block, where))
+
+
+TRUST_FIELDS = ("bsn", "name")
+"""The field groups a partner's ``trust:`` ranks (birth date and sex follow the BSN's)."""
+
+
+def _parse_trust(key: str, block: dict[str, Any], where: str) -> dict[str, int]:
+    trust = block.get("trust") or {}
+    if not isinstance(trust, dict) or set(trust) - set(TRUST_FIELDS) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in trust.values()):
+        raise ConfigError(f"trust must map {' and/or '.join(TRUST_FIELDS)} to a rank (0 first)",
+                          partner=key, origin=where, field="trust")
+    return {str(f): int(v) for f, v in trust.items()}
+
+
+def _partner_blocks(settings: Settings) -> dict[str, Any]:
+    """The raw partner blocks of the configured file ({} when there is none)."""
+    path = Path(settings.partners_config)
+    if not path.exists():
+        return {}
+    partners = _read_yaml(path).get("partners")
+    return partners if isinstance(partners, dict) else {}
+
+
+def partner_keys(settings: Settings) -> tuple[str, ...]:
+    """The configured partners' keys, read without expanding connections (no secrets needed)."""
+    return tuple(str(k) for k in _partner_blocks(settings))
+
+
+def trust_ranks(settings: Settings) -> dict[str, dict[str, int]]:
+    """Survivorship ranks from the configuration: field group -> partner -> rank.
+
+    Read without expanding connections, so the store can rank sources where no partner
+    credentials are set.
+    """
+    where = str(settings.partners_config)
+    ranks: dict[str, dict[str, int]] = {f: {} for f in TRUST_FIELDS}
+    for key, block in _partner_blocks(settings).items():
+        if isinstance(block, dict):
+            for group, rank in _parse_trust(str(key), block, where).items():
+                ranks[group][str(key)] = rank
+    return ranks
 
 
 def _check_connection(key: str, kind: str, connection: dict[str, Any], where: str) -> None:

@@ -9,6 +9,7 @@ Counts reconcile per dataset: ``read == staged + quarantined + out_of_scope``.
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -306,45 +307,30 @@ class RunReport:
         return not self.errors and all(r.reconciled for r in self.results.values())
 
 
+Services = Callable[[HubConfig, Settings, list[str]], AbstractContextManager[HubConfig]]
+"""Starts what a partner's system needs for the extraction (the demo's local API, for one) and
+yields the configuration to extract with; given by the caller, so connectors know no demo."""
+
+
+@contextlib.contextmanager
+def no_services(config: HubConfig, settings: Settings, keys: list[str]) -> Iterator[HubConfig]:
+    """The partners' systems run by themselves: the configuration as it is."""
+    yield config
+
+
 def extract_all(config: HubConfig, settings: Settings, partners: list[str] | None = None,
                 run_id: str | None = None,
                 progress: Callable[[str], Progress | None] | None = None,
-                full: bool = False) -> RunReport:
+                full: bool = False, services: Services = no_services) -> RunReport:
     """Extract every (or the named) partner; a failing partner is recorded and the rest go on."""
     run_id = run_id or new_run_id()
     report = RunReport(run_id=run_id)
     keys = partners or list(config.partners)
     for key in keys:
         try:
-            with demo_services(config, settings, [key]) as live:
+            with services(config, settings, [key]) as live:
                 report.results[key] = extract_partner(key, live, settings, run_id,
                                                       progress(key) if progress else None, full)
         except HubError as exc:  # this partner failed; the others still run
             report.errors[key] = exc
     return report
-
-
-@contextlib.contextmanager
-def demo_services(config: HubConfig, settings: Settings,
-                  keys: list[str] | None = None) -> Iterator[HubConfig]:
-    """Start the local demo API for REST partners whose base URL is not configured.
-
-    Yields the configuration with the live demo URL filled in; the server stops afterwards.
-    """
-    needed = [k for k in (keys or config.partners) if k in config.partners
-              and config.partners[k].demo_api]
-    if not needed:
-        yield config
-        return
-    from hub.demo.api_server import serve_jbra  # demo only: imported when needed
-
-    with contextlib.ExitStack() as stack:
-        partners = dict(config.partners)
-        for key in needed:
-            p = partners[key]
-            data_dir = settings.partner_systems / key
-            url = stack.enter_context(serve_jbra(data_dir, p.connection.get("token"), port=0))
-            partners[key] = PartnerConfig(key=p.key, name=p.name, kind=p.kind,
-                                          connection={**p.connection, "base_url": str(url)},
-                                          datasets=p.datasets, demo_api=False)
-        yield HubConfig(scope=config.scope, partners=partners, path=config.path)

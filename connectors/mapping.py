@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
 from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
-from connectors.names import split_full_name, split_surname
+from foundation.bsn import compact_bsn
+from foundation.dutch_names import split_full_name, split_surname
 from foundation.errors import ParseError
 from foundation.quarantine import record_json
 from schemas.canonical import (
@@ -141,8 +142,9 @@ def _vocabulary(target: str) -> Callable[[Any], Any]:
 
 
 def _bsn(value: Any) -> str | None:
+    """Text as delivered (validation judges it); a number cell gets its lost leading zeros back."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value).zfill(9)  # a numeric column dropped the leading zero
+        return compact_bsn(value)
     return text(value)
 
 
@@ -219,8 +221,8 @@ def _converter(rule: FieldRule) -> Callable[[Any], Any]:
     return text
 
 
-def _splitter(rule: FieldRule) -> Callable[[Any], tuple]:
-    def convert(value: Any) -> tuple:
+def _splitter(rule: FieldRule) -> Callable[[Any], tuple[Any, ...]]:
+    def convert(value: Any) -> tuple[Any, ...]:
         raw = text(value)
         if rule.parse == "surname_with_prefix":
             return split_surname(raw)
@@ -243,8 +245,8 @@ def _source(raw: pd.DataFrame, rule: FieldRule) -> np.ndarray:
         return np.full(len(raw), None, dtype=object)
     column = raw[rule.column]
     if column.dtype != object and pd.api.types.is_string_dtype(column):
-        return pa.array(column).to_numpy(zero_copy_only=False)  # arrow strings, fast path
-    return column.to_numpy(dtype=object, na_value=None)
+        return np.asarray(pa.array(column).to_numpy(zero_copy_only=False))  # arrow strings: fast
+    return np.asarray(column.to_numpy(dtype=object, na_value=None))
 
 
 def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
@@ -264,8 +266,8 @@ def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
             results.append(None)
     if failed:
         for i in np.flatnonzero(np.isin(codes, list(failed))).tolist():
-            exc = failed[int(codes[i])]
-            errors.setdefault(i, (exc.rule, rule.target, exc.reason))
+            failure = failed[int(codes[i])]
+            errors.setdefault(i, (failure.rule, rule.target, failure.reason))
     return [results[c] for c in codes.tolist()]
 
 

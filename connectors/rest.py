@@ -1,9 +1,10 @@
 """REST connector: JSON over HTTP with a bearer token, pagination, timeouts and retries.
 
 Timeouts, connection errors and 5xx answers are retried with exponential backoff and jitter; a 4xx
-answer is not (401 means the token is wrong: retrying will not fix it). Pagination styles follow
-the shape of dlt's paginators: ``page`` (page number and size), ``next_link`` (a URL in the body)
-and ``offset`` (offset and limit). Incremental runs send the last watermark as a query parameter.
+answer is not (401 means the token is wrong: retrying will not fix it). Pagination is a
+paginator per style (:mod:`connectors.paginators`, after dlt's): ``page`` (page number and size),
+``next_link`` (a URL in the body) and ``offset`` (offset and limit). Incremental runs send the
+last watermark as a query parameter.
 """
 
 import random
@@ -17,7 +18,9 @@ import pandas as pd
 
 from connectors.config import DatasetConfig, PartnerConfig
 from connectors.delivery import Delivery
+from connectors.json_path import dig
 from connectors.mapping import ORIGIN, ORIGIN_ROW
+from connectors.paginators import PageRequest, paginator_for
 from connectors.state import decode_watermark, encode_watermark
 from foundation.errors import ParseError, SourceUnavailableError
 
@@ -27,20 +30,6 @@ DEFAULT_BACKOFF = 0.5
 MAX_PAGES = 100_000
 BATCH_ROWS = 20_000
 """Records gathered from pages before one chunk is mapped."""
-
-
-def dig(data: Any, path: str | None) -> Any:
-    """Follow a dotted path (``data.items``) into parsed JSON; None when absent."""
-    if not path:
-        return data
-    for part in path.split("."):
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
-            return None
-    return data
 
 
 class Fetcher:
@@ -94,48 +83,17 @@ def _refused(status: int) -> str:
 
 def _pages(fetcher: Fetcher, url: str, dataset: DatasetConfig,
            params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
-    """Yield the list of records on each page until the source has no more."""
-    pagination = dataset.pagination or {}
-    style = pagination.get("style")
-    if style is None:
-        yield _records(fetcher.get(url, params), dataset, url, fetcher.partner)
-        return
-    if style == "next_link":
-        next_url: str | None = url
-        query: dict[str, Any] | None = params
-        for _ in range(MAX_PAGES):
-            body = fetcher.get(next_url, query)
-            yield _records(body, dataset, url, fetcher.partner)
-            link = dig(body, pagination.get("path", "next"))
-            if not link:
-                return
-            next_url, query = urljoin(next_url, str(link)), None
-        return
-    size = int(pagination.get("size", 500))
-    if style == "page":
-        page_param = pagination.get("page_param", "page")
-        size_param = pagination.get("size_param", "per_page")
-        page = int(pagination.get("start", 1))
-        for _ in range(MAX_PAGES):
-            records = _records(fetcher.get(url, {**params, page_param: page, size_param: size}),
-                               dataset, url, fetcher.partner)
-            if records:
-                yield records
-            if len(records) < size:
-                return
-            page += 1
-        return
-    offset_param = pagination.get("offset_param", "offset")
-    limit_param = pagination.get("limit_param", "limit")
-    offset = 0
+    """Yield the list of records on each page until the paginator says there are no more."""
+    paginator = paginator_for(dataset.pagination)
+    request: PageRequest | None = paginator.first(url, params)
     for _ in range(MAX_PAGES):
-        records = _records(fetcher.get(url, {**params, offset_param: offset, limit_param: size}),
-                           dataset, url, fetcher.partner)
+        if request is None:
+            return
+        body = fetcher.get(request.url, request.params)
+        records = _records(body, dataset, url, fetcher.partner)
         if records:
             yield records
-        if len(records) < size:
-            return
-        offset += len(records)
+        request = paginator.next(request, body, records)
 
 
 def _records(body: Any, dataset: DatasetConfig, url: str, partner: str) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ def origin_name(dataset: DatasetConfig) -> str:
     return dataset.table or f"query:{dataset.name}"
 
 
-def build_select(conn: sa.Connection, dataset: DatasetConfig, last: Any) -> sa.Select:
+def build_select(conn: sa.Connection, dataset: DatasetConfig, last: Any) -> sa.Select[Any]:
     """SELECT the dataset's rows after the watermark, ordered by it (or in source order).
 
     A table is reflected so that the driver's type conversion applies (dates come back as dates,
@@ -38,7 +38,7 @@ def build_select(conn: sa.Connection, dataset: DatasetConfig, last: Any) -> sa.S
         if dataset.watermark:
             if dataset.watermark not in table.c:
                 raise sa.exc.NoSuchColumnError(f"watermark column {dataset.watermark}")
-            column = table.c[dataset.watermark]
+            column: sa.ColumnElement[Any] = table.c[dataset.watermark]
             if last is not None:
                 select = select.where(column > sa.bindparam("last", last, type_=column.type))
             select = select.order_by(column)

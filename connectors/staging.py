@@ -41,7 +41,7 @@ def write_staging(settings: Settings, partner: str, dataset: str, rows: pd.DataF
     included (``extracted_at``, ``origin``, ``origin_row`` say where this content was first
     read), and the file is kept in key order: a source re-read with nothing changed (a full REST
     pull, an inclusive watermark) leaves the file byte for byte as it was, so the validation
-    verdicts that depend on its bytes (expectations/partner.py) stay valid.
+    verdicts that depend on its bytes (pipelines/validation.py) stay valid.
     """
     key = KEYS[dataset]
     path = staging_path(settings, partner, dataset)

@@ -20,7 +20,7 @@ def load_state(settings: Settings, partner: str) -> dict[str, Any]:
     path = state_path(settings, partner)
     if not path.exists():
         return {"files": {}, "watermarks": {}}
-    state = json.loads(path.read_text(encoding="utf-8"))
+    state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     state.setdefault("files", {})
     state.setdefault("watermarks", {})
     return state

@@ -1,8 +1,9 @@
 """Validation of staging and of the merged output with Great Expectations.
 
 Public surface: :func:`validate_persons`, :func:`validate_registrations`, :func:`validate_merged`
-(pure: DataFrames in, :class:`ValidationOutcome` out) and :func:`validate_partner` (reads staging,
-writes quarantine and Data Docs). GX itself is imported only when a validation runs.
+(pure: DataFrames in, :class:`ValidationOutcome` out). Reading a partner's staging and writing
+quarantine and Data Docs joins this layer with the connectors' one, so it sits above both
+(:func:`pipelines.validation.validate_partner`). GX itself is imported only when a validation runs.
 """
 
 from expectations.outcome import RuleResult, ValidationOutcome

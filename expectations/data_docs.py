@@ -103,7 +103,7 @@ def build_index(root: Path) -> Path:
     context = _file_context(str(root))
     for name, config in (context.variables.data_docs_sites or {}).items():
         # GX has no public index-only build; this is what build_data_docs does per site.
-        builder = context._init_site_builder_for_data_docs_site_creation(
+        builder = context._init_site_builder_for_data_docs_site_creation(  # noqa: SLF001
             site_name=name, site_config=config)
         builder.site_index_builder.build(build_index=True)
     make_offline(docs_index(root).parent)

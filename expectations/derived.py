@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from foundation.bsn import normalise_bsns
+
 _DATE_SHAPE = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 
 
@@ -67,12 +69,8 @@ def birth_date_bounds(birth_date: pd.Series) -> pd.DataFrame:
 def bsn_elfproef(bsn: pd.Series) -> pd.Series:
     """True/False for 9-digit BSNs, missing for empty or malformed ones.
 
-    The checksum is :func:`matching.bsn.normalise_bsns`'s numpy form of python-stdnum's elfproef
-    (a test there keeps the two in agreement): stdnum per value cost about 10 s per partner at
-    a million records.
+    The checksum is :func:`foundation.bsn.normalise_bsns`, the hub's one BSN rule.
     """
-    from matching.bsn import normalise_bsns
-
     clean = text(bsn)
     nine = clean.str.fullmatch(r"[0-9]{9}").fillna(False).astype(bool)
     valid = np.zeros(len(clean), dtype=bool)
@@ -101,12 +99,12 @@ def derive_persons(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _reference_lists(values: pd.Series) -> pa.ListArray:
     """``person_record_ids`` as an Arrow list of trimmed strings (a bare string is one id)."""
-    def convert(value: object) -> list[str] | None:
+    def convert(value: object) -> list[str | None] | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return None
         if isinstance(value, str):
             return [value]
-        return [None if x is None else str(x) for x in value]
+        return [None if x is None else str(x) for x in value]  # type: ignore[attr-defined]
 
     try:
         return pa.array(values, type=pa.list_(pa.string()), from_pandas=True)

@@ -44,7 +44,7 @@ def quarantine_rows(outcome: ValidationOutcome) -> pd.DataFrame:
             rows.append({
                 "dataset": outcome.dataset,
                 "origin": str(record.get("origin") or f"staging/{outcome.dataset}"),
-                "origin_row": None if pd.isna(origin_row) else int(origin_row),
+                "origin_row": None if pd.isna(origin_row) else int(str(origin_row)),
                 "source_record_id": None if pd.isna(record.get(id_column))
                 else str(record.get(id_column)),
                 "rule": result.rule,

@@ -18,6 +18,7 @@ from expectations import derived
 from expectations.outcome import ValidationOutcome, rule_result
 from expectations.rules import Rule, merged_rules, person_rules, registration_rules
 from expectations.runtime import run_suite
+from foundation.ids import has_id_arrow
 from schemas.canonical import CASE_TYPES
 
 
@@ -44,7 +45,7 @@ def validate_registrations(frame: pd.DataFrame, partner: str, person_ids: Iterab
     """Run the registrations suite; ``person_ids`` are the partner's staged source_record_ids.
 
     ``case_types`` is the partner's vocabulary (see
-    :func:`expectations.partner.partner_case_types`);
+    :func:`pipelines.validation.partner_case_types`);
     the canonical list applies when it is not given.
     """
     rules = registration_rules(partner, case_types or CASE_TYPES)
@@ -91,8 +92,8 @@ def _record_keys(frame: pd.DataFrame) -> pa.Array:
 
 
 def _present(values: pa.Array) -> pa.Array:
-    """True where a value is given (neither null nor empty: matching writes '' for none)."""
-    return pc.and_(pc.is_valid(values), pc.not_equal(pc.fill_null(values, ""), ""))
+    """True where an id is given (:func:`foundation.ids.has_id`)."""
+    return has_id_arrow(values)
 
 
 def merged_frames(inputs: MergedInputs) -> dict[str, pd.DataFrame]:

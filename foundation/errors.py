@@ -53,9 +53,5 @@ class MappingError(HubError):
     """One row could not be mapped to the canonical schema; the row goes to quarantine."""
 
 
-class ValidationError(HubError):
-    """A blocking expectation failed; publishing stops."""
-
-
 class StoreError(HubError):
     """The merged store is missing, out of date or inconsistent."""

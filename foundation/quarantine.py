@@ -7,6 +7,7 @@ existing yet; the pipeline copies them into the store's quarantine table when it
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +17,7 @@ from foundation.privacy import mask_record
 from foundation.quarantine_schema import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
 
 
-def record_json(record: dict) -> str:
+def record_json(record: dict[str, Any]) -> str:
     """Serialise a held-back record (dates and NaN included) as JSON."""
     clean = {k: (None if _is_missing(v) else v) for k, v in record.items()}
     return json.dumps(clean, default=str, ensure_ascii=False, sort_keys=True)

@@ -54,6 +54,26 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
+    @property
+    def validated(self) -> Path:
+        """The pipeline's hand-over after validation: each partner's last good rows."""
+        return self.home / "validated"
+
+    @property
+    def validation(self) -> Path:
+        """Each partner's last validation verdicts (rule names and row positions, no values)."""
+        return self.home / "validation"
+
+    @property
+    def linking(self) -> Path:
+        """The pipeline's hand-over after linking: the last linking result."""
+        return self.home / "linking"
+
+    @property
+    def pipeline_status(self) -> Path:
+        """Each partner's latest extraction and validation attempt (times and outcome only)."""
+        return self.home / "pipeline" / "status"
+
 
 def get_settings(home: str | Path | None = None) -> Settings:
     """Resolve settings from arguments, then environment, then defaults."""

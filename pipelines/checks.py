@@ -1,6 +1,7 @@
 """Dagster asset checks that run the hub's Great Expectations suites (``expectations/``).
 
-``staging_checks`` gives each partner two checks per dataset: the blocking rules (a failure stops
+``staging_check_specs`` are each partner's two checks per dataset, declared on its staged asset
+and yielded with it from the one validation the asset runs: the blocking rules (a failure stops
 every downstream asset: nothing is linked or published from that staging) and the row-level rules
 (failing rows are quarantined and the check warns). ``merged_checks`` guards the merged output.
 Metadata carries counts per rule, a few failing rows with BSN and confidential addresses masked,
@@ -8,14 +9,19 @@ and a link to the run's Data Docs. GX is imported only when a check runs.
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
+from expectations import MergedInputs, data_docs
+from expectations.rules import BLOCKING
+from expectations.validate import validate_merged
 from foundation.privacy import mask_frame
 from foundation.settings import Settings
 from pipelines.memory import release_memory
 from pipelines.resources import HubResource
+from pipelines.validation import PartnerValidation
 
 SAMPLE_ROWS = 5
 ID_COLUMNS = {"persons": "source_record_id", "registrations": "case_id"}
@@ -58,13 +64,13 @@ def _sample(outcome, results) -> pd.DataFrame:  # noqa: ANN001 - expectations ty
     return pd.DataFrame(rows, columns=["rule", "id", "origin_row", "field", "value"])
 
 
-def outcome_metadata(outcome, results, docs: str | None) -> dict[str, object]:  # noqa: ANN001
+def outcome_metadata(outcome, results, docs: str | None) -> dict[str, Any]:  # noqa: ANN001
     """Counts per rule, masked failing rows and the Data Docs link, for one check."""
     counts = pd.DataFrame(
         [{"rule": r.rule, "severity": r.severity, "failed": r.failed,
           "evaluated": r.evaluated, "error": r.error or ""} for r in results]
     )
-    metadata: dict[str, object] = {
+    metadata: dict[str, Any] = {
         "rows": len(outcome.frame),
         "failed_rows": len({i for r in results for i in r.failed_rows}),
         "rules_failed": sum(not r.success for r in results),
@@ -77,64 +83,57 @@ def outcome_metadata(outcome, results, docs: str | None) -> dict[str, object]:  
     return metadata
 
 
-def _staging_check(partner: str, dataset: str, asset_key: dg.AssetKey, blocking: bool
-                   ) -> dg.AssetChecksDefinition:
-    kind = "blocking" if blocking else "row_level"
+STAGING_CHECKS = tuple((dataset, blocking) for dataset in ("persons", "registrations")
+                       for blocking in (True, False))
+"""Each partner's two checks per dataset: the blocking rules and the row-level rules."""
 
-    @dg.asset_check(
-        asset=asset_key,
-        name=f"{dataset}_{kind}_rules",
-        blocking=blocking,
-        description=(
-            f"{partner} {dataset}: "
-            + ("blocking expectations; a failure stops linking and publishing."
-               if blocking else
-               "row-level expectations; failing rows are quarantined, the rest continues.")
-        ),
-    )
-    def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        from expectations.partner import validate_partner
-        from expectations.rules import BLOCKING
 
-        validation = validate_partner(hub.settings(), partner, context.run.run_id,
-                                      skip_unchanged=True)
+def _check_name(dataset: str, blocking: bool) -> str:
+    return f"{dataset}_{'blocking' if blocking else 'row_level'}_rules"
+
+
+def staging_check_specs(partner: str, asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """The checks a partner's staged asset declares and yields (``check_specs``)."""
+    return [
+        dg.AssetCheckSpec(
+            name=_check_name(dataset, blocking),
+            asset=asset_key,
+            blocking=blocking,
+            description=(
+                f"{partner} {dataset}: "
+                + ("blocking expectations; a failure stops linking and publishing."
+                   if blocking else
+                   "row-level expectations; failing rows are quarantined, the rest continues.")
+            ),
+        )
+        for dataset, blocking in STAGING_CHECKS
+    ]
+
+
+def staging_check_results(validation: PartnerValidation,
+                          asset_key: dg.AssetKey) -> list[dg.AssetCheckResult]:
+    """The outcome of :func:`staging_check_specs` for one validation of the partner's staging."""
+    docs = str(validation.data_docs) if validation.data_docs else None
+    out = []
+    for dataset, blocking in STAGING_CHECKS:
         outcome = getattr(validation, dataset)
         results = [r for r in outcome.rules
                    if (r.severity == BLOCKING or r.error is not None) == blocking]
         failed = [r for r in results if not r.success]
-        docs = str(validation.data_docs) if validation.data_docs else None
-        return dg.AssetCheckResult(
+        out.append(dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=_check_name(dataset, blocking),
             passed=not failed,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
             metadata=outcome_metadata(outcome, results, docs),
             description=("; ".join(f"{r.rule}: {r.failed} rows" + (f" ({r.error})" if r.error
                                                                    else "") for r in failed)
                          or None),
-        )
-
-    return check
-
-
-def staging_checks(partner: str, persons_asset_key: dg.AssetKey,
-                   registrations_asset_key: dg.AssetKey) -> list[dg.AssetChecksDefinition]:
-    """Blocking and row-level checks of a partner's staging (both keys may be the same asset).
-
-    The checks need a ``hub`` resource (:class:`pipelines.resources.HubResource`). They validate
-    the partner's current staging once per run (shared with anything else that called
-    :func:`expectations.partner.validate_partner` in this process and run), write its quarantine
-    and Data Docs.
-    """
-    return [
-        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), True),
-        _staging_check(partner, "persons", dg.AssetKey.from_coercible(persons_asset_key), False),
-        _staging_check(partner, "registrations",
-                       dg.AssetKey.from_coercible(registrations_asset_key), True),
-        _staging_check(partner, "registrations",
-                       dg.AssetKey.from_coercible(registrations_asset_key), False),
-    ]
+        ))
+    return out
 
 
-MergedLoader = Callable[[Settings, str], "object"]
+MergedLoader = Callable[[Settings, str], MergedInputs]
 """``(settings, run_id) -> expectations.MergedInputs``: how the pipeline assembles its output."""
 
 
@@ -160,9 +159,6 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
         ),
     )
     def check(context: dg.AssetCheckExecutionContext, hub: HubResource) -> dg.AssetCheckResult:
-        from expectations import data_docs
-        from expectations.validate import validate_merged
-
         settings = hub.settings()
         if already_published is not None and already_published(settings):
             return dg.AssetCheckResult(
@@ -178,7 +174,7 @@ def merged_checks(asset_key: dg.AssetKey, load_inputs: MergedLoader,
         docs = str(data_docs.publish(settings.data_docs, results_gx, context.run.run_id))
         results = [r for o in outcomes for r in o.rules]
         failed = [r for r in results if not r.success]
-        metadata: dict[str, object] = {
+        metadata: dict[str, Any] = {
             "counts": dg.MetadataValue.md(_markdown(pd.DataFrame(
                 [{"rule": r.rule, "failed": r.failed, "evaluated": r.evaluated,
                   "error": r.error or ""} for r in results]))),

@@ -23,7 +23,7 @@ NO_DATA = "no data yet"
 
 
 def status_path(settings: Settings, partner: str) -> Path:
-    return settings.home / "pipeline" / "status" / f"{partner}.json"
+    return settings.pipeline_status / f"{partner}.json"
 
 
 def read_status(settings: Settings, partner: str) -> dict:

@@ -19,11 +19,6 @@ FRAMES = ("assignments", "links", "review", "events", "household_links")
 """The DataFrame fields of ``matching.LinkResult`` (docs/contracts.md)."""
 
 
-def linking_folder(home: Path) -> Path:
-    """Where the latest linking result lives."""
-    return home / "linking"
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
@@ -86,6 +81,7 @@ def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) 
     ``columns`` optionally limits the columns read per frame (e.g. households need no
     explanations), which keeps memory low at a million records.
     """
+    # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when a result is read
     from matching import LinkResult
 
     info = json.loads((folder / "result.json").read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ receives a personal value: only counts, weights, column names and partner keys.
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import dagster as dg
 import numpy as np
@@ -49,13 +50,13 @@ def histogram_markdown(histogram: pd.DataFrame, width: int = 30,
     return "\n".join(lines)
 
 
-def counts_metadata(counts: Mapping[str, Mapping[str, int]]) -> dict[str, object]:
+def counts_metadata(counts: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """Flatten per-dataset extraction counts and state whether they reconcile.
 
     ``counts`` is ``{dataset: {read, staged, quarantined, out_of_scope}}`` as the connectors
     return it; reconciled means read == staged + quarantined + out_of_scope for every dataset.
     """
-    metadata: dict[str, object] = {}
+    metadata: dict[str, Any] = {}
     reconciled = True
     for dataset, row in sorted(counts.items()):
         for name in ("read", "staged", "quarantined", "out_of_scope"):

@@ -139,7 +139,9 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
         and c.severity == dg.AssetCheckSeverity.ERROR
     ]
     if staged.get("blocked") or problem or failed_checks:
-        why = problem or f"blocking validation failed: {', '.join(failed_checks) or 'see Dagster'}"
+        # a failing blocking check also fails the staged step: name the rules, as before
+        why = (f"blocking validation failed: {', '.join(failed_checks)}" if failed_checks
+               else problem or "blocking validation failed: see Dagster")
         return PartnerSummary(partner, "blocked", counts, why)
     reused = staged.get("verdicts_reused_from_run")
     return PartnerSummary(partner, "ok", counts,
@@ -180,10 +182,8 @@ def run_pipeline(
             asset_selection=[k for p in chosen for k in (extracted_key(p), staged_key(p))],
             tags={"hub/trigger": "hub run"},
         )
-        from expectations.partner import forget_results
         from pipelines.memory import release_memory
 
-        forget_results(ingest.run_id)  # the staging frames the checks shared: done with them
         release_memory()
         summary = RunSummary(
             ingest_run_id=ingest.run_id,

@@ -3,6 +3,12 @@
 import pandas as pd
 
 from foundation.settings import Settings
+from hub.store.decisions import decisions_for_matching
+from hub.store.engine import open_store
+from hub.store.fingerprint import input_hash
+from hub.store.ids import previous_assignments
+from hub.store.versions import built_from, current_version
+from pipelines.linkstore import saved_info
 
 
 def steward_decisions(settings: Settings) -> pd.DataFrame:
@@ -10,9 +16,6 @@ def steward_decisions(settings: Settings) -> pd.DataFrame:
 
     Opening the store creates or upgrades it, so the first run on a fresh home works.
     """
-    from hub.store.decisions import decisions_for_matching
-    from hub.store.engine import open_store
-
     engine = open_store(settings.store_url)
     try:
         return decisions_for_matching(engine)
@@ -22,9 +25,6 @@ def steward_decisions(settings: Settings) -> pd.DataFrame:
 
 def previous_assignment(settings: Settings) -> pd.DataFrame:
     """The published version's assignments (for stable IDs); read only when linking runs."""
-    from hub.store.engine import open_store
-    from hub.store.ids import previous_assignments
-
     engine = open_store(settings.store_url)
     try:
         return previous_assignments(engine)
@@ -32,16 +32,12 @@ def previous_assignment(settings: Settings) -> pd.DataFrame:
         engine.dispose()
 
 
-def published_fingerprint(settings: Settings) -> str | None:
-    """The input fingerprint of the published version (None before the first publish)."""
-    from hub.store.engine import open_store
-    from hub.store.versions import current_version
-
+def is_published(settings: Settings, fingerprint: str | None) -> bool:
+    """True when the published version was built from inputs with ``fingerprint``."""
     engine = open_store(settings.store_url)
     try:
         with engine.connect() as conn:
-            current = current_version(conn)
-        return current.input_hash if current is not None else None
+            return built_from(current_version(conn), fingerprint)
     finally:
         engine.dispose()
 
@@ -51,8 +47,6 @@ def input_fingerprint(
     config_version: str,
 ) -> str:
     """The fingerprint publishing computes for these inputs (``hub.store.fingerprint``)."""
-    from hub.store.fingerprint import input_hash
-
     return input_hash(persons, registrations, decisions, config_version)
 
 
@@ -62,9 +56,5 @@ def output_is_published(settings: Settings) -> bool:
     Then the merged output is the published version itself, which passed the blocking merged
     check before it was published; checking it again would only repeat that work.
     """
-    from pipelines.linkstore import linking_folder, saved_info
-
-    saved = saved_info(linking_folder(settings.home))
-    if saved is None or not saved.get("input_hash"):
-        return False
-    return saved["input_hash"] == published_fingerprint(settings)
+    saved = saved_info(settings.linking)
+    return saved is not None and is_published(settings, saved.get("input_hash"))

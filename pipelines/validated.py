@@ -22,7 +22,7 @@ SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
 
 def validated_path(settings: Settings, partner: str, dataset: str) -> Path:
     """``HUB_HOME/validated/<partner>/<dataset>.parquet``."""
-    return settings.home / "validated" / partner / f"{dataset}.parquet"
+    return settings.validated / partner / f"{dataset}.parquet"
 
 
 def write_validated(settings: Settings, partner: str, dataset: str, rows: pd.DataFrame) -> None:
@@ -45,7 +45,7 @@ def read_validated(settings: Settings, partner: str, dataset: str) -> pd.DataFra
 
 def write_held_back(settings: Settings, partner: str, rows: pd.DataFrame) -> None:
     """Record which staged person records validation held back (ids only, no personal data)."""
-    path = settings.home / "validated" / partner / "held_back.parquet"
+    path = settings.validated / partner / "held_back.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     ids = pd.DataFrame({"source": rows["source"].astype("str"),
                         "source_record_id": rows["source_record_id"].astype("str")})
@@ -56,7 +56,7 @@ def write_held_back(settings: Settings, partner: str, rows: pd.DataFrame) -> Non
 
 def read_all_held_back(settings: Settings, partners: list[str]) -> pd.DataFrame:
     """``source, source_record_id`` of every partner's held-back person records."""
-    paths = [settings.home / "validated" / p / "held_back.parquet" for p in partners]
+    paths = [settings.validated / p / "held_back.parquet" for p in partners]
     frames = [pd.read_parquet(p) for p in paths if p.exists()]
     if not frames:
         return pd.DataFrame({"source": pd.Series(dtype="str"),
@@ -75,7 +75,7 @@ def read_all_validated(settings: Settings, partners: list[str], dataset: str) ->
 def write_validated_info(settings: Settings, partner: str, extracted_at: datetime,
                          run_id: str) -> None:
     """Record when the partner's validated data was extracted: its freshness when published."""
-    path = settings.home / "validated" / partner / "info.json"
+    path = settings.validated / partner / "info.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     info = {"extracted_at": extracted_at.astimezone(UTC).isoformat(), "run_id": run_id}
     tmp = path.with_suffix(".json.tmp")
@@ -85,7 +85,7 @@ def write_validated_info(settings: Settings, partner: str, extracted_at: datetim
 
 def read_validated_info(settings: Settings, partner: str) -> dict | None:
     """``{"extracted_at": datetime, "run_id": str}`` of the partner's validated data, or None."""
-    path = settings.home / "validated" / partner / "info.json"
+    path = settings.validated / partner / "info.json"
     if not path.exists():
         return None
     info = json.loads(path.read_text(encoding="utf-8"))

@@ -13,6 +13,9 @@ the aggregate monitor.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from connectors.config import partner_keys
+from foundation.settings import get_settings
+
 
 class Role(StrEnum):
     STAFF = "staff"
@@ -53,8 +56,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset({Permission.MONITOR}),
 }
 
-PARTNERS = ("veilig_thuis", "rvdk", "blijf_groep", "jbra", "wss", "ldh", "jgb")
-"""Partner keys (docs/contracts.md) a user may be affiliated with."""
+def affiliations() -> tuple[str, ...]:
+    """Partner keys a user may be affiliated with: the partners in ``partners.yaml``."""
+    return partner_keys(get_settings())
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """``PARTNERS``: :func:`affiliations` when asked for (the web routes import the name)."""
+    if name == "PARTNERS":
+        return affiliations()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ def parse_partner(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     key = text.strip().lower()
-    if key not in PARTNERS:
-        raise ValueError(f"unknown partner {text!r}; choose one of {', '.join(PARTNERS)}")
+    known = affiliations()
+    if key not in known:
+        raise ValueError(f"unknown partner {text!r}; choose one of {', '.join(known)}")
     return key

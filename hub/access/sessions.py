@@ -72,8 +72,8 @@ def load_session(engine: sa.Engine, token: str | None, policy: SessionPolicy) ->
     if row is None:
         end_session(engine, token)  # unknown, or its user was deactivated
         return None
-    last_seen = as_utc(row.last_seen_at)
-    if as_utc(row.expires_at) <= now or last_seen + policy.idle <= now:
+    last_seen, expires = as_utc(row.last_seen_at), as_utc(row.expires_at)
+    if last_seen is None or expires is None or expires <= now or last_seen + policy.idle <= now:
         end_session(engine, token)
         return None
     if now - last_seen >= TOUCH_EVERY:

@@ -1,6 +1,7 @@
 """Accounts: create, list, authenticate (no lock-out for everyone), deactivate."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -42,13 +43,16 @@ def create_user(engine: sa.Engine, username: str, password: str, role: str | Rol
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == name)).first():
             raise AccessError(f"user {name} already exists", field="username")
-        new_id = conn.execute(
+        key = conn.execute(
             users.insert().values(
                 username=name, display_name=display_name or name, role=parsed_role.value,
                 partner=parsed_partner, password_hash=password_hash, active=True,
                 failed_logins=0, created_at=now, password_changed_at=now,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        if key is None:
+            raise AccessError("the store returned no id for the new user")
+        new_id = int(key[0])
     return User(id=new_id, username=name, display_name=display_name or name, role=parsed_role,
                 partner=parsed_partner)
 
@@ -81,15 +85,6 @@ def set_active(engine: sa.Engine, username: str, active: bool) -> None:
         raise AccessError(f"no user {username}", field="username")
 
 
-def get_user(engine: sa.Engine, user_id: int) -> User | None:
-    """The active account with this id, or None."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(users).where(users.c.id == user_id, users.c.active.is_(True))
-        ).first()
-    return _to_user(row) if row else None
-
-
 def list_accounts(engine: sa.Engine) -> list[Account]:
     """All accounts, by username."""
     now = utcnow()
@@ -97,8 +92,8 @@ def list_accounts(engine: sa.Engine) -> list[Account]:
         rows = conn.execute(sa.select(users).order_by(users.c.username)).all()
     return [
         Account(user=_to_user(r), active=bool(r.active),
-                locked=bool(r.locked_until and as_utc(r.locked_until) > now),
-                created_at=as_utc(r.created_at).isoformat(timespec="seconds"))
+                locked=_locked(r.locked_until, now),
+                created_at=r.created_at.isoformat(timespec="seconds"))
         for r in rows
     ]
 
@@ -127,7 +122,7 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             verify_password(None, password)
             return None
         now = utcnow()
-        if row.locked_until and as_utc(row.locked_until) > now:
+        if _locked(row.locked_until, now):
             verify_password(None, password)
             return None
         if not verify_password(row.password_hash, password):
@@ -139,3 +134,9 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             values["password_hash"] = hash_password(password)
         conn.execute(users.update().where(users.c.id == row.id).values(**values))
         return _to_user(row)
+
+
+def _locked(locked_until: datetime | None, now: datetime) -> bool:
+    """Whether an account locked until ``locked_until`` (stored naive, UTC) is locked at ``now``."""
+    until = as_utc(locked_until)
+    return until is not None and until > now

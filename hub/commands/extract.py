@@ -1,5 +1,6 @@
 """``hub extract``: read the partner systems into canonical staging and show reconciled counts."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,7 @@ def register(app: typer.Typer) -> None:
         from connectors.extract import extract_all
         from foundation.errors import HubError
         from foundation.settings import get_settings
+        from hub.demo.services import demo_services
 
         settings = get_settings()
         try:
@@ -51,7 +53,7 @@ def register(app: typer.Typer) -> None:
                               f"known: {', '.join(hub_config.partners)}")
             raise typer.Exit(2)
         with progress() as bar:
-            def tracker(key: str):
+            def tracker(key: str) -> Callable[[str, int], None]:
                 task = bar.add_task(f"{key}", total=None)
 
                 def update(dataset: str, rows: int) -> None:
@@ -60,7 +62,7 @@ def register(app: typer.Typer) -> None:
                 return update
 
             report = extract_all(hub_config, settings, partners=partner or None,
-                                 progress=tracker, full=full)
+                                 progress=tracker, full=full, services=demo_services)
 
         table = Table(title=f"Extract run {report.run_id}",
                       caption="quar. = quarantined; out = out of scope (counted, never "

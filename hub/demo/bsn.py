@@ -10,14 +10,6 @@ import numpy as np
 WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 
 
-def is_valid_bsn(bsn: str) -> bool:
-    """The elfproef on a 9-digit string (8 digits are zero-padded first, as the BRP does)."""
-    if not bsn or not bsn.isdigit() or len(bsn) > 9:
-        return False
-    digits = np.array([int(c) for c in bsn.zfill(9)])
-    return int(digits @ WEIGHTS) % 11 == 0 and int(bsn) != 0
-
-
 def generate_bsns(rng: np.random.Generator, n: int) -> np.ndarray:
     """``n`` distinct valid BSNs as 9-character strings (about 10% start with a zero)."""
     out: list[np.ndarray] = []

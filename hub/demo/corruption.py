@@ -7,7 +7,7 @@ Rates come from :mod:`hub.demo.profiles`; single-value mistakes from :mod:`hub.d
 import numpy as np
 import pandas as pd
 
-from connectors.names import split_surname
+from foundation.dutch_names import split_surname
 from hub.demo import errors as err
 from hub.demo.bsn import mistype_bsn
 from hub.demo.model import (

@@ -32,9 +32,15 @@ from schemas.canonical import PERSON_COLUMNS, REGISTRATION_COLUMNS
 class FrameStage:
     """Builds persons, registrations and truth frames with the partners' own ids."""
 
-    def _frames(self, partner, case, person, rep, is_rep, ptype, first, prefix, surname, sex,
-                birth, bsn, addr, confidential, special, in_scope, bsn_error, date_error,
-                address_error, flags_name, record_errors) -> Population:
+    def _frames(
+        self,
+        partner: np.ndarray, case: np.ndarray, person: np.ndarray, rep: np.ndarray,
+        is_rep: np.ndarray, ptype: np.ndarray, first: np.ndarray, prefix: np.ndarray,
+        surname: np.ndarray, sex: np.ndarray, birth: np.ndarray, bsn: np.ndarray,
+        addr: np.ndarray, confidential: np.ndarray, special: np.ndarray, in_scope: np.ndarray,
+        bsn_error: np.ndarray, date_error: np.ndarray, address_error: np.ndarray,
+        flags_name: list[list[str]], record_errors: list[list[str]],
+    ) -> Population:
         rng = self.rng
         source = np.array(PARTNERS, dtype=object)[partner]
         case_ids = self._case_ids()
@@ -142,7 +148,8 @@ class FrameStage:
         out[idx] = [f"{c}-{q:02d}" for c, q in zip(case_ids[case[idx]], seq[idx], strict=True)]
         return out
 
-    def _roles(self, partner, case, person, ptype, is_rep) -> np.ndarray:
+    def _roles(self, partner: np.ndarray, case: np.ndarray, person: np.ndarray, ptype: np.ndarray,
+               is_rep: np.ndarray) -> np.ndarray:
         rng = self.rng
         r = len(case)
         roles = np.full(r, "household_member", dtype=object)

@@ -34,6 +34,7 @@ municipalities), so plain graph searches are instant.
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +117,12 @@ def protect(table: pd.DataFrame, *, totals_row: bool = True) -> Protected:
     return Protected(values, pd.DataFrame(status, index=values.index, columns=values.columns))
 
 
-def _edges(hidden: np.ndarray, row_node, col_node) -> list[tuple[tuple[int, int], tuple, tuple]]:
+NodeOf = Callable[[int], tuple]
+"""A table line's node in the graph of hidden cells (row i or column j)."""
+
+
+def _edges(hidden: np.ndarray, row_node: NodeOf,
+           col_node: NodeOf) -> list[tuple[tuple[int, int], tuple, tuple]]:
     return [((int(i), int(j)), row_node(int(i)), col_node(int(j)))
             for i, j in zip(*np.nonzero(hidden), strict=True)]
 
@@ -139,7 +145,7 @@ def _connected_without(edges: list, skip: int, start: tuple, goal: tuple) -> boo
     return False
 
 
-def _first_bridge(hidden: np.ndarray, row_node, col_node) -> tuple[int, int] | None:
+def _first_bridge(hidden: np.ndarray, row_node: NodeOf, col_node: NodeOf) -> tuple[int, int] | None:
     """The first hidden cell on no cycle of hidden cells (a self-loop on ``*`` is a cycle)."""
     edges = _edges(hidden, row_node, col_node)
     for k, (cell, a, b) in enumerate(edges):
@@ -148,8 +154,9 @@ def _first_bridge(hidden: np.ndarray, row_node, col_node) -> tuple[int, int] | N
     return None
 
 
-def _cheapest_path(grid: np.ndarray, hidden: np.ndarray, bridge: tuple[int, int], row_node,
-                   col_node, is_total) -> list[tuple[int, int]]:
+def _cheapest_path(grid: np.ndarray, hidden: np.ndarray, bridge: tuple[int, int],
+                   row_node: NodeOf, col_node: NodeOf,
+                   is_total: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Cells to hide so that ``bridge`` lies on a cycle: the cheapest path between its lines.
 
     Hidden cells cost nothing, a zero cannot be used (it cannot go down, so a cycle through it

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import StoreError
+from foundation.ids import ids_or_none
 from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
 from hub.store import households as hh
 from hub.store.survivorship import golden_records
@@ -33,7 +34,7 @@ class LinkResultLike(Protocol):
     review: pd.DataFrame
     events: pd.DataFrame
     household_links: pd.DataFrame
-    stats: dict
+    stats: dict[str, Any]
     config_version: str
 
 
@@ -79,8 +80,8 @@ def source_records(persons: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataF
     _check_unique(rec, RECORD_KEY, "person")
     ids = _with_columns(assignments, [*RECORD_KEY, "person_id", "household_id"])
     ids = ids[[*RECORD_KEY, "person_id", "household_id"]].drop_duplicates(RECORD_KEY)
-    for column in ("person_id", "household_id"):  # matching writes '' for "none"
-        ids[column] = ids[column].where(ids[column].notna() & (ids[column] != ""), None)
+    for column in ("person_id", "household_id"):
+        ids[column] = ids_or_none(ids[column])
     out = rec.merge(ids, on=RECORD_KEY, how="left", validate="one_to_one")
     unassigned = out["person_id"].isna()
     if unassigned.any():

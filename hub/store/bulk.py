@@ -11,33 +11,35 @@ SQLAlchemy gives the same types on every backend.
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from hub.store.columns import typed, typed_column
+from hub.store.engine import driver_cursor
 
 CHUNK_ROWS = 50_000
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """SQLAlchemy's storage format for DateTime on SQLite (naive; the store writes UTC)."""
 
 
-def _none_where(values: list, missing: np.ndarray) -> list:
+def _none_where(values: list[Any], missing: np.ndarray) -> list[Any]:
     if missing.any():
         for i in np.flatnonzero(missing):
             values[i] = None
     return values
 
 
-def _stamps_as_text(stamps: pd.Series, fmt: str) -> list:
+def _stamps_as_text(stamps: pd.Series, fmt: str) -> list[Any]:
     """Timestamps as text, formatted once per distinct value (strftime per row cost seconds)."""
     codes, uniques = pd.factorize(stamps)
     text = np.array([*uniques.strftime(fmt).tolist(), None], dtype=object)
-    return text[codes].tolist()  # code -1 (missing) picks the trailing None
+    return list(text[codes])  # code -1 (missing) picks the trailing None
 
 
-def python_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -> list:
+def python_values(series: pd.Series, type_: sa.types.TypeEngine[Any], dialect: str) -> list[Any]:
     """One typed column (:func:`hub.store.columns.typed`) as Python values for ``dialect``."""
     if isinstance(type_, sa.Boolean):
         return _none_where(series.fillna(False).astype(bool).tolist(), series.isna().to_numpy())
@@ -55,16 +57,16 @@ def python_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -
         if dialect in ("sqlite", "postgresql"):
             return _stamps_as_text(series, "%Y-%m-%d")
         return _none_where(list(series.dt.date), series.isna().to_numpy())
-    return series.to_numpy(dtype=object, na_value=None).tolist()
+    return list(series.to_numpy(dtype=object, na_value=None))
 
 
-def column_values(series: pd.Series, type_: sa.types.TypeEngine, dialect: str) -> list:
+def column_values(series: pd.Series, type_: sa.types.TypeEngine[Any], dialect: str) -> list[Any]:
     """One column as a list of Python values for ``dialect`` (None for missing)."""
     return python_values(typed_column(series, type_), type_, dialect)
 
 
 def prepare(frame: pd.DataFrame, table: sa.Table, dialect: str,
-            **constants: object) -> dict[str, list]:
+            **constants: object) -> dict[str, list[Any]]:
     """Column name -> values, in table order; absent columns are None, generated ids left out."""
     converted = typed(frame, table, **constants)
     return {
@@ -73,7 +75,7 @@ def prepare(frame: pd.DataFrame, table: sa.Table, dialect: str,
     }
 
 
-def _row_chunks(columns: dict[str, list], size: int) -> Iterator[list[tuple]]:
+def _row_chunks(columns: dict[str, list[Any]], size: int) -> Iterator[list[tuple[Any, ...]]]:
     n = len(next(iter(columns.values()))) if columns else 0
     for start in range(0, n, size):
         yield list(zip(*(values[start:start + size] for values in columns.values()), strict=True))
@@ -97,7 +99,7 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame,
         elif dialect == "sqlite":
             quoted = ", ".join('"' + name + '"' for name in names)
             sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-            cursor = conn.connection.dbapi_connection.cursor()
+            cursor = driver_cursor(conn)
             try:
                 cursor.executemany(sql, rows)
             finally:
@@ -108,13 +110,13 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame,
 
 
 def _copy_postgres(conn: sa.Connection, table: sa.Table, names: list[str],
-                   rows: list[tuple]) -> None:
+                   rows: list[tuple[Any, ...]]) -> None:
     quoted = ", ".join(f'"{c}"' for c in names)
     sql = f'COPY "{table.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)'
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = driver_cursor(conn)
     try:
         cursor.copy_expert(sql, buffer)
     finally:

@@ -8,6 +8,7 @@ all start from that one typed frame, so they agree on every value.
 """
 
 from hashlib import blake2b
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,18 +24,18 @@ HASH_NULL = "\x00"
 """Stands for a missing value in the hashed text (differs from every written value)."""
 
 
-def is_generated(table: sa.Table, column: sa.Column) -> bool:
+def is_generated(table: sa.Table, column: sa.Column[Any]) -> bool:
     """True for an id the database assigns (single integer primary key)."""
     single_int_pk = len(table.primary_key.columns) == 1 and isinstance(column.type, sa.Integer)
     return column.primary_key and single_int_pk and column.autoincrement in (True, "auto")
 
 
-def data_columns(table: sa.Table) -> list[sa.Column]:
+def data_columns(table: sa.Table) -> list[sa.Column[Any]]:
     """The columns a publish writes and a snapshot holds: not generated ids, not ``row_hash``."""
     return [c for c in table.columns if c.name != ROW_HASH and not is_generated(table, c)]
 
 
-def typed_column(series: pd.Series, type_: sa.types.TypeEngine) -> pd.Series:
+def typed_column(series: pd.Series, type_: sa.types.TypeEngine[Any]) -> pd.Series:
     """One column converted to the pandas dtype that stands for ``type_`` (missing stays NA)."""
     if isinstance(type_, sa.Boolean):
         return series.astype("boolean")
@@ -98,7 +99,7 @@ def _as_text(series: pd.Series) -> pa.Array:
     return pc.cast(array, pa.string())
 
 
-def arrow_type(type_: sa.types.TypeEngine) -> pa.DataType:
+def arrow_type(type_: sa.types.TypeEngine[Any]) -> pa.DataType:
     """The Parquet/Arrow type of a store column."""
     if isinstance(type_, sa.Boolean):
         return pa.bool_()
@@ -115,7 +116,7 @@ def arrow_type(type_: sa.types.TypeEngine) -> pa.DataType:
     return pa.string()
 
 
-def arrow_array(series: pd.Series, column: sa.Column) -> pa.Array:
+def arrow_array(series: pd.Series, column: sa.Column[Any]) -> pa.Array:
     """A typed column (see :func:`typed`) as an Arrow array of the column's Parquet type."""
     type_ = arrow_type(column.type)
     array = pa.Array.from_pandas(series)

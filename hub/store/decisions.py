@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from foundation.decisions import DECISIONS
 from foundation.errors import StoreError
 from hub.store.build import pair_item_id
-from hub.store.versions import current_version_id, now
+from hub.store.versions import current_version_id, new_row_id, now
 from schemas.store import review_queue, steward_decisions
 
-DECISIONS = ("must_link", "cannot_link")
 MATCHING_COLUMNS = ["left_source", "left_record_id", "right_source", "right_record_id", "decision"]
 
 
@@ -53,7 +53,7 @@ def record_decision(
                 decided_at=now(),
             )
         )
-    return Decision(int(result.inserted_primary_key[0]), item, decision)
+    return Decision(new_row_id(result), item, decision)
 
 
 def decide_review_item(

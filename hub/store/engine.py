@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 
 from foundation.errors import StoreError
 
@@ -76,7 +77,7 @@ def make_engine(url: str, create: bool = True) -> sa.Engine:
     engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+    def _pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -161,3 +162,12 @@ def require_current(engine: sa.Engine) -> None:
             "run `hub store upgrade`",
             origin=engine.url.render_as_string(hide_password=True),
         )
+
+
+def driver_cursor(conn: sa.Connection) -> DBAPICursor:
+    """The database driver's own cursor on ``conn`` (COPY, ``executemany`` and streaming reads:
+    a million rows through SQLAlchemy's result objects cost seconds)."""
+    raw = conn.connection.dbapi_connection
+    if raw is None:
+        raise RuntimeError("the store connection is closed")
+    return raw.cursor()

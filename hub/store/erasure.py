@@ -17,10 +17,11 @@ import getpass
 import json
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -107,7 +108,7 @@ def find_ids(settings: Settings, engine: sa.Engine, crit: Criterion) -> tuple[se
                 cond = (table.c.extracted_at < crit.before if crit.kind == "before"
                         else table.c.origin.in_(origin_names(crit)))
                 query = sa.select(table.c[key]).where(table.c.source == crit.source, cond)
-                ids.update(str(v) for v in conn.execute(query.distinct()).scalars())
+                ids.update(map(str, conn.execute(query.distinct()).scalars().all()))
     return record_ids, case_ids | _cases_left_empty(settings, engine, crit.source, record_ids)
 
 
@@ -128,9 +129,9 @@ def _cases_left_empty(settings: Settings, engine: sa.Engine, source: str,
                       registration_persons.c.source_record_id)
             .where(registration_persons.c.source == source)
         ).all()
-    by_case: dict[tuple[int, str], set[str]] = {}
-    for version_id, case_id, rid in rows:
-        by_case.setdefault((version_id, case_id), set()).add(rid)
+    by_case: dict[tuple[object, str], set[str]] = {}
+    for version_id, case_id, rid in rows:  # columns of an untyped Table: Any
+        by_case.setdefault((version_id, str(case_id)), set()).add(str(rid))
     empty |= {case for (_, case), ids in by_case.items() if ids <= record_ids}
     return empty
 
@@ -144,15 +145,21 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
         yield items[start:start + IN_CHUNK]
 
 
-def _delete(conn: sa.Connection, table: sa.Table, condition_for: callable,
+def _delete(conn: sa.Connection, table: sa.Table,
+            condition_for: Callable[..., sa.ColumnExpressionArgument[bool]],
             ids: set[str]) -> int:
+    """Delete the rows ``condition_for(chunk of ids)`` selects, chunk by chunk; the count.
+
+    (``...``: the callers bind loop values as lambda defaults, which ``Callable[[list[str]]``
+    cannot express.)
+    """
     count = 0
     for chunk in _chunks(ids):
         count += conn.execute(table.delete().where(condition_for(chunk))).rowcount or 0
     return count
 
 
-def _frame(conn: sa.Connection, query: sa.Select, table: sa.Table) -> pd.DataFrame:
+def _frame(conn: sa.Connection, query: sa.Select[Any], table: sa.Table) -> pd.DataFrame:
     columns = [c.name for c in table.columns]
     return pd.DataFrame(conn.execute(query).mappings().all(), columns=columns)
 

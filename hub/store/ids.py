@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from hub.store.versions import current_version_id
-from schemas.store import id_events, source_records
+from schemas.store import source_records
 
 ASSIGNMENT_COLUMNS = ["source", "source_record_id", "person_id", "household_id"]
 
@@ -27,12 +27,3 @@ def previous_assignments(engine: sa.Engine) -> pd.DataFrame:
         ).all()
     frame = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     return frame.astype({c: "str" for c in ASSIGNMENT_COLUMNS})
-
-
-def id_history(conn: sa.Connection, entity_id: str) -> pd.DataFrame:
-    """Every event that created, merged or split ``entity_id`` or named it as related."""
-    t = id_events
-    query = sa.select(t).where(
-        sa.or_(t.c.entity_id == entity_id, t.c.related_ids.contains(f'"{entity_id}"'))
-    ).order_by(t.c.event_id)
-    return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in t.columns])

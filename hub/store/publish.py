@@ -14,10 +14,11 @@ version stays, with the same IDs and rows.
 import json
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -58,7 +59,7 @@ class PartnerRun:
     status: str = "ok"
     """``ok`` or ``failed`` (a failed partner keeps its last good staged data)."""
     last_success_at: datetime | None = None
-    counts: dict | None = None
+    counts: dict[str, Any] | None = None
     error: str | None = None
 
 
@@ -77,7 +78,7 @@ class PublishResult:
     seconds: float = 0.0
 
 
-def _stats_json(stats: dict | None) -> str | None:
+def _stats_json(stats: dict[str, Any] | None) -> str | None:
     if not stats:
         return None
     return json.dumps(stats, sort_keys=True, default=lambda v: v.tolist()
@@ -95,7 +96,7 @@ def _record_run(
     version_id: int | None = None,
     fingerprint: str | None = None,
     config_version: str | None = None,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
     message: str | None = None,
 ) -> None:
     """Insert or update the run's history row."""
@@ -157,23 +158,7 @@ def is_unchanged(
         decisions = decisions_for_matching(engine)
     with engine.connect() as conn:
         current = ver.current_version(conn)
-    fingerprint = input_hash(persons, registrations, decisions, config_version)
-    return current is not None and current.input_hash == fingerprint
-
-
-def record_failed_run(
-    engine: sa.Engine,
-    run_id: str,
-    message: str,
-    partners: list[PartnerRun] | None = None,
-    started_at: datetime | None = None,
-) -> None:
-    """Record a run that stopped before publishing (e.g. a blocking check); the version stays."""
-    with engine.begin() as conn:
-        _record_run(conn, run_id, kind="publish", status="failed",
-                    started_at=started_at or ver.now(), finished=True,
-                    version_id=ver.current_version_id(conn), message=message)
-        _record_partners(conn, run_id, partners or [])
+    return ver.built_from(current, input_hash(persons, registrations, decisions, config_version))
 
 
 def publish(
@@ -216,16 +201,17 @@ def publish(
 
     with engine.begin() as conn:
         current = ver.current_version(conn)
-        if current is not None and current.input_hash == fingerprint:
+        unchanged = current if ver.built_from(current, fingerprint) else None
+        if unchanged is not None:
             _record_run(conn, run_id, kind="publish", status="unchanged", started_at=started_at,
-                        finished=True, version_id=current.version_id, fingerprint=fingerprint,
+                        finished=True, version_id=unchanged.version_id, fingerprint=fingerprint,
                         config_version=result.config_version, stats=result.stats)
             _record_partners(conn, run_id, partners)
-            _copy_quarantine(conn, quarantined, current.version_id)
-    if current is not None and current.input_hash == fingerprint:
-        snapshot = _ensure_snapshot(engine, snapshots, current.version_id)
-        return PublishResult(run_id, "unchanged", current.version_id, fingerprint,
-                             json.loads(current.counts or "{}"), snapshot,
+            _copy_quarantine(conn, quarantined, unchanged.version_id)
+    if unchanged is not None:
+        snapshot = _ensure_snapshot(engine, snapshots, unchanged.version_id)
+        return PublishResult(run_id, "unchanged", unchanged.version_id, fingerprint,
+                             json.loads(unchanged.counts or "{}"), snapshot,
                              seconds=time.perf_counter() - clock)
 
     frames = _typed_rows(build_version(persons, registrations, result))
@@ -300,12 +286,14 @@ class _SnapshotFiles:
 
     def __init__(self, root: Path | None, version_id: int,
                  frames: dict[str, pd.DataFrame]) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1) if root is not None else None
-        self._future = (self._pool.submit(start_snapshot, root, version_id, frames, True)
-                        if self._pool is not None else None)
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future[PendingSnapshot] | None = None
+        if root is not None:
+            self._pool = ThreadPoolExecutor(max_workers=1)
+            self._future = self._pool.submit(start_snapshot, root, version_id, frames, True)
 
     def _pending(self) -> PendingSnapshot | None:
-        if self._future is None:
+        if self._future is None or self._pool is None:
             return None
         try:
             return self._future.result()
@@ -331,7 +319,7 @@ class _SnapshotFiles:
         """The version was not published: remove its files (never masking the load's error)."""
         try:
             pending = self._pending()
-        except Exception:  # noqa: BLE001 - the load's error is the one to raise
+        except Exception:  # the load's error is the one to raise
             log.exception("the snapshot files failed too")
             return
         if pending is not None:
@@ -354,7 +342,7 @@ def _abandon(engine: sa.Engine, run_id: str, version_id: int, started_at: dateti
             _record_run(conn, run_id, kind="publish", status="failed", started_at=started_at,
                         finished=True, version_id=ver.current_version_id(conn),
                         message=f"publishing stopped: {type(exc).__name__}")
-    except Exception:  # noqa: BLE001 - the original error matters more
+    except Exception:  # the original error matters more
         log.exception("could not record the failed publish of run %s", run_id)
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from foundation.errors import StoreError
 from hub.store.bulk import insert_frame
+from hub.store.engine import driver_cursor
 from schemas.store import ROW_HASH
 
 MIN_KEPT_SHARE = 0.5
@@ -32,7 +33,7 @@ def published_hashes(conn: sa.Connection, table: sa.Table, version_id: int) -> p
     query = sa.select(*(table.c[n] for n in names)).where(
         table.c.version_id == sa.literal(int(version_id), literal_execute=True))
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = driver_cursor(conn)
     try:  # the driver's cursor: a million rows through SQLAlchemy's result cost seconds
         cursor.execute(sql)
         rows = cursor.fetchall()
@@ -60,7 +61,8 @@ def unchanged_positions(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -
 def _exclusion_table(table: sa.Table, keys: list[str]) -> sa.Table:
     return sa.Table(
         f"publish_skip_{table.name}", sa.MetaData(),
-        *(sa.Column(k, sa.String(table.c[k].type.length), primary_key=True) for k in keys),
+        *(sa.Column(k, sa.String(getattr(table.c[k].type, "length", None)), primary_key=True)
+          for k in keys),
         prefixes=["TEMPORARY"],
     )
 

@@ -10,6 +10,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from foundation.errors import StoreError
 from foundation.privacy import mask_bsn
 from hub.store.columns import arrow_array, arrow_type, data_columns, typed
+from hub.store.engine import driver_cursor
 from hub.store.versions import current_version_id, live_version_ids
 from schemas.store import VIEWED_TABLES, versions
 
@@ -41,7 +43,7 @@ def arrow_schema(table: sa.Table) -> pa.Schema:
     )
 
 
-def _to_arrow(values: list, column: sa.Column) -> pa.Array:
+def _to_arrow(values: list[Any], column: sa.Column[Any]) -> pa.Array:
     """Database or Python values of one column as an Arrow array of the column's type."""
     type_ = arrow_type(column.type)
     if pa.types.is_timestamp(type_):
@@ -55,7 +57,7 @@ def _to_arrow(values: list, column: sa.Column) -> pa.Array:
     return pa.array(values, type=type_)
 
 
-def _batch(columns: dict[str, list], table: sa.Table, include_bsn: bool) -> pa.RecordBatch:
+def _batch(columns: dict[str, list[Any]], table: sa.Table, include_bsn: bool) -> pa.RecordBatch:
     if "bsn" in columns and not include_bsn:
         columns = {**columns, "bsn": [mask_bsn(v) for v in columns["bsn"]]}
     schema = arrow_schema(table)
@@ -73,7 +75,7 @@ def _write_from_db(conn: sa.Connection, table: sa.Table, version_id: int, path: 
     )
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     rows = 0
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = driver_cursor(conn)
     try:
         cursor.execute(sql)
         with pq.ParquetWriter(path, arrow_schema(table)) as writer:
@@ -125,7 +127,7 @@ def write_frames(frames: dict[str, pd.DataFrame], version_id: int, out: Path,
     return counts
 
 
-def _manifest(info: sa.Row, counts: dict[str, int], include_bsn: bool) -> str:
+def _manifest(info: sa.Row[Any], counts: dict[str, int], include_bsn: bool) -> str:
     return json.dumps(
         {
             "version_id": info.version_id,
@@ -174,7 +176,7 @@ def _fresh_tmp(out: Path) -> Path:
     return tmp
 
 
-def _version_info(conn: sa.Connection, version_id: int) -> sa.Row:
+def _version_info(conn: sa.Connection, version_id: int) -> sa.Row[Any]:
     return conn.execute(sa.select(versions).where(versions.c.version_id == version_id)).one()
 
 

@@ -1,10 +1,12 @@
 """Survivorship: which source record gives each field of a person's golden record.
 
-Partners are trusted for what they know best. The Raad voor de Kinderbescherming checks identities
-against the BRP, so its BSN wins; the certified institutions (GIs: JBRA, WSS, Leger des Heils, JGB)
-run the long-term dossiers, so their most recent record gives the name; the most recent
-non-confidential record gives the address. Fields that belong together (the three name parts, the
-address parts) always come from one record, so a golden record never mixes two half-names.
+Partners are trusted for what they know best, as each partner's ``trust:`` in ``partners.yaml``
+ranks it (:func:`connectors.config.trust_ranks`): the Raad voor de Kinderbescherming checks
+identities against the BRP, so its BSN wins; the certified institutions (GIs: JBRA, WSS, Leger des
+Heils, JGB) run the long-term dossiers, so their most recent record gives the name; the most recent
+non-confidential record gives the address. Adding a partner needs no code here. Fields that belong
+together (the three name parts, the address parts) always come from one record, so a golden record
+never mixes two half-names.
 
 A confidential address is never a candidate: the golden address is empty rather than secret.
 Ties are broken by partner, then ``source_record_id``, so the same input always gives the same
@@ -14,36 +16,22 @@ golden record (idempotent publishing depends on it). The table in docs/store.md 
 import numpy as np
 import pandas as pd
 
+from connectors.config import trust_ranks
+from foundation.bsn import compact_bsns, valid_bsns
+from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
+from foundation.settings import get_settings
 from hub.store.labels import joined_labels
 
-GI = ("jbra", "wss", "ldh", "jgb")
-"""Gecertificeerde instellingen (certified youth-protection institutions)."""
-
 UNKNOWN_RANK = 9
-"""Rank of a partner not named in a rule (a newly added partner): after every named one."""
+"""Rank of a partner without a ``trust:`` rank for a field (a newly added partner): last."""
 
-BSN_RANK = {"rvdk": 0, **{p: 1 for p in GI}, "veilig_thuis": 2, "blijf_groep": 3}
-"""BSN (valid ones only): Raad (BRP-checked) > GIs > Veilig Thuis > Blijf Groep."""
-
-NAME_RANK = {**{p: 0 for p in GI}, "rvdk": 1, "veilig_thuis": 2, "blijf_groep": 3}
-"""Names: GIs (most recent first) > Raad > Veilig Thuis > Blijf Groep."""
-
-BIRTH_DATE_RANK = BSN_RANK
-"""Birth date: the most precise date first (day > month > year), then as for the BSN."""
-
-SEX_RANK = BSN_RANK
-"""Sex: as for the BSN; M or V before X (unknown/other) from the same rank."""
+TrustRanks = dict[str, dict[str, int]]
+"""Field group (``bsn``: also birth date, the most precise first, and sex, M or V before X;
+``name``) -> partner -> rank (0 trusted most), as :func:`connectors.config.trust_ranks` reads it."""
 
 NAME_FIELDS = ("first_names", "surname_prefix", "surname")
-ADDRESS_FIELDS = (
-    "street",
-    "house_number",
-    "house_letter",
-    "house_number_suffix",
-    "postcode",
-    "city",
-    "municipality_code",
-)
+ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
+"""An address comes whole from one record: the fields a shelter keeps secret, the municipality."""
 
 GOLDEN_COLUMNS = (
     "person_id",
@@ -66,27 +54,6 @@ GOLDEN_COLUMNS = (
 
 def _rank(sources: pd.Series, ranks: dict[str, int]) -> pd.Series:
     return sources.map(ranks).fillna(UNKNOWN_RANK).astype("int64")
-
-
-ELFPROEF_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
-
-
-def compact_bsn(values: pd.Series) -> pd.Series:
-    """python-stdnum's ``bsn.compact``, vectorised: separators out, leading zeros back."""
-    return values.astype("str").str.replace(r"[ \-.]", "", regex=True).str.strip().str.zfill(9)
-
-
-def valid_bsn(values: pd.Series) -> pd.Series:
-    """python-stdnum's ``bsn.is_valid`` (the elfproef), vectorised for a million records."""
-    compact = compact_bsn(values)
-    shaped = compact.str.fullmatch(r"\d{9}").fillna(False).astype(bool) & (compact != "000000000")
-    shaped &= values.notna().to_numpy()
-    out = np.zeros(len(values), dtype=bool)
-    if shaped.any():
-        text = "".join(compact[shaped].tolist()).encode("ascii")
-        digits = (np.frombuffer(text, dtype=np.uint8) - 48).reshape(-1, 9).astype(np.int64)
-        out[np.flatnonzero(shaped.to_numpy())] = (digits @ ELFPROEF_WEIGHTS) % 11 == 0
-    return pd.Series(out, index=values.index)
 
 
 def _descending(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
@@ -137,21 +104,24 @@ class _Ranking:
         return values.reindex(np.arange(self.size))
 
 
-def golden_records(records: pd.DataFrame) -> pd.DataFrame:
+def golden_records(records: pd.DataFrame, trust: TrustRanks | None = None) -> pd.DataFrame:
     """Build one golden record per ``person_id`` from its source records.
 
     ``records`` holds the source records of one version (columns of ``source_records``, address
     fields already empty on confidential rows, ``address_confidential`` set). Returns the columns of
-    the ``persons`` table except ``version_id``, sorted by ``person_id``.
+    the ``persons`` table except ``version_id``, sorted by ``person_id``. ``trust`` defaults to the
+    configured partners' ranks.
     """
+    if trust is None:
+        trust = trust_ranks(get_settings())
     if records.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in GOLDEN_COLUMNS})
     rec = records.reset_index(drop=True)
     ranking = _Ranking(rec)
     stamps = pd.to_datetime(rec["extracted_at"], utc=True)
     newest_first = _descending(stamps.array.asi8, stamps.isna().to_numpy())
-    bsn_rank = _rank(rec["source"], BSN_RANK).to_numpy()
-    name_rank = _rank(rec["source"], NAME_RANK).to_numpy()
+    bsn_rank = _rank(rec["source"], trust.get("bsn", {})).to_numpy()
+    name_rank = _rank(rec["source"], trust.get("name", {})).to_numpy()
     precise_first = -rec["birth_date"].str.len().fillna(0).astype("int64").to_numpy()
     known_sex_first = -rec["sex"].isin(["M", "V"]).astype("int64").to_numpy()
     confidential = rec["address_confidential"].astype(bool).to_numpy()
@@ -164,8 +134,8 @@ def golden_records(records: pd.DataFrame) -> pd.DataFrame:
     out["has_confidential_address"] = np.bincount(
         ranking.person, weights=confidential.astype(float), minlength=ranking.size) > 0
 
-    bsn = ranking.pick(valid_bsn(rec["bsn"]).to_numpy(), [bsn_rank, newest_first], ("bsn",))
-    bsn["bsn"] = compact_bsn(bsn["bsn"]).where(bsn["bsn"].notna())
+    bsn = ranking.pick(valid_bsns(rec["bsn"]).to_numpy(), [bsn_rank, newest_first], ("bsn",))
+    bsn["bsn"] = compact_bsns(bsn["bsn"])
     names = ranking.pick((rec["surname"].notna() | rec["first_names"].notna()).to_numpy(),
                          [name_rank, newest_first], NAME_FIELDS)
     birth = ranking.pick(rec["birth_date"].notna().to_numpy(),

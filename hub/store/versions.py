@@ -8,6 +8,7 @@ a publish that crashed; :func:`discard_incomplete` removes its rows.
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -32,7 +33,14 @@ def current_version_id(conn: sa.Connection) -> int | None:
     ).scalar_one_or_none()
 
 
-def current_version(conn: sa.Connection) -> sa.Row | None:
+def built_from(version: sa.Row[Any] | None, fingerprint: str | None) -> bool:
+    """The one rule for "unchanged since the published version": ``version`` (the published one,
+    :func:`current_version`) was built from inputs with this fingerprint
+    (:func:`hub.store.fingerprint.input_hash`)."""
+    return version is not None and fingerprint is not None and version.input_hash == fingerprint
+
+
+def current_version(conn: sa.Connection) -> sa.Row[Any] | None:
     """The ``versions`` row of the published version."""
     return conn.execute(
         sa.select(versions).join(
@@ -49,7 +57,7 @@ def start_version(conn: sa.Connection, run_id: str, input_hash: str, config_vers
             config_version=config_version,
         )
     )
-    return int(result.inserted_primary_key[0])
+    return new_row_id(result)
 
 
 def switch_to(conn: sa.Connection, version_id: int, counts_json: str) -> int | None:
@@ -89,7 +97,7 @@ def discard_incomplete(engine: sa.Engine, keep: int | None = None) -> list[int]:
         query = sa.select(versions.c.version_id).where(versions.c.status == "loading")
         if keep is not None:
             query = query.where(versions.c.version_id != keep)
-        stale = list(conn.execute(query).scalars())
+        stale: list[int] = list(conn.execute(query).scalars())
         if stale:
             delete_version_rows(conn, stale)
             conn.execute(
@@ -101,7 +109,7 @@ def discard_incomplete(engine: sa.Engine, keep: int | None = None) -> list[int]:
 def prune(engine: sa.Engine, keep: int) -> list[int]:
     """Delete the rows of all but the newest ``keep`` published versions; returns pruned ids."""
     with engine.begin() as conn:
-        kept = list(
+        kept: list[int] = list(
             conn.execute(
                 sa.select(versions.c.version_id)
                 .where(versions.c.status.in_(["published", "superseded"]))
@@ -127,3 +135,11 @@ def live_version_ids(conn: sa.Connection) -> list[int]:
             .order_by(versions.c.version_id)
         ).scalars()
     )
+
+
+def new_row_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT just added."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the insert returned no primary key")
+    return int(key[0])

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from hub.access import audit
-from hub.access.roles import Permission, User
+from hub.access.roles import Permission
 from hub.access.sessions import Session, load_session
 from hub.access.throttle import LoginThrottle
 from hub.web.config import WebConfig
@@ -36,12 +36,12 @@ class HubState:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
-class AuthRequired(Exception):  # noqa: N818 - control flow, handled into a redirect or 401
+class AuthRequired(Exception):
     def __init__(self, api: bool) -> None:
         self.api = api
 
 
-class Forbidden(Exception):  # noqa: N818 - handled into a 403
+class Forbidden(Exception):
     def __init__(self, api: bool, message: str) -> None:
         self.api = api
         self.message = message
@@ -74,7 +74,9 @@ async def _sent_csrf_token(request: Request) -> str | None:
 
 
 def tokens_match(expected: str | None, sent: str | None) -> bool:
-    return bool(expected and sent) and hmac.compare_digest(expected.encode(), sent.encode())
+    if not expected or not sent:
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())
 
 
 def guard(permission: Permission | None = None) -> Callable:
@@ -101,13 +103,10 @@ def guard(permission: Permission | None = None) -> Callable:
             raise Forbidden(api, "your role does not allow this page")
         return session
 
-    dependency.hub_guard = True  # type: ignore[attr-defined] - marker for the route audit test
+    # a marker for the route audit test
+    dependency.hub_guard = True  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
-
-
-def user_of(session: Session = Depends(guard())) -> User:  # noqa: B008 - FastAPI idiom
-    return session.user
 
 
 def set_session_cookie(response: Response, config: WebConfig, token: str) -> None:

@@ -11,17 +11,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from foundation.decisions import DECISIONS
 from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
 from hub.access import audit
 from hub.access.roles import Permission, Role, User
 from hub.access.users import list_accounts
 from hub.rights.contacts import open_disputes
+from hub.store import query
 from hub.store.assignments import assign, assignments
 from hub.store.decisions import decide_review_item, record_decision, revoke_decision
 from hub.store.survivorship import GI, NAME_RANK
 from hub.web import overview as charts
-from hub.web import store_read
 from hub.web.guide_view import household_guides
 from hub.web.i18n import N_
 from hub.web.journey import journey
@@ -37,7 +38,6 @@ from hub.web.review import age_days, aligned, candidate_groups, waterfall
 from hub.web.search.index import Query, Result
 from hub.web.search.service import SearchService
 
-DECISIONS = ("must_link", "cannot_link")
 MIN_REASON = 10
 """Shortest reason for a reveal or decision (the messages below say 10 in words)."""
 STALE_DAYS = 7
@@ -91,7 +91,7 @@ def reveal_reason_problem(category: str, text: str) -> str | None:
 
 
 def _version(conn: sa.Connection) -> int:
-    version = store_read.current_version(conn)
+    version = query.current_version(conn)
     if version is None:
         raise NotFound(N_("nothing has been published yet; run the pipeline first"))
     return version
@@ -121,7 +121,7 @@ def household(engine: sa.Engine, user: User, household_id: str,
     """The household page: title, cases (active first, one row per case with its members),
     the journey, names per partner, and the age of each involved partner's data."""
     with engine.connect() as conn:
-        data = store_read.household(conn, _version(conn), household_id)
+        data = query.household(conn, _version(conn), household_id)
     if data is None:
         raise NotFound(N_("no such household in the published version"), field="household_id")
     cases: dict[tuple[str, str], dict[str, Any]] = {}
@@ -245,7 +245,7 @@ def _person(engine: sa.Engine, user: User, person_id: str,
             reveal: Reveal | None) -> dict[str, Any]:
     with engine.connect() as conn:
         version = _version(conn)
-        data = store_read.person(conn, version, person_id)
+        data = query.person(conn, version, person_id)
         if data is None:
             raise NotFound(N_("no such person in the published version"), field="person_id")
         revealed = _reveal(conn, version, user, person_id, data, reveal) if reveal else None
@@ -287,7 +287,7 @@ def _reveal(conn: sa.Connection, version: int, user: User, person_id: str,
     if reveal.field == "bsn":
         value = record.get("bsn")
     else:
-        secret = store_read.confidential_address(conn, version, reveal.source, reveal.record_id)
+        secret = query.confidential_address(conn, version, reveal.source, reveal.record_id)
         value = address_text(secret) if secret else None
     audit.record(engine, "reveal", user=user, target_kind="person", target_id=person_id,
                  detail=target, reason=reveal.reason.strip())
@@ -303,8 +303,8 @@ def review_queue(engine: sa.Engine, user: User, partner: str | None = None,
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         version = _version(conn)
-        items = store_read.review_items(conn, version)
-        history = store_read.decisions(conn, limit=50)
+        items = query.review_items(conn, version)
+        history = query.decisions(conn, limit=50)
         assigned = assignments(conn, [i["item_id"] for i in items])
     groups = candidate_groups(items)
     for group in groups:
@@ -329,7 +329,7 @@ def review_queue(engine: sa.Engine, user: User, partner: str | None = None,
 
 
 def _open_group(conn: sa.Connection, version: int, group_id: str) -> dict[str, Any]:
-    groups = candidate_groups(store_read.review_items(conn, version))
+    groups = candidate_groups(query.review_items(conn, version))
     group = next((g for g in groups if any(i["item_id"] == group_id for i in g["pairs"])), None)
     if group is None:
         raise NotFound(N_("no open review group with this id; it may have been decided"),
@@ -343,12 +343,12 @@ def review_group(engine: sa.Engine, user: User, group_id: str) -> dict[str, Any]
     with engine.connect() as conn:
         version = _version(conn)
         group = _open_group(conn, version, group_id)
-        records = store_read.source_records_with_flags(conn, version, group["records"])
+        records = query.source_records_with_flags(conn, version, group["records"])
         history = [d for item in group["pairs"]
-                   for d in store_read.decisions(conn, item_id=item["item_id"])]
+                   for d in query.decisions(conn, item_id=item["item_id"])]
     shown = [mask_source_record(r, user, r.pop("person_secret")) for r in records]
     for item in group["pairs"]:
-        item["explanation"] = store_read._json(item.get("explanation"))
+        item["explanation"] = query.json_value(item.get("explanation"))
         item["waterfall"] = waterfall(item["explanation"])
     with engine.connect() as conn:
         assigned = assignments(conn, [i["item_id"] for i in group["pairs"]])
@@ -417,7 +417,7 @@ def split_record(engine: sa.Engine, user: User, person_id: str, source: str, rec
     if len(reason.strip()) < MIN_REASON:
         raise BadRequest(N_("state a reason (at least 10 characters)"), field="reason")
     with engine.connect() as conn:
-        keys = store_read.records_of_person(conn, _version(conn), person_id)
+        keys = query.records_of_person(conn, _version(conn), person_id)
     if (source, record_id) not in keys:
         raise NotFound(N_("that source record does not belong to this person"),
                        field="record_id")
@@ -435,7 +435,7 @@ def split_record(engine: sa.Engine, user: User, person_id: str, source: str, rec
 
 def review_item(engine: sa.Engine, user: User, item_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
-        item = store_read.review_item(conn, _version(conn), item_id)
+        item = query.review_item(conn, _version(conn), item_id)
     if item is None:
         raise NotFound(N_("no such review item in the published version"), field="item_id")
     for side in ("left", "right"):
@@ -459,7 +459,7 @@ def decide(engine: sa.Engine, user: User, item_id: str, decision: str,
     if len(reason.strip()) < MIN_REASON:
         raise BadRequest(N_("state a reason (at least 10 characters)"), field="reason")
     with engine.connect() as conn:
-        item = store_read.review_item(conn, _version(conn), item_id)
+        item = query.review_item(conn, _version(conn), item_id)
     if item is None:
         raise NotFound(N_("no such review item in the published version"), field="item_id")
     try:
@@ -479,13 +479,13 @@ def quarantine(engine: sa.Engine, user: User, partner: str | None) -> dict[str, 
     """Quarantined rows as a table: where from, which rule, the offending value (masked), what
     to fix, and whether a later delivery brought the record in cleanly (fixed)."""
     with engine.connect() as conn:
-        version = store_read.current_version(conn)
-        rows = [mask_quarantine_row(r) for r in store_read.quarantine(conn, partner)]
-        counts = store_read.quarantine_counts(conn)
-        by_rule = store_read.quarantine_by_rule(conn)
+        version = query.current_version(conn)
+        rows = [mask_quarantine_row(r) for r in query.quarantine(conn, partner)]
+        counts = query.quarantine_counts(conn)
+        by_rule = query.quarantine_by_rule(conn)
         keys = [(r["partner"], r["dataset"], r["source_record_id"]) for r in rows
                 if r.get("source_record_id")]
-        fixed = store_read.published_keys(conn, version, keys) if version else set()
+        fixed = query.published_keys(conn, version, keys) if version else set()
     for row in rows:
         row["value"] = offending_value(row)
         key = (row["partner"], row["dataset"], row.get("source_record_id"))
@@ -502,22 +502,22 @@ def overview(engine: sa.Engine, user: User, now: datetime | None = None) -> dict
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         version = _version(conn)
-        weights = store_read.match_weights(conn, version)
-        runs = store_read.run_counts(conn)
-        filled = store_read.completeness(conn)
-        items = store_read.review_items(conn, version)
+        weights = query.match_weights(conn, version)
+        runs = query.run_counts(conn)
+        filled = query.completeness(conn)
+        items = query.review_items(conn, version)
     groups = candidate_groups(items)
     audit.record(engine, "view", user=user, target_kind="overview")
     return {"histogram": charts.weight_histogram(weights),
             "quarantine": charts.quarantine_shares(runs),
-            "completeness": charts.completeness_lanes(filled, store_read.COMPLETENESS_FIELDS),
+            "completeness": charts.completeness_lanes(filled, query.COMPLETENESS_FIELDS),
             "ages": charts.review_ages(items, now), "group_count": len(groups),
             "pair_count": len(items)}
 
 
 def offending_value(row: dict[str, Any]) -> str | None:
     """The value of the failing field from the (already masked) held-back record."""
-    record = store_read._json(row.get("record"))
+    record = query.json_value(row.get("record"))
     field = row.get("field")
     if not isinstance(record, dict) or not field or field not in record:
         return None

@@ -2,11 +2,14 @@
 households, once, for the whole proeftuin."""
 
 import json
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
+from foundation.ids import has_id
 from pipelines.catalog import load_catalog
+from pipelines.io_managers import LINKING_IO, Linked
 from pipelines.keys import (
     HOUSEHOLDS,
     LINKED_PERSONS,
@@ -14,13 +17,7 @@ from pipelines.keys import (
     REGISTRATION_GROUP,
     staged_key,
 )
-from pipelines.linkstore import (
-    linking_folder,
-    load_link_result,
-    save_decisions,
-    save_link_result,
-    saved_info,
-)
+from pipelines.linkstore import load_link_result, saved_info
 from pipelines.memory import release_memory
 from pipelines.metadata import histogram_markdown, weight_histogram
 from pipelines.resources import HubResource
@@ -62,6 +59,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         key=LINKED_PERSONS,
         deps=[staged_key(p) for p in partners],
+        io_manager_key=LINKING_IO,
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "parquet"},
@@ -71,11 +69,12 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             "applied. Unsure pairs go to the review queue. Uses each partner's last good data."
         ),
     )
-    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.Output[Linked]:
+        # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when linking runs
         from matching import LinkConfig, link
 
         settings = hub.settings()
-        folder = linking_folder(settings.home)
+        folder = settings.linking
         configured = [p.key for p in load_catalog(settings)]
         persons = read_all_validated(settings, configured, "persons")
         registrations = read_all_validated(settings, configured, "registrations")
@@ -96,11 +95,10 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             )
             previous = previous_assignment(settings)
             result = link(persons, previous=previous, decisions=decisions, config=config)
-            save_link_result(result, folder, fingerprint)
-            save_decisions(decisions, folder)
         del persons, registrations
         release_memory()
-        return dg.MaterializeResult(
+        return dg.Output(
+            Linked(result, fingerprint, decisions, reused=reused),
             metadata={
                 "dagster/row_count": int(len(result.assignments)),
                 **link_stats_metadata(result.stats, result.links, result.review, {
@@ -116,7 +114,8 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
 
     @dg.asset(
         key=HOUSEHOLDS,
-        deps=[LINKED_PERSONS],
+        ins={"linked": dg.AssetIn(LINKED_PERSONS, metadata={"columns": {
+            "links": ["person_id"], "review": ["match_weight"], "events": ["kind"]}})},
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "parquet"},
@@ -125,15 +124,10 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             "reporters excluded; separated parents' households linked to each other."
         ),
     )
-    def households(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        settings = hub.settings()
-        result = load_link_result(
-            linking_folder(settings.home),
-            columns={"links": ["person_id"], "review": ["match_weight"], "events": ["kind"]},
-        )
+    def households(context: dg.AssetExecutionContext, linked: Any) -> dg.MaterializeResult:
+        result = linked  # a matching.LinkResult, read with only the columns named above
         assignments = result.assignments
-        # '' (or missing) means no household: reporters who are no member of one.
-        housed = assignments[assignments["household_id"].fillna("") != ""]
+        housed = assignments[has_id(assignments["household_id"])]  # reporters are in none
         members = housed.drop_duplicates(["household_id", "person_id"])
         sizes = members.groupby("household_id").size()
         partners_per_household = housed.groupby("household_id")["source"].nunique()

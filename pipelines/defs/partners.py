@@ -9,17 +9,21 @@ stays down fails its own assets only (see ``pipelines/defs/jobs.py`` for how the
 
 import os
 from dataclasses import asdict
+from typing import Any
 
 import dagster as dg
 
+from connectors.extract import extract_partner
 from foundation.errors import HubError, SourceUnavailableError
+from hub.demo.services import demo_services
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
-from pipelines.checks import staging_checks
+from pipelines.checks import staging_check_results, staging_check_specs
 from pipelines.freshness import last_extract_time, record_extract, record_validation
 from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
 from pipelines.metadata import counts_metadata
 from pipelines.resources import HubResource
 from pipelines.validated import write_held_back, write_validated, write_validated_info
+from pipelines.validation import validate_partner
 
 KIND_LABELS = {"files": "csv", "sql": "sql", "rest": "api"}
 
@@ -53,8 +57,6 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
         tags={"hub/partner": partner.key, "hub/stage": "extract"},
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from connectors.extract import demo_services, extract_partner
-
         settings = hub.settings()
         try:
             config = hub_config(settings)
@@ -100,10 +102,9 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             "partner in use and stops publishing from this staging."
         ),
         tags={"hub/partner": partner.key, "hub/stage": "validate"},
+        check_specs=staging_check_specs(partner.key, staged_key(partner.key)),
     )
     def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
-        from expectations.partner import validate_partner
-
         settings = hub.settings()
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the
         # merged check when publishing), not once per partner.
@@ -123,7 +124,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
                                  last_extract_time(settings, partner.key, persons.frame),
                                  context.run.run_id)
         record_validation(settings, partner.key, validation.blocked)
-        metadata: dict[str, object] = {"dagster/row_count": int(len(validation.persons.passed))}
+        metadata: dict[str, Any] = {"dagster/row_count": int(len(validation.persons.passed))}
         for outcome in validation.outcomes:
             metadata[f"{outcome.dataset}_staged"] = int(len(outcome.frame))
             metadata[f"{outcome.dataset}_passed"] = int(len(outcome.passed))
@@ -137,7 +138,9 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             context.log.warning(
                 f"{partner.key}: a blocking rule failed; its last validated data stays in use"
             )
-        return dg.MaterializeResult(metadata=metadata)
+        return dg.MaterializeResult(
+            metadata=metadata,
+            check_results=staging_check_results(validation, staged_key(partner.key)))
 
     return staged
 
@@ -145,14 +148,12 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
 def build_partner_defs(
     partners: list[PartnerEntry], retry_policy: dg.RetryPolicy | None = None
 ) -> dg.Definitions:
-    """Every partner's assets and the Great Expectations checks on its staging."""
+    """Every partner's assets (the staged one with the Great Expectations checks on its staging)."""
     policy = retry_policy or extract_retry_policy()
     assets: list[dg.AssetsDefinition] = []
-    checks: list[dg.AssetChecksDefinition] = []
     for partner in partners:
         assets += [build_extracted(partner, policy), build_staged(partner)]
-        checks += staging_checks(partner.key, staged_key(partner.key), staged_key(partner.key))
-    return dg.Definitions(assets=assets, asset_checks=checks)
+    return dg.Definitions(assets=assets)
 
 
 @dg.definitions

@@ -1,9 +1,15 @@
 """``merged_registration``: the one merged registration, published atomically into the store."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 import dagster as dg
 import pandas as pd
 
+from foundation.quarantine import read_quarantine
 from foundation.settings import Settings
+from hub.store.engine import open_store
+from hub.store.publish import PartnerRun, publish
 from pipelines.catalog import load_catalog
 from pipelines.checks import merged_checks
 from pipelines.freshness import OK, partner_freshness
@@ -17,13 +23,16 @@ from pipelines.keys import (
     extracted_key,
     staged_key,
 )
-from pipelines.linkstore import linking_folder, load_decisions, load_link_result
+from pipelines.linkstore import load_decisions
 from pipelines.memory import release_memory
 from pipelines.merged_inputs import load_merged_inputs
 from pipelines.metadata import column_lineage, freshness_markdown, sqlalchemy_table_schema
 from pipelines.resources import HubResource
 from pipelines.store_io import output_is_published
 from pipelines.validated import read_all_validated
+from schemas.store import households as households_table
+from schemas.store import persons as persons_table
+from schemas.store import registrations as registrations_table
 
 PERSON_LINEAGE = {
     "bsn": ["bsn"],
@@ -49,8 +58,6 @@ def _partner_runs(
     context: dg.AssetExecutionContext, settings: Settings, partners: list[str]
 ) -> tuple[list, pd.DataFrame]:
     """Per-partner status and freshness for the store's run history, and the table behind it."""
-    from hub.store.publish import PartnerRun
-
     freshness = partner_freshness(settings, partners)
     runs = []
     for row in freshness.itertuples(index=False):
@@ -68,13 +75,10 @@ def _partner_runs(
 
 def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     """The published registration and the merged-output checks that guard it."""
-    from schemas.store import households as households_table
-    from schemas.store import persons as persons_table
-    from schemas.store import registrations as registrations_table
-
     @dg.asset(
         key=MERGED_REGISTRATION,
-        deps=[LINKED_PERSONS, HOUSEHOLDS],
+        ins={"linked": dg.AssetIn(LINKED_PERSONS)},
+        deps=[HOUSEHOLDS],
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "sqlite", "postgres"},
@@ -94,19 +98,13 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
         },
     )
     def merged_registration(
-        context: dg.AssetExecutionContext, hub: HubResource
+        context: dg.AssetExecutionContext, hub: HubResource, linked: Any
     ) -> dg.MaterializeResult:
-        from datetime import UTC, datetime
-
-        from foundation.quarantine import read_quarantine
-        from hub.store.engine import open_store
-        from hub.store.publish import publish
-
         settings = hub.settings()
         release_memory()  # what earlier steps of this process freed, before the largest one
         configured = [p.key for p in load_catalog(settings)]
-        folder = linking_folder(settings.home)
-        result = load_link_result(folder)
+        folder = settings.linking
+        result = linked  # the matching.LinkResult linked_persons handed over
         partner_runs, freshness = _partner_runs(context, settings, configured)
         engine = open_store(settings.store_url)
         try:

@@ -7,6 +7,10 @@ step, linking, is one step anyway. Scaling out replaces it (docs/pipeline.md).
 
 import dagster as dg
 
+from pipelines.io_managers import LINKING_IO, LinkingIOManager
 from pipelines.resources import HubResource
 
-defs = dg.Definitions(resources={"hub": HubResource()}, executor=dg.in_process_executor)
+defs = dg.Definitions(
+    resources={"hub": HubResource(), LINKING_IO: LinkingIOManager(hub=HubResource())},
+    executor=dg.in_process_executor,
+)

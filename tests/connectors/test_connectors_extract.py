@@ -10,6 +10,7 @@ from connectors.extract import extract_all, extract_partner
 from connectors.staging import read_staging
 from foundation.quarantine import read_quarantine
 from hub.cli import app
+from hub.demo.services import demo_services
 
 BSN = "123456782"
 
@@ -97,7 +98,7 @@ def test_demo_api_without_demo_data_fails_that_partner_alone(make_config, hub_se
 """
     config = make_config(files_config() + rest)
     assert config.partners["jbra"].demo_api
-    report = extract_all(config, hub_settings)
+    report = extract_all(config, hub_settings, services=demo_services)
     assert set(report.errors) == {"jbra"} and "demo-data" in str(report.errors["jbra"])
     assert report.results["vt"].counts["persons"].staged == 1
 
@@ -108,7 +109,7 @@ def test_demo_api_is_started_for_the_run(make_config, hub_settings):
 
     write_partner(generate_population(5, seed=1), "jbra", hub_settings.partner_systems)
     config = make_config(CONFIG_JBRA)
-    report = extract_all(config, hub_settings, partners=["jbra"])
+    report = extract_all(config, hub_settings, partners=["jbra"], services=demo_services)
     assert not report.errors, report.errors
     assert report.results["jbra"].counts["persons"].read > 0
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from connectors.addresses import AddressParseError, normalise_postcode, split_house_number
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
-from connectors.names import split_full_name, split_surname
+from foundation.dutch_names import split_full_name, split_surname
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -8,6 +8,7 @@ from connectors.config import load_config
 from connectors.extract import extract_all
 from foundation.settings import PROJECT_ROOT, Settings
 from hub.demo.population import PARTNERS, generate_population
+from hub.demo.services import demo_services
 from hub.demo.writers import write_partner_systems
 
 CONFIG = PROJECT_ROOT / "connectors" / "partners.yaml"
@@ -25,7 +26,7 @@ def extracted(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         for name in ("JBRA_API_URL", "JBRA_API_TOKEN", "RVDK_DB_URL", "LDH_DB_URL"):
             mp.delenv(name, raising=False)
-        report = extract_all(load_config(settings), settings)
+        report = extract_all(load_config(settings), settings, services=demo_services)
     return population, report
 
 

@@ -44,7 +44,7 @@ def make_handler(api: Api) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             api.requests.append(self.path)
             if api.delay:
                 time.sleep(api.delay)

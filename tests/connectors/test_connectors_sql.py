@@ -9,6 +9,7 @@ from connectors.extract import extract_all, extract_partner
 from connectors.sql import read_sql
 from connectors.staging import read_staging
 from foundation.errors import SourceUnavailableError
+from hub.demo.services import demo_services
 
 SQL_PARTNER = """
 scope: {municipality_codes: ["0479"]}
@@ -142,7 +143,7 @@ def test_a_partner_that_is_down_fails_alone(make_config, hub_settings, tmp_path)
     both = text + down[down.index("  down:"):]
     config = make_config(both, environ={
         "DB_URL": good, "DOWN_URL": "postgresql+psycopg2://nobody@127.0.0.1:1/none"})
-    report = extract_all(config, hub_settings)
+    report = extract_all(config, hub_settings, services=demo_services)
     assert set(report.results) == {"rvdk"} and set(report.errors) == {"down"}
     error = report.errors["down"]
     assert isinstance(error, SourceUnavailableError)

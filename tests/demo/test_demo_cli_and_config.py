@@ -52,10 +52,11 @@ def test_extract_reads_every_demo_partner_and_scope_matches_truth(
         hub_settings: Settings) -> None:
     from connectors.config import load_config
     from connectors.extract import extract_all
+    from hub.demo.services import demo_services
 
     _run("demo-data", "--households", "60", "--seed", "2", "--profile", "hard")
     config = load_config(hub_settings, CONFIG)
-    report = extract_all(config, hub_settings)
+    report = extract_all(config, hub_settings, services=demo_services)
     assert not report.errors and len(report.results) == 7
     truth = pd.read_parquet(hub_settings.partner_systems / "_truth" / "truth.parquet")
     outside = truth[~truth["in_scope"]].groupby("source").size()

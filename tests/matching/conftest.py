@@ -1,22 +1,9 @@
-"""Small hand-made person records for the matching tests (synthetic, no real people).
+"""Small hand-made person records for the matching tests (synthetic, no real people)."""
 
-This folder shares its name with the ``matching`` package; with ``tests/`` on ``sys.path``
-(pytest's default import mode) ``import matching`` would find this folder as a namespace package.
-Putting the project root first makes the real package win.
-"""
-
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-if getattr(sys.modules.get("matching"), "__file__", None) is None:
-    sys.modules.pop("matching", None)
-    if sys.path[0] != _ROOT:
-        sys.path.insert(0, _ROOT)
-
-import pandas as pd  # noqa: E402 - after the sys.path fix above
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
 BASE = {
     "bsn": None, "first_names": None, "surname_prefix": None, "surname": None,

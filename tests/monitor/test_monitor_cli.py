@@ -9,14 +9,14 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
-import storefakes as fakes  # noqa: E402
+import storefakes as fakes
+from hub.store.run import link_and_publish
 
-from foundation.settings import Settings  # noqa: E402
-from hub.access.users import create_user  # noqa: E402
-from hub.cli import app  # noqa: E402
-from hub.store import guides as g  # noqa: E402
-from hub.store.engine import open_store  # noqa: E402
-from hub.store.run import link_and_publish  # noqa: E402
+from foundation.settings import Settings
+from hub.access.users import create_user
+from hub.cli import app
+from hub.store import guides as g
+from hub.store.engine import open_store
 
 runner = CliRunner()
 

@@ -8,13 +8,13 @@ import dagster as dg
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
-import storefakes as fakes  # noqa: E402
+import storefakes as fakes
+from hub.store.run import link_and_publish
 
-from hub.store.engine import open_store  # noqa: E402
-from hub.store.run import link_and_publish  # noqa: E402
-from pipelines.defs.monitor import fixed_guides, proeftuin_monitor  # noqa: E402
-from pipelines.keys import MERGED_REGISTRATION, PROEFTUIN_MONITOR  # noqa: E402
-from pipelines.resources import HubResource  # noqa: E402
+from hub.store.engine import open_store
+from pipelines.defs.monitor import fixed_guides, proeftuin_monitor
+from pipelines.keys import MERGED_REGISTRATION, PROEFTUIN_MONITOR
+from pipelines.resources import HubResource
 
 ID_LIKE = re.compile(r"\b[HP]-[A-Z0-9]{10}\b")
 

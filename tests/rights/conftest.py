@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "web"))
 
-from web_store import PASSWORD, fill_store  # noqa: E402
+from web_store import PASSWORD, fill_store
 
-from foundation.settings import Settings  # noqa: E402
-from hub.access.users import create_user  # noqa: E402
-from hub.store.engine import make_engine, upgrade  # noqa: E402
+from foundation.settings import Settings
+from hub.access.users import create_user
+from hub.store.engine import make_engine, upgrade
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,7 +47,7 @@ def family(hub_settings: Settings) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def partners(hub_settings: Settings):  # noqa: ANN201
+def partners(hub_settings: Settings):
     from connectors.config import load_config
     from hub.rights.report import partner_infos
 

@@ -90,15 +90,15 @@ def test_cli_add_list_clear_and_wrong_values(family: sa.Engine) -> None:
     assert runner.invoke(app, ["dispute", "clear", "abc"]).exit_code == 2
 
 
-def test_the_publish_of_a_changed_delivery_closes_the_dispute(hub_settings) -> None:  # noqa: ANN001
+def test_the_publish_of_a_changed_delivery_closes_the_dispute(hub_settings) -> None:
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
     import storefakes as fakes
+    from hub.store.run import link_and_publish
 
     from hub.store.engine import open_store
-    from hub.store.run import link_and_publish
 
     engine = open_store(hub_settings.store_url)
     persons = fakes.persons_frame(fakes.people(6))

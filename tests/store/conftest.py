@@ -1,17 +1,11 @@
 """Store fixtures: the same tests against a SQLite file and a fresh PostgreSQL schema."""
 
-import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-# tests/matching (a folder without __init__.py on sys.path via tests/) would otherwise shadow the
-# real ``matching`` package as a namespace package; put the project root first and pin it.
-sys.path.insert(0, str(Path(__file__).parents[2]))
-sys.path.insert(0, str(Path(__file__).parent))
-import matching  # noqa: E402, F401
-from hub.store.engine import open_store  # noqa: E402
+from hub.store.engine import open_store
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

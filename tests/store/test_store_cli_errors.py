@@ -16,7 +16,7 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _clean(result) -> None:  # noqa: ANN001
+def _clean(result) -> None:
     """No traceback: the command ended through typer.Exit, not an exception."""
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import storefakes as fakes
+from store_linking import link_and_publish
 from test_store_publish import published
 
 from hub.store.ids import previous_assignments
-from hub.store.run import link_and_publish
 from hub.store.versions import current_version_id
 from matching import link
 from schemas.store import source_records, versions

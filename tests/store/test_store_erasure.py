@@ -9,12 +9,12 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
+from store_linking import link_and_publish
 
 from connectors.staging import read_staging, write_staging
 from foundation.quarantine import write_quarantine
 from foundation.settings import Settings
 from hub.store.erasure import criterion
-from hub.store.run import link_and_publish
 from pipelines.erasure import erase_everywhere as erase
 from schemas.store import erasures, metadata, runs
 

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
+from hub.store.run import link_and_publish
 from test_store_erasure import SECRET_SURNAME, _inputs, _secret_person, _stage
 from typer.testing import CliRunner
 
@@ -16,7 +17,6 @@ from foundation.quarantine import read_quarantine, write_quarantine
 from foundation.settings import Settings
 from hub.cli import app
 from hub.store.erasure import criterion
-from hub.store.run import link_and_publish
 from pipelines.erasure import erase_everywhere
 from schemas.store import erasures, quarantine, runs, versions
 

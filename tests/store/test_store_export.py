@@ -6,12 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import storefakes as fakes
+from store_linking import link_and_publish
 from typer.testing import CliRunner
 
 from foundation.settings import Settings
 from hub.cli import app
 from hub.store import query
-from hub.store.run import link_and_publish
 
 
 def test_export_and_snapshots_hold_the_published_version(store, tmp_path: Path) -> None:
@@ -50,15 +50,16 @@ def test_queries_read_the_published_version(store) -> None:
                                      version_id=view.version_id)
         assert len(found)
         pid = found.iloc[0].person_id
-        records = query.person_records(view.conn, pid)
-        cases = query.person_registrations(view.conn, pid)
+        file = query.person(view.conn, view.version_id, pid)
+        records, cases = file["records"], file["registrations"]
         homes = query.person_households(view.conn, pid)
-        house = query.household(view.conn, homes.iloc[0].household_id)
-    assert set(records.person_id) == {pid} and len(cases) >= 1
-    assert pid in set(house["members"].person_id)
+        house = query.household(view.conn, view.version_id, homes.iloc[0].household_id)
+    assert {r["person_id"] for r in records} == {pid} and len(cases) >= 1
+    assert pid in {m["person_id"] for m in house["members"]}
     secret = persons[persons.address_confidential].iloc[0]
-    with store.connect() as conn:
-        address = query.confidential_address(conn, secret.source, secret.source_record_id)
+    with query.snapshot(store) as view:
+        address = query.confidential_address(view.conn, view.version_id, secret.source,
+                                             secret.source_record_id)
     assert address["street"] == secret.street
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
+from hub.store.run import link_and_publish
 
 from hub.store import guides as g
-from hub.store.run import link_and_publish
 
 TODAY = date(2026, 12, 4)
 

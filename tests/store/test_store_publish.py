@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
+from store_linking import link_and_publish
 
 from hub.store.decisions import decisions_for_matching, open_review_items, record_decision
 from hub.store.ids import previous_assignments
-from hub.store.run import link_and_publish
 from hub.store.versions import current_version_id
 from schemas.store import VIEWED_TABLES, confidential_addresses, id_events, runs, versions
 
@@ -199,7 +199,7 @@ def test_changed_version_copies_unchanged_rows_and_equals_a_full_write(
     written: dict[str, int] = {}
     real_insert = publishing.insert_frame
 
-    def counting_insert(conn, table, frame, **constants):  # noqa: ANN001, ANN202
+    def counting_insert(conn, table, frame, **constants):
         written[table.name] = written.get(table.name, 0) + len(frame)
         return real_insert(conn, table, frame, **constants)
 

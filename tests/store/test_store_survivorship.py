@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.nl import bsn as stdnum_bsn
 
+from foundation.bsn import valid_bsns as valid_bsn
 from hub.store.households import household_members, households
-from hub.store.survivorship import golden_records, valid_bsn
+from hub.store.survivorship import golden_records
 
 OLD = datetime(2026, 1, 1, tzinfo=UTC)
 NEW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -90,3 +91,34 @@ def test_members_keep_all_roles_and_reporters_are_no_members() -> None:
 def test_vectorised_elfproef_agrees_with_python_stdnum(values: list[str]) -> None:
     got = valid_bsn(pd.Series(values, dtype="str")).tolist()
     assert got == [bool(stdnum_bsn.is_valid(v)) for v in values]
+
+
+def test_a_new_partner_is_ranked_by_its_trust_in_partners_yaml(tmp_path, monkeypatch) -> None:
+    """Adding a partner needs no code: its ``trust:`` in the configuration ranks its records."""
+    config = tmp_path / "partners.yaml"
+    config.write_text(
+        "partners:\n"
+        "  rvdk: {trust: {bsn: 1, name: 1}}\n"
+        "  brp_koppeling: {trust: {bsn: 0}}\n", encoding="utf-8")
+    monkeypatch.setenv("HUB_PARTNERS_CONFIG", str(config))
+    rows = (rec("rvdk", "r1", bsn="123456782", first_names="Jan"),
+            rec("brp_koppeling", "b1", bsn="111222333", first_names="Johannes"))
+    g = golden(*rows)
+    assert g.bsn_from == "brp_koppeling:b1"  # bsn rank 0
+    assert g.name_from == "rvdk:r1"  # no name rank: after every ranked partner
+    from hub.access.roles import parse_partner
+
+    assert parse_partner("brp_koppeling") == "brp_koppeling"
+
+
+def test_trust_must_be_ranks_of_known_fields(tmp_path) -> None:
+    import pytest
+
+    from connectors.config import trust_ranks
+    from foundation.errors import ConfigError
+    from foundation.settings import Settings
+
+    config = tmp_path / "partners.yaml"
+    config.write_text("partners:\n  rvdk: {trust: {address: 0}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="trust"):
+        trust_ranks(Settings(home=tmp_path, partners_config=config, store_url="sqlite://"))

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 from validation_cases import GOOD_BSN, PARTNER, TODAY, person, registration
 
-from expectations.partner import PartnerValidation, validate_partner
 from foundation.quarantine import read_quarantine
 from foundation.settings import Settings, get_settings
 from hub.cli import app
+from pipelines.validation import PartnerValidation, validate_partner
 
 SECRET_POSTCODE = "1502CD"
 
@@ -62,7 +62,7 @@ def test_row_failures_quarantine_exactly_the_failing_rows(validated) -> None:
 
 def test_validating_twice_in_a_run_does_not_duplicate(validated) -> None:
     settings, _ = validated
-    validate_partner(settings, PARTNER, "run-1", today=TODAY, docs=False, reuse=False)
+    validate_partner(settings, PARTNER, "run-1", today=TODAY, docs=False)
     assert len(read_quarantine(settings.quarantine, run_id="run-1")) == 5
 
 

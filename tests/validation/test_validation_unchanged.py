@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 from validation_cases import PARTNER, TODAY, person, registration, write_staging
 
-from expectations.partner import validate_partner, verdicts_path
 from foundation.quarantine import read_quarantine
 from foundation.settings import get_settings
+from pipelines.validation import validate_partner, verdicts_path
 
 
 def _stage(home: Path, extra: list[dict] | None = None) -> None:

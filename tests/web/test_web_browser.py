@@ -40,7 +40,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(filled_engine) -> Iterator[str]:  # noqa: ANN001
+def server(filled_engine) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
     port = _free_port()
     config = uvicorn.Config(create_app(filled_engine, WebConfig()), host="127.0.0.1", port=port,
@@ -72,7 +72,7 @@ def browser() -> Iterator:
         instance.close()
 
 
-def _login(browser, base: str, username: str, viewport: dict | None = None):  # noqa: ANN001, ANN202
+def _login(browser, base: str, username: str, viewport: dict | None = None):
     page = browser.new_context(viewport=viewport or TABLET).new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/households/H-FAMILY")  # no session: sent to the login page
@@ -84,12 +84,12 @@ def _login(browser, base: str, username: str, viewport: dict | None = None):  # 
     return page
 
 
-def _no_horizontal_scroll(page) -> None:  # noqa: ANN001
+def _no_horizontal_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
-def test_staff_find_a_family_go_back_and_call_on_a_phone(server: str, browser) -> None:  # noqa: ANN001
+def test_staff_find_a_family_go_back_and_call_on_a_phone(server: str, browser) -> None:
     page = _login(browser, server, "staff", PHONE)
     assert page.url == f"{server}/search"
     assert page.get_attribute("html", "lang") == "nl"
@@ -126,7 +126,7 @@ def test_staff_find_a_family_go_back_and_call_on_a_phone(server: str, browser) -
     _no_horizontal_scroll(page)
 
 
-def test_keyboard_only_search_and_open_a_household(server: str, browser) -> None:  # noqa: ANN001
+def test_keyboard_only_search_and_open_a_household(server: str, browser) -> None:
     page = _login(browser, server, "staff", PHONE)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
@@ -146,7 +146,7 @@ def test_keyboard_only_search_and_open_a_household(server: str, browser) -> None
     page.wait_for_selector("ul.cases.active")
 
 
-def _axe(page) -> list[dict]:  # noqa: ANN001
+def _axe(page) -> list[dict]:
     """Serious and critical axe-core violations of the page (evaluated through the DevTools
     protocol, so the page's Content-Security-Policy needs no exception)."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
@@ -169,7 +169,7 @@ ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["390px", "800px"])
-def test_every_page_is_accessible_and_fits(server: str, browser, viewport: dict) -> None:  # noqa: ANN001
+def test_every_page_is_accessible_and_fits(server: str, browser, viewport: dict) -> None:
     if not AXE.exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI requires axe-core at {AXE} (make axe)")
@@ -195,7 +195,7 @@ def test_every_page_is_accessible_and_fits(server: str, browser, viewport: dict)
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> None:  # noqa: ANN001
+def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> None:
     page = _login(browser, server, "blijf")
     page.goto(f"{server}/persons/P-MOTHER")
     assert SHELTER["street"] not in page.content()
@@ -207,8 +207,8 @@ def test_blijf_groep_staff_reveal_the_secret_address(server: str, browser) -> No
     assert SHELTER["street"] in page.inner_text("p.revealed")
 
 
-def test_steward_decides_a_group_undoes_it_and_splits_a_person(server: str, browser,  # noqa: ANN001
-                                                               filled_engine) -> None:  # noqa: ANN001
+def test_steward_decides_a_group_undoes_it_and_splits_a_person(server: str, browser,
+                                                               filled_engine) -> None:
     page = _login(browser, server, "steward", PHONE)
     assert page.url == f"{server}/review"
     page.click(f"a[href='/review/group/{GROUP}']")

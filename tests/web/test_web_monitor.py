@@ -20,7 +20,7 @@ ID_LIKE = re.compile(r"\b[HP]-[A-Z0-9]{4,}\b")
 
 
 @pytest.fixture
-def manager(filled_engine: sa.Engine):  # noqa: ANN201
+def manager(filled_engine: sa.Engine):
     create_user(filled_engine, "mona", PASSWORD, "manager", display_name="Mona Manager")
     client = client_for(filled_engine)
     token = login(client, "mona", PASSWORD)

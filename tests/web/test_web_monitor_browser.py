@@ -10,7 +10,7 @@ from hub.access.users import create_user
 pytestmark = pytest.mark.browser
 
 
-def test_monitor_at_390_px(filled_engine, server: str, browser) -> None:  # noqa: ANN001, F811
+def test_monitor_at_390_px(filled_engine, server: str, browser) -> None:  # noqa: F811
     create_user(filled_engine, "mona", PASSWORD, "manager", display_name="Mona Manager")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -84,7 +84,7 @@ def test_birth_dates_in_dutch_and_iso_form(text: str, iso: str) -> None:
 @pytest.mark.parametrize(("parser", "text"), [(parse_birth_date, "31-02-2014"),
                                               (parse_birth_date, "yesterday"),
                                               (parse_bsn, "12345"), (parse_postcode, "AB1501")])
-def test_bad_input_names_the_field_not_the_value(parser, text: str) -> None:  # noqa: ANN001
+def test_bad_input_names_the_field_not_the_value(parser, text: str) -> None:
     with pytest.raises(QueryError) as error:
         parser(text)
     assert error.value.field and text not in str(error.value)

@@ -46,11 +46,11 @@ def test_one_account_from_one_client_backs_off_exponentially() -> None:
     assert throttle.wait_seconds("10.0.0.9", "anna") == 0
 
 
-def _client(app, host: str) -> TestClient:  # noqa: ANN001
+def _client(app, host: str) -> TestClient:
     return TestClient(app, client=(host, 50000), follow_redirects=False)
 
 
-def _attempt(client: TestClient, username: str, password: str):  # noqa: ANN202
+def _attempt(client: TestClient, username: str, password: str):
     token = CSRF.search(client.get("/login").text).group(1)
     return client.post("/login", data={"username": username, "password": password,
                                        "csrf_token": token})

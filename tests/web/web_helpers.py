@@ -11,7 +11,7 @@ from hub.web.config import WebConfig
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def client_for(engine, config: WebConfig | None = None) -> TestClient:  # noqa: ANN001
+def client_for(engine, config: WebConfig | None = None) -> TestClient:
     return TestClient(create_app(engine, config or WebConfig()), follow_redirects=True)
 
 

@@ -37,7 +37,7 @@ def _run(action):  # noqa: ANN001, ANN202 - a callable changing a guide
 
 
 def _set(request: Request, session: Session, household_id: str, name: str,
-         organisation: str, contact: str, since: str):  # noqa: ANN202
+         organisation: str, contact: str, since: str) -> object:
     engine = hub_state(request).engine
     return _run(lambda: actions.set_guide(engine, session.user, household_id, name=name,
                                           organisation=organisation, contact=contact,
@@ -45,7 +45,7 @@ def _set(request: Request, session: Session, household_id: str, name: str,
 
 
 def _end(request: Request, session: Session, guide_id: int, until: str,
-         reason: str):  # noqa: ANN202
+         reason: str) -> object:
     engine = hub_state(request).engine
     return _run(lambda: actions.end_guide(engine, session.user, guide_id,
                                           until=actions.parse_day(until, "until"),

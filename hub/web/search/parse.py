@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from foundation.bsn import compact_bsn
 from foundation.errors import HubError
 from hub.web.i18n import N_
 
@@ -22,6 +23,8 @@ def parse_birth_date(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
+    day: int | None
+    month: int | None
     if m := _DUTCH_DATE.match(text):
         day, month, year = (int(g) for g in m.groups())
     elif m := _DUTCH_MONTH.match(text):
@@ -70,6 +73,6 @@ def parse_bsn(text: str) -> str | None:
     digits = re.sub(r"[\s.]", "", text)
     if not digits:
         return None
-    if not digits.isdigit() or len(digits) not in (8, 9):
+    if not digits.isdigit() or len(digits) not in (8, 9):  # shorter: a typo, not a lost zero
         raise QueryError(N_("a BSN has 9 digits"), field="bsn")
-    return digits.zfill(9)
+    return compact_bsn(digits)

@@ -15,8 +15,8 @@ import time
 
 import sqlalchemy as sa
 
+from hub.store import query
 from hub.store.erasure import erasure_generation
-from hub.web import store_read
 from hub.web.search.index import Query, Result, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class SearchService:
     def _build(self, version: int) -> SearchIndex:
         started = time.perf_counter()
         with self._engine.connect() as conn:
-            persons, bsns = store_read.search_frames(conn, version)
+            persons, bsns = query.search_frames(conn, version)
         index = SearchIndex(persons, bsns, version_id=version)
         log.info("search index for version %s: %s persons in %.1f s", version, index.size,
                  time.perf_counter() - started)
@@ -44,7 +44,7 @@ class SearchService:
 
     def _current_version(self) -> int | None:
         with self._engine.connect() as conn:
-            return store_read.current_version(conn)
+            return query.current_version(conn)
 
     def _erasure_generation(self) -> int:
         with self._engine.connect() as conn:
@@ -76,7 +76,7 @@ class SearchService:
             index = self._build(version)
             if self._erasure_generation() == generation:  # else it may hold erased rows
                 self._index = index
-        except Exception:  # noqa: BLE001 - keep serving the old index; the log says why
+        except Exception:
             log.exception("search index rebuild for version %s failed", version)
         finally:
             self._building = False

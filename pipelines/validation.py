@@ -1,7 +1,10 @@
 """Validate one partner's current staging: read it, run both suites, quarantine, Data Docs.
 
-This is what ``hub validate`` and the Dagster checks call. The result of a partner and run is kept
-for the rest of the process, so the staged asset and its checks validate once per run.
+It joins two sibling layers (``connectors``' staging files and configuration, ``expectations``'
+rules), so it lives above both, here in the pipeline layer; ``hub validate`` calls it too.
+
+This is what ``hub validate`` and each partner's staged asset call; the asset yields its checks
+from the one result (``pipelines.checks.staging_check_results``).
 
 With ``skip_unchanged`` (the pipeline's choice) a partner whose staging files, rules and date are
 those of its last validation is not validated again: the verdicts of that validation (rule, failing
@@ -18,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import expectations
+from connectors.config import load_config
+from connectors.staging import read_staging, staging_path
 from expectations import data_docs
 from expectations.outcome import RuleResult, ValidationOutcome
 from expectations.quarantine_rows import write_outcomes
@@ -49,17 +55,6 @@ class PartnerValidation:
         return self.persons.blocked or self.registrations.blocked
 
 
-_RESULTS: dict[tuple[str, str, str], PartnerValidation] = {}
-_KEEP = 32
-"""Results kept per process (oldest dropped first): enough for every partner of a run."""
-
-
-def forget_results(run_id: str | None = None) -> None:
-    """Drop the results kept for a run's checks (all runs by default) once they are done."""
-    for key in [k for k in _RESULTS if run_id is None or k[2] == run_id]:
-        del _RESULTS[key]
-
-
 def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
     """The case types a partner can deliver, from its configuration.
 
@@ -68,10 +63,8 @@ def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
     Without either (or without a configuration) every canonical case type is accepted.
     """
     try:
-        from connectors.config import load_config
-
         config = load_config(settings)
-    except (ConfigError, ImportError):
+    except ConfigError:
         return CASE_TYPES
     entry = config.partners.get(partner)
     declared = getattr(entry, "case_types", None) if entry else None
@@ -88,8 +81,6 @@ def partner_case_types(settings: Settings, partner: str) -> tuple[str, ...]:
 
 def read_partner_staging(settings: Settings, partner: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The partner's staged persons and registrations (empty canonical frames when absent)."""
-    from connectors.staging import read_staging
-
     return (read_staging(settings, partner, "persons"),
             read_staging(settings, partner, "registrations"))
 
@@ -105,18 +96,14 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                      persons: pd.DataFrame | None = None,
                      registrations: pd.DataFrame | None = None,
                      today: date | None = None, write: bool = True, docs: bool = True,
-                     docs_index: bool = True, reuse: bool = True,
+                     docs_index: bool = True,
                      skip_unchanged: bool = False) -> PartnerValidation:
     """Validate a partner's staging (or the given frames) and record quarantine and Data Docs.
 
-    With ``reuse`` (and no frames given) a result already computed in this process for the same
-    HUB_HOME, partner and run is returned as is. ``docs_index=False`` writes this partner's
-    Data Docs pages but leaves the index page to one :func:`expectations.data_docs.build_index`
-    per run (it lists every stored result, so it is the slow part).
+    ``docs_index=False`` writes this partner's Data Docs pages but leaves the index page to one
+    :func:`expectations.data_docs.build_index` per run (it lists every stored result, so it is the
+    slow part).
     """
-    key = (str(settings.home), partner, run_id)
-    if reuse and persons is None and registrations is None and key in _RESULTS:
-        return _RESULTS[key]
     fingerprint = None
     if persons is None and registrations is None and write:
         fingerprint = staging_fingerprint(settings, partner, today or date.today())
@@ -144,9 +131,6 @@ def validate_partner(settings: Settings, partner: str, run_id: str, *,
                                    data_docs=docs_path)
         if fingerprint is not None:
             _write_verdicts(settings, partner, fingerprint, result)
-    _RESULTS[key] = result
-    while len(_RESULTS) > _KEEP:
-        _RESULTS.pop(next(iter(_RESULTS)))
     return result
 
 
@@ -156,14 +140,12 @@ RULE_MODULES = ("rules.py", "derived.py", "validate.py", "outcome.py", "runtime.
 
 def verdicts_path(settings: Settings, partner: str) -> Path:
     """``HUB_HOME/validation/<partner>/verdicts.json``: the last validation's verdicts."""
-    return settings.home / "validation" / partner / "verdicts.json"
+    return settings.validation / partner / "verdicts.json"
 
 
 def staging_fingerprint(settings: Settings, partner: str, today: date) -> str:
     """What a validation's verdicts depend on: the staging files' bytes, the rule code, the
     partner's case-type vocabulary and the date (rules compare birth dates with today)."""
-    from connectors.staging import staging_path
-
     digest = hashlib.sha256()
     for dataset in ("persons", "registrations"):
         path = staging_path(settings, partner, dataset)
@@ -172,7 +154,7 @@ def staging_fingerprint(settings: Settings, partner: str, today: date) -> str:
                 digest.update(hashlib.file_digest(handle, "sha256").digest())
         else:
             digest.update(b"absent")
-    here = Path(__file__).resolve().parent
+    here = Path(expectations.__file__).resolve().parent
     for name in RULE_MODULES:
         digest.update((here / name).read_bytes())
     digest.update(repr(partner_case_types(settings, partner)).encode())

@@ -1,8 +1,11 @@
-"""Dutch names: splitting the tussenvoegsel (surname prefix) off a surname or a full name.
+"""Dutch names: the tussenvoegsels, and splitting them off a surname or a full name.
 
 Partners write "Berg, van der", "van der Berg" or "Jan van der Berg". Matching compares the
 surname and the prefix separately, so the prefix must be split off consistently. The prefixes follow
-the tussenvoegsels of the BRP (Basisregistratie Personen), longest first so "van der" beats "van".
+the tussenvoegsels of the BRP (Basisregistratie Personen), longest first so "van der" beats "van",
+with the Romance and Arabic particles partners in the Zaanstreek meet ("della", "di", "el").
+This is the hub's one list: the connectors split names with it and matching's word set
+(:data:`PREFIX_WORDS`) is derived from it.
 """
 
 import re
@@ -12,8 +15,19 @@ PREFIXES = (
     "in 't", "op de", "op den", "op het", "op 't", "uit de", "uit den", "uit het", "aan de",
     "aan den", "aan het", "bij de", "voor de", "onder de", "over de", "de la", "de le", "della",
     "van", "de", "der", "den", "het", "'t", "te", "ten", "ter", "la", "le", "du", "da", "dos", "el",
-    "al", "d'", "op", "in", "uit", "aan", "bij", "voor", "onder",
+    "al", "d'", "op", "in", "uit", "aan", "bij", "voor", "onder", "over", "di", "del",
 )
+"""Tussenvoegsels as written (lower case), phrases and single words."""
+
+ABBREVIATED_WORDS = frozenset({"vd", "v", "d", "l", "s", "z", "vanden", "vander", "vande"})
+"""Abbreviated or glued forms partners type ("v.d.", "vd", "Vander"): not written as prefixes,
+but words matching recognises as part of one."""
+
+PREFIX_WORDS = frozenset(
+    word.replace("'", "") for prefix in PREFIXES for word in prefix.split()
+) | ABBREVIATED_WORDS
+"""Every word that can make up a tussenvoegsel, apostrophes dropped ("'t" -> "t", "d'" -> "d"),
+with the abbreviations: matching's fold of a name has no apostrophes."""
 _PREFIX_WORDS = sorted({p for p in PREFIXES}, key=lambda p: (-len(p.split()), -len(p)))
 _SPACE = re.compile(r"\s+")
 
@@ -73,8 +87,8 @@ def split_full_name(text: str | None) -> tuple[str | None, str | None, str | Non
         return first or None, prefix.lower() or None, surname or None
     if "," in text:
         surname_part, _, first = text.partition(",")
-        prefix, surname = split_surname(surname_part)
-        return _clean(first) or None, prefix, surname
+        tussenvoegsel, last = split_surname(surname_part)
+        return _clean(first) or None, tussenvoegsel, last
     words = text.split(" ")
     if len(words) == 1:
         return None, None, words[0]

@@ -1,0 +1,44 @@
+"""The linking hand-over: what linked_persons returns is what households and publishing read."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from matching import LinkResult
+from pipelines.io_managers import Linked, LinkingIOManager
+from pipelines.linkstore import saved_info
+from pipelines.resources import HubResource
+
+
+def _result(weight: float) -> LinkResult:
+    frame = pd.DataFrame({"source": ["jbra"], "source_record_id": ["r1"], "person_id": ["P-1"],
+                          "household_id": ["H-1"], "match_weight": [weight],
+                          "explanation": ["{}"]})
+    return LinkResult(assignments=frame[["source", "source_record_id", "person_id",
+                                         "household_id"]],
+                      links=frame, review=frame[["match_weight"]],
+                      events=pd.DataFrame({"kind": []}),
+                      household_links=pd.DataFrame({"household_id": []}),
+                      stats={"persons": 1}, config_version="v1")
+
+
+def test_a_handed_over_result_is_read_back_with_the_columns_asked_for(tmp_path: Path) -> None:
+    manager = LinkingIOManager(hub=HubResource(home=str(tmp_path)))
+    decisions = pd.DataFrame({"decision": ["must_link"]})
+    manager.handle_output(dg.build_output_context(), Linked(_result(7.5), "fp-1", decisions))
+    assert saved_info(tmp_path / "linking")["input_hash"] == "fp-1"
+    full = manager.load_input(dg.build_input_context())
+    assert full.links["explanation"].tolist() == ["{}"] and full.config_version == "v1"
+    narrow = manager.load_input(dg.build_input_context(
+        definition_metadata={"columns": {"links": ["person_id"]}}))
+    assert list(narrow.links.columns) == ["person_id"]
+
+
+def test_a_reused_result_is_not_written_again(tmp_path: Path) -> None:
+    manager = LinkingIOManager(hub=HubResource(home=str(tmp_path)))
+    manager.handle_output(dg.build_output_context(), Linked(_result(7.5), "fp-1", None))
+    manager.handle_output(dg.build_output_context(),
+                          Linked(_result(1.0), "fp-2", None, reused=True))
+    assert saved_info(tmp_path / "linking")["input_hash"] == "fp-1"
+    assert manager.load_input(dg.build_input_context()).links["match_weight"].tolist() == [7.5]
