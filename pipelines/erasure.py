@@ -14,14 +14,13 @@ from connectors.erasure import erase_partner_files
 from foundation.erasure import Criterion, scrub_parquet_tree
 from foundation.settings import Settings
 from hub.store.erasure import ErasureResult, erase, find_ids
-from pipelines.linkstore import linking_folder
 
 
 def erase_pipeline_files(settings: Settings, crit: Criterion, record_ids: set[str],
                          case_ids: set[str]) -> int:
     """Rows removed from ``validated/`` and ``linking/`` under HUB_HOME."""
     return sum(scrub_parquet_tree(folder, crit, record_ids, case_ids)
-               for folder in (settings.home / "validated", linking_folder(settings.home)))
+               for folder in (settings.validated, settings.linking))
 
 
 def erase_everywhere(settings: Settings, engine: sa.Engine, crit: Criterion,

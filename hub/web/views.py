@@ -11,9 +11,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectors.config import trust_ranks
 from foundation.decisions import DECISIONS
 from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
+from foundation.settings import get_settings
 from hub.access import audit
 from hub.access.roles import Permission, Role, User
 from hub.access.users import list_accounts
@@ -21,7 +23,6 @@ from hub.rights.contacts import open_disputes
 from hub.store import query
 from hub.store.assignments import assign, assignments
 from hub.store.decisions import decide_review_item, record_decision, revoke_decision
-from hub.store.survivorship import GI, NAME_RANK
 from hub.web import overview as charts
 from hub.web.guide_view import household_guides
 from hub.web.i18n import N_
@@ -174,6 +175,7 @@ def _household_title(members: list[dict[str, Any]]) -> dict[str, Any]:
 def _add_names(members: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
     """Per member: the spellings partners use that differ from the golden name ("also known
     as"), and which partner's record gave the golden name."""
+    ranks = trust_ranks(get_settings()).get("name", {})
     by_person: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_person.setdefault(r["person_id"], []).append(r)
@@ -186,22 +188,23 @@ def _add_names(members: list[dict[str, Any]], records: list[dict[str, Any]]) -> 
         m["also_known_as"] = [{"name": k, "sources": v} for k, v in spellings.items()]
         source = str(m.get("name_from") or "").split(":")[0] or None
         m["name_source"] = source
-        m["name_rule"] = name_rule(source)
+        m["name_rule"] = name_rule(source, ranks)
 
 
-def name_rule(source: str | None) -> str | None:
-    """Why the golden name comes from ``source``, in words (the survivorship rule for names:
-    :data:`hub.store.survivorship.NAME_RANK`)."""
+def name_rule(source: str | None, ranks: dict[str, int] | None = None) -> str | None:
+    """Why the golden name comes from ``source``, in words: the survivorship rule for names
+    ranks partners by their ``trust: name`` in partners.yaml (:mod:`hub.store.survivorship`)."""
     if source is None:
         return None
-    if source in GI:
-        return N_("certified institutions run the long-term dossier, so their most recent "
-                  "record gives the name")
-    rank = NAME_RANK.get(source)
+    if ranks is None:
+        ranks = trust_ranks(get_settings()).get("name", {})
+    rank = ranks.get(source)
     if rank is None:
         return N_("the only or highest-ranked partner that knows this person")
-    return N_("no certified institution knows this person; the names rank Raad voor de "
-              "Kinderbescherming, then Veilig Thuis, then Blijf Groep")
+    if rank == min(ranks.values()):
+        return N_("this partner ranks first for names; among such partners the most recent "
+                  "record gives the name")
+    return N_("no partner that ranks higher for names knows this person")
 
 
 def _freshness(rows: list[dict[str, Any]], involved: set[str],

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
 import storefakes as fakes
-from hub.store.run import link_and_publish
+from store_linking import link_and_publish
 
 from foundation.settings import Settings
 from hub.access.users import create_user

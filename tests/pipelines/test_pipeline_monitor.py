@@ -9,7 +9,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
 import storefakes as fakes
-from hub.store.run import link_and_publish
+from store_linking import link_and_publish
 
 from hub.store.engine import open_store
 from pipelines.defs.monitor import fixed_guides, proeftuin_monitor

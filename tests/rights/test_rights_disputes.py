@@ -96,7 +96,7 @@ def test_the_publish_of_a_changed_delivery_closes_the_dispute(hub_settings) -> N
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
     import storefakes as fakes
-    from hub.store.run import link_and_publish
+    from store_linking import link_and_publish
 
     from hub.store.engine import open_store
 

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
-from hub.store.run import link_and_publish
+from store_linking import link_and_publish
 from test_store_erasure import SECRET_SURNAME, _inputs, _secret_person, _stage
 from typer.testing import CliRunner
 

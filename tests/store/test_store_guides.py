@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 import storefakes as fakes
-from hub.store.run import link_and_publish
+from store_linking import link_and_publish
 
 from hub.store import guides as g
 

@@ -39,8 +39,9 @@ def test_the_golden_name_rule_in_words() -> None:
     from hub.web.views import name_rule
 
     i18n.set_language("nl")
-    assert name_rule("jbra").startswith("certified institutions")  # a msgid, shown translated
-    assert "Raad voor de Kinderbescherming" in name_rule("veilig_thuis")
+    assert name_rule("jbra").startswith("this partner ranks first")  # a msgid, shown translated
+    assert name_rule("veilig_thuis") == "no partner that ranks higher for names knows this person"
+    assert name_rule("new_partner") == "the only or highest-ranked partner that knows this person"
     assert name_rule(None) is None
 
 
