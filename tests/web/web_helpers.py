@@ -35,3 +35,10 @@ def api_routes(routes: list, prefix: str = "") -> list[tuple[APIRoute, str]]:
         elif hasattr(route, "original_router"):
             out += api_routes(route.original_router.routes, prefix + route.include_context.prefix)
     return out
+
+
+def nl(msgid: str) -> str:
+    """The Dutch a page shows for an English msgid (Dutch is the pages' default language)."""
+    from hub.web.i18n import translations
+
+    return translations("nl").gettext(msgid)
