@@ -50,6 +50,13 @@ def _single(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, key[rows]
 
 
+def _person_only(p: Prepared, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of the rules on names without an address: reporter rows (professionals, who carry
+    neither birth date nor home address) are left out; their records meet at their work address
+    (``address_first_initial``), and two professionals of one name elsewhere are two people."""
+    return _single(np.where(p.reporter, -1, key))
+
+
 def _full_date(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Day and month in sorted order, so a day/month swap lands in the same block."""
     lo = np.minimum(p.month, p.day).astype(np.int64)
@@ -118,6 +125,37 @@ def rule_surname_birth_year_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray
     return _single(_combine(p.sn, year, p.fn_initial))
 
 
+def rule_first_name_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and surname core, whatever the birth date: finds records without
+    a usable date (missing, placeholder, two errors). Common name pairs make big blocks, which
+    are windowed like every other."""
+    return _person_only(p, _combine(p.fn_variant, p.sn))
+
+
+def rule_names_swapped(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The unordered pair {first given name, surname} in one code space: 'Emre Yilmaz' and
+    'Yilmaz Emre' share a key (given name and surname entered the wrong way round)."""
+    lo = np.minimum(p.fn_as_sn, p.sn)
+    hi = np.maximum(p.fn_as_sn, p.sn)
+    return _person_only(p, _combine(np.where(p.fn_as_sn >= 0, lo, -1), hi))
+
+
+def rule_surname_birth_year_sex(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core, birth year and sex: finds a record with its given name missing or
+    replaced and a day or month error at once."""
+    year = np.where(p.year > 0, p.year, -1)
+    return _person_only(p, _combine(p.sn, year, p.sex))
+
+
+def rule_first_name_birth_month_day(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and day/month of birth (swap tolerant), any year: finds a record
+    without surname (or with another surname) and a typo in the birth year."""
+    lo = np.minimum(p.month, p.day).astype(np.int64)
+    hi = np.maximum(p.month, p.day).astype(np.int64)
+    day = np.where(p.day > 0, lo * 100 + hi, -1)
+    return _person_only(p, _combine(p.fn_variant, day))
+
+
 RULES: dict[str, KeyRule] = {
     "bsn": rule_bsn,
     "surname_birth_date": rule_surname_birth_date,
@@ -128,6 +166,10 @@ RULES: dict[str, KeyRule] = {
     "address_birth_date": rule_address_birth_date,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
     "house_surname_initial": rule_house_surname_initial,
+    "first_name_surname": rule_first_name_surname,
+    "names_swapped": rule_names_swapped,
+    "surname_birth_year_sex": rule_surname_birth_year_sex,
+    "first_name_birth_month_day": rule_first_name_birth_month_day,
 }
 
 
@@ -141,6 +183,10 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "address_birth_date": ("address", "birth_date"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
     "house_surname_initial": ("surname", "address", "first_name"),
+    "first_name_surname": ("first_name", "surname"),
+    "names_swapped": ("first_name", "surname"),
+    "surname_birth_year_sex": ("surname", "birth_date", "sex"),
+    "first_name_birth_month_day": ("first_name", "birth_date"),
 }
 """Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
 

@@ -16,6 +16,10 @@ DEFAULT_BLOCKING_RULES = (
     "address_birth_date",
     "surname_birth_year_initial",
     "house_surname_initial",
+    "first_name_surname",
+    "names_swapped",
+    "surname_birth_year_sex",
+    "first_name_birth_month_day",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 
