@@ -177,8 +177,8 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "bsn": ("bsn",),
     "surname_birth_date": ("surname", "birth_date"),
     "first_name_birth_date": ("first_name", "birth_date"),
-    "first_name_surname_year": ("first_name", "surname"),
-    "first_name_surname_day": ("first_name", "surname"),
+    "first_name_surname_year": ("first_name", "surname", "birth_date"),
+    "first_name_surname_day": ("first_name", "surname", "birth_date"),
     "address_first_initial": ("address", "first_name"),
     "address_birth_date": ("address", "birth_date"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
@@ -188,7 +188,8 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "surname_birth_year_sex": ("surname", "birth_date", "sex"),
     "first_name_birth_month_day": ("first_name", "birth_date"),
 }
-"""Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
+"""Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
+a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
 
 
 def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, window: int

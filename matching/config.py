@@ -51,6 +51,9 @@ class LinkConfig:
     """In an oversized block each record meets its next this-many neighbours (sorted
     neighbourhood), so work stays linear and a chain still connects one person's records."""
     em_iterations: int = 40
+    em_prior_pairs: float = 50.0
+    """Dirichlet prior of EM: pseudo-matches spread as :data:`matching.defaults.DEFAULT_M`, so a
+    level the data cannot identify falls back towards the default instead of to 0."""
     em_sample_pairs: int = 500_000
     """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
     min_records_to_estimate: int = 2000
