@@ -8,6 +8,7 @@ pair of values with ``process.cpdist`` and mapped back, never in a Python loop o
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -126,6 +127,12 @@ def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
         variant_of[p.fn[named]] = p.fn_variant[named]
         band = np.maximum(band, _band(p.fn_variant_strings, variant_of[lo], variant_of[hi],
                                       high, low, different))
+        # letters scrambled ('Anna'/'Naan', 'Ruben'/'Bruen'): a typing error, not another name,
+        # so it must not look like a twin's given name
+        sorted_letters = pd.factorize(pd.Series(["".join(sorted(x)) for x in p.fn_strings],
+                                                dtype="str"))[0]
+        scrambled = (band < high) & (sorted_letters[lo] == sorted_letters[hi])
+        band[scrambled] = high
         lv[rest] = band[inverse]
     weak = rest[lv[rest] < level_code("first_name", "jw_0.92")]
     if weak.size:

@@ -58,8 +58,10 @@ class Model:
     iterations: int
     names_together: float = 0.0
     """Bits added when given name and surname both disagree (see :func:`_names_together`)."""
-    family_guards: bool = True
-    """Whether the twin and sibling guards applied (see :func:`holds_families`); set by score."""
+    family_guards: bool | str = True
+    """Whether the twin and sibling guards applied (:func:`matching.scoring.families_in_data`),
+    or 'pair_evidence' when the data could not tell (then only pairs sharing an address or a
+    dossier, or of different sex, are guarded); set by score."""
     sessions: list[dict] = field(default_factory=list)
     """Per EM session: rule, pairs, lambda, iterations, fields taken, and why not (degenerate)."""
 

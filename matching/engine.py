@@ -164,7 +164,8 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     weight = scores.weight
     bsn_i = [f.name for f in FIELDS].index("bsn")
     both_valid_different = levels[:, bsn_i] == level_code("bsn", "both_valid_different")
-    cannot = scores.twin_guard | (weight < config.cannot_weight) | (
+    cannot = scores.twin_guard | (scores.twin_like & (weight < config.match_weight)) | (
+        weight < config.cannot_weight) | (
         both_valid_different & (weight < config.match_weight + 10))
     if config.distinct_within_reference:
         cannot |= (p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right])

@@ -51,6 +51,10 @@ class Scores:
     twin_guard: np.ndarray
     bsn_conflict: np.ndarray
     sibling_guard: np.ndarray
+    twin_like: np.ndarray
+    """Pairs that look like twins (one family, (nearly) one birth date, clearly different given
+    names) whether or not guarded: below the threshold such a pair is never joined through a
+    chain of other records (the clustering's cannot-link), even where it gets no penalty."""
 
     @property
     def probability(self) -> np.ndarray:
@@ -138,8 +142,8 @@ RELATIVES_MIN_SHARE = 0.03
 """Share of family pairs that must be clearly two people for the family guards to apply."""
 
 
-def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
-                   config: LinkConfig) -> bool:
+def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
+                     config: LinkConfig) -> bool | None:
     """Whether the data holds relatives, so the twin and sibling guards have something to protect.
 
     Among candidate pairs that share surname and address, count those that are certainly two
@@ -149,15 +153,16 @@ def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.
     (parents, siblings, twins) give many: 16-21 % and 9-10 % on the synthetic Dutch population.
     In data of unrelated individuals (FEBRL's generator draws every person independently) a
     record that shares surname and address but not the given name is a duplicate with errors,
-    and both shares stay below 1 %: there the guards would only keep duplicates apart. The
-    guards are off only when both measures have enough pairs to tell and both stay below
-    ``RELATIVES_MIN_SHARE`` (children without a BSN, a file without dates or a small input keep
-    them on). ``config.family_guards`` True or False overrides this.
+    and both shares stay below 1 %: there the guards would only keep duplicates apart.
+
+    Returns True (families), False (both measures have enough pairs and stay below
+    ``RELATIVES_MIN_SHARE``) or None: too little to tell (a small file, data without
+    identifiers or addresses). ``config.family_guards`` True or False overrides this.
     """
     if config.family_guards is not None:
         return config.family_guards
     if p.n < config.min_records_to_estimate:
-        return True
+        return None
     fn_i, sn_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"]
     bd_i, ad_i = FIELD_INDEX["birth_date"], FIELD_INDEX["address"]
     family = np.flatnonzero((levels[:, sn_i] >= level_code("surname", "double_name_part"))
@@ -169,11 +174,34 @@ def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.
                                  3) >= SECOND_PERSON_DIGITS
     with_dates = levels[family, bd_i] != MISSING
     far_dates = levels[family, bd_i] == level_code("birth_date", "different_far")
+    undecided = False
     for measured, two_people in ((with_ids, names_differ[with_ids] & other_id),
                                  (with_dates, (names_differ & far_dates)[with_dates])):
-        if measured.sum() < config.em_min_pairs or two_people.mean() >= RELATIVES_MIN_SHARE:
+        if measured.sum() < config.em_min_pairs:
+            undecided = True
+        elif two_people.mean() >= RELATIVES_MIN_SHARE:
             return True
-    return False
+    return None if undecided else False
+
+
+def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
+                   config: LinkConfig) -> bool:
+    """:func:`families_in_data`, with 'too little to tell' counted as families (for contested
+    identifiers, which need an identifier and so the evidence of two people carrying it)."""
+    return families_in_data(p, left, right, levels, config) is not False
+
+
+def family_evidence(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray
+                    ) -> np.ndarray:
+    """Pairs that themselves show two relatives could be involved: one address, one partner
+    dossier, or a different recorded sex. Used when the data cannot tell whether it holds
+    families (:func:`families_in_data` None): twins share their address and often differ in
+    sex, while in a names-and-dates file a replaced given name is an error, not a twin."""
+    ad_i, sex_i = FIELD_INDEX["address"], FIELD_INDEX["sex"]
+    ref = p.household_ref
+    return ((levels[:, ad_i] == level_code("address", "exact"))
+            | (levels[:, sex_i] == level_code("sex", "different"))
+            | ((ref[left] >= 0) & (ref[left] == ref[right])))
 
 
 def not_contesting(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
@@ -221,13 +249,18 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     sex_i = FIELD_INDEX["sex"]
     boy_and_girl = (levels[:, sex_i] == level_code("sex", "different")) & (
         fn_level < level_code("first_name", "variant"))
-    guards = holds_families(p, left, right, levels, config)
-    model.family_guards = guards
+    decided = families_in_data(p, left, right, levels, config)
+    model.family_guards = "pair_evidence" if decided is None else decided
+    guards = decided is not False
+    # too little data to tell: only pairs that themselves show relatives are guarded
+    evidence = (family_evidence(p, left, right, levels) if decided is None
+                else np.full(left.shape[0], bool(decided)))
     # a typo in the surname (one edit, Jaro-Winkler >= 0.92) does not make twins strangers
-    twin = guards & (names_differ | boy_and_girl) & (
+    twin_like = (names_differ | boy_and_girl) & (
         sn_level >= level_code("surname", "jw_0.92")) & (
-        date_level >= level_code("birth_date", "one_typo")) & ~given_name_replaced(
-        p, left, right, levels)
+        date_level >= level_code("birth_date", "one_typo"))
+    twin_like &= ~given_name_replaced(p, left, right, levels)
+    twin = evidence & twin_like
     bsn_equal = (bsn_level == level_code("bsn", "equal_valid")) | (
         bsn_level == level_code("bsn", "equal_invalid"))
     # a shared BSN does not count when given name and birth date both clearly disagree
@@ -239,10 +272,12 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
         bsn_conflict[rows] = True
     # an agreeing identifier lifts the sibling guard, valid or not: a sibling's BSN copied into
     # the wrong record is valid, and such a BSN is contested (no evidence) on both records
+    # siblings do not share a given name: a (nearly) equal given name is a date error
     sibling = np.zeros(left.shape[0], dtype=bool)
     if guards:
-        rows = np.flatnonzero(same_family & (date_level >= 0)
+        rows = np.flatnonzero(evidence & same_family & (date_level >= 0)
                               & (date_level <= level_code("birth_date", "different"))
+                              & (fn_level < level_code("first_name", "jw_0.92"))
                               & ~bsn_equal & ~twin)
         rows = rows[(p.day[left[rows]] > 0) & (p.day[right[rows]] > 0)]
         sibling[rows] = True
@@ -260,7 +295,8 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     model.prior = estimate_prior(partial, p.n)
     total = model.prior + partial
     return Scores(levels=levels, weight=total, tf_first_name=tf_fn, tf_surname=tf_sn,
-                  twin_guard=twin, bsn_conflict=bsn_conflict, sibling_guard=sibling)
+                  twin_guard=twin, bsn_conflict=bsn_conflict, sibling_guard=sibling,
+                  twin_like=twin_like)
 
 
 def explain(scores: Scores, model: Model, rows: np.ndarray, config: LinkConfig) -> np.ndarray:
