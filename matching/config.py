@@ -34,8 +34,10 @@ class LinkConfig:
 
     match_weight: float = 4.0
     """Pairs at or above this weight link automatically (about 94 % probability)."""
-    review_weight: float = -2.0
+    review_weight: float = 1.0
     """Pairs between this and ``match_weight`` that end in different persons go to review."""
+    review_per_group: int = 3
+    """At most this many candidates per review group (the person a decision would change)."""
     cannot_weight: float = -12.0
     """Pairs scoring below this can never be inside one person, even through a chain."""
     ambiguity_margin: float = 4.0

@@ -19,7 +19,7 @@ from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level
 from matching.config import LinkConfig
 from matching.households import build_households
 from matching.parallel import run_all
-from matching.review import REVIEW_COLUMNS, review_frame, review_rows
+from matching.review import REVIEW_COLUMNS, review_frame, review_groups, review_rows
 from matching.scoring import estimate_m, estimate_u, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
 from matching.standardise import prepare
@@ -211,14 +211,29 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
 
     bsn_shared = scores.bsn_conflict | (levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
         levels[:, bsn_i] == level_code("bsn", "contested"))
+    bd_i = [f.name for f in FIELDS].index("birth_date")
+    ad_i = [f.name for f in FIELDS].index("address")
+    # a pair compared on names only (no birth date or BSN on both sides, no shared address)
+    # gives a steward nothing to decide on: it is not sent either
+    names_only = (levels[:, bd_i] < 0) & (levels[:, bsn_i] < 0) & (
+        levels[:, ad_i] <= level_code("address", "different"))
+    contradicted = (scores.twin_like | both_valid_different | names_only
+                    | ((levels[:, bd_i] >= 0)
+                       & (levels[:, bd_i] <= level_code("birth_date", "different"))))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
-                                config.review_weight, bsn_shared, clusters.refused)
+                                config.review_weight, bsn_shared, clusters.refused,
+                                contradicted)
     # only the records a review pair names: converting all 1M keys to objects cost seconds
     named = unique_sorted(np.concatenate([left[rows], right[rows]]))
-    review = review_frame(frame.iloc[named].reset_index(drop=True),
-                          person_ids.iloc[named].to_numpy(dtype=object),
-                          np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows]),
-                          weight[rows], explain(scores, model, rows, config), reasons)
+    named_ids = person_ids.iloc[named].to_numpy(dtype=object)
+    l_named, r_named = np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows])
+    kept, group, rank, priority = review_groups(
+        l_named, r_named, weight[rows], person_labels[named], named_ids,
+        config.review_per_group)
+    rows, reasons = rows[kept], reasons[kept]
+    review = review_frame(frame.iloc[named].reset_index(drop=True), named_ids,
+                          l_named[kept], r_named[kept], weight[rows],
+                          explain(scores, model, rows, config), reasons, group, rank, priority)
 
     household_row = household_ids
     first_row = pd.Series(np.arange(p.n)).groupby(homes.labels).min()
@@ -250,6 +265,7 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
         "auto_matched": int((auto & ~cannot).sum()),
         "linked_pairs_in_persons": int(inside.size),
         "review": int(len(review)),
+        "review_groups": int(review["group_id"].nunique()),
         "refused_by_constraints": len(clusters.refused),
         "twin_guard_pairs": int(scores.twin_guard.sum()),
         "persons": int(unique_sorted(person_labels[person_labels >= 0]).size),
