@@ -43,6 +43,23 @@ class LinkConfig:
     ambiguity_margin: float = 4.0
     """A record that links a conflicting person (a twin) within this many bits of its own
     person's best link is left on its own and sent to review."""
+    distinct_bsn_margin: float = 10.0
+    """Two different valid BSNs keep a pair apart unless it scores this many bits above
+    ``match_weight`` (one BSN mistyped into another valid one, all else equal)."""
+    household_context: bool = True
+    """Run the household-context pass (:mod:`matching.context`) after the first clustering."""
+    context_min_shared: int = 2
+    """Persons two dossiers must share (mother and father) before their other members are
+    linked through them."""
+    context_max_dossier: int = 12
+    """Dossiers with more rows are no family context (an institution's list)."""
+    context_max_dossiers_per_person: int = 20
+    """A person in more dossiers (a professional) gives no family context."""
+    institution_max_residents: int = 60
+    """An address with more persons than this is an institution, whatever their surnames."""
+    histogram_limit: float = 40.0
+    """``stats['weight_histogram']`` covers [-limit, limit] (weights outside are clipped)."""
+    histogram_bins: int = 16
     distinct_within_reference: bool = True
     """Two rows of one partner's family/dossier reference are two people (a dossier lists a
     person once), so they never link."""
