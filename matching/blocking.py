@@ -156,6 +156,13 @@ def rule_first_name_birth_month_day(p: Prepared) -> tuple[np.ndarray, np.ndarray
     return _person_only(p, _combine(p.fn_variant, day))
 
 
+def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Reporter rows only: same surname and first initial. A professional reports in many
+    meldingen, often without a work address and with initials only; other persons are never
+    in these blocks."""
+    return _single(np.where(p.reporter, _combine(p.sn, p.fn_initial), -1))
+
+
 RULES: dict[str, KeyRule] = {
     "bsn": rule_bsn,
     "surname_birth_date": rule_surname_birth_date,
@@ -170,6 +177,7 @@ RULES: dict[str, KeyRule] = {
     "names_swapped": rule_names_swapped,
     "surname_birth_year_sex": rule_surname_birth_year_sex,
     "first_name_birth_month_day": rule_first_name_birth_month_day,
+    "reporter_surname_initial": rule_reporter_surname_initial,
 }
 
 
@@ -187,6 +195,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "names_swapped": ("first_name", "surname"),
     "surname_birth_year_sex": ("surname", "birth_date", "sex"),
     "first_name_birth_month_day": ("first_name", "birth_date"),
+    "reporter_surname_initial": ("surname", "first_name", "role"),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""

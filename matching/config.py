@@ -20,6 +20,7 @@ DEFAULT_BLOCKING_RULES = (
     "names_swapped",
     "surname_birth_year_sex",
     "first_name_birth_month_day",
+    "reporter_surname_initial",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 

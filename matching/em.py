@@ -39,10 +39,12 @@ from matching.standardise import Prepared
 _LEVELS = max(len(f.levels) for f in FIELDS) + 1  # +1 for missing (stored as index 0)
 M_FLOOR = 1e-3
 WEAK_HINT = 4.0
-WEAK_LEVELS = (("bsn", "one_digit"),)
+WEAK_LEVELS = (("bsn", "one_digit"), ("role", "both_reporter"))
 """A BSN one digit off may be anyone's: at most a hint. Two equal identifiers that fail the
 elfproef (a mistyped BSN copied along, or a foreign or test identifier) keep the weight EM learns
-for them: strangers almost never share one, and a sibling's BSN is a valid one (contested)."""
+for them: strangers almost never share one, and a sibling's BSN is a valid one (contested).
+Two reporter rows count as 'both_reporter' only when their surnames agree, so u of that level is
+tiny for the surname's sake and log2(m/u) would count the surname twice: capped likewise."""
 PREFERRED_SESSION = {"role": "address_first_initial"}
 """Fields learned from one particular session: reporters carry no BSN or birth date, so only
 the address session sees enough of them."""

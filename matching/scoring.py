@@ -259,7 +259,8 @@ def score(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray, 
     twin_like = (names_differ | boy_and_girl) & (
         sn_level >= level_code("surname", "jw_0.92")) & (
         date_level >= level_code("birth_date", "one_typo"))
-    twin_like &= ~given_name_replaced(p, left, right, levels)
+    # in data that shows no families (decided False) nobody has a twin to be kept from
+    twin_like &= guards & ~given_name_replaced(p, left, right, levels)
     twin = evidence & twin_like
     bsn_equal = (bsn_level == level_code("bsn", "equal_valid")) | (
         bsn_level == level_code("bsn", "equal_invalid"))
