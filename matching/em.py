@@ -81,7 +81,12 @@ class Model:
         w[:, 0] = 0.0
         for name, level in NEUTRAL_LEVELS:
             w[FIELD_INDEX[name], level_code(name, level) + 1] = 0.0
-        return np.nan_to_num(w, nan=0.0, posinf=20.0, neginf=-20.0)
+        w = np.nan_to_num(w, nan=0.0, posinf=20.0, neginf=-20.0)
+        # the floor lifts a rare level's m: keep the level order (exact never weaker)
+        for row, chain in _chains(np.arange(len(FIELDS))):
+            for lower, upper in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
+                w[row, lower] = min(w[row, lower], w[row, upper])
+        return w
 
     def as_dict(self) -> dict:
         """m, u and weights per field and level, for documentation and stats."""
@@ -327,6 +332,10 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
             continue
         if rows.size > config.em_sample_pairs:
             rows = rng.choice(rows, config.em_sample_pairs, replace=False)
+        # a field (nearly) always missing in this session's pairs cannot be estimated from it
+        takes &= (levels[rows][:, fields] >= 0).sum(axis=0) >= config.em_min_pairs
+        if not takes.any():
+            continue
         session_m, used, patterns, matches, lam = _em_session(levels[rows], u, fields, config,
                                                               labels)
         iterations += used
@@ -338,6 +347,7 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
             reports.append(report)
             continue
         flat = degenerate_fields(session_m, u[fields], fields)
+
         if flat.any():
             report["degenerate_fields"] = [FIELDS[int(f)].name for f in fields[flat]]
         takes &= ~flat
