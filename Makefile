@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-dev
 BSTAMP := $(VENV)/.installed-bench
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
-.PHONY: install demo test ui web bench lint clean
+.PHONY: install demo test ui web bench bench-tuning bench-heldout lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,6 +41,13 @@ web: install
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
 	$(PY) -m bench.run_matching --splink-cap 240 --hub-cap 600
+
+## make bench-tuning / bench-heldout: accuracy only, on the tuning or the held-out suite (bench/suites.py)
+bench-tuning: $(BSTAMP)
+	$(PY) -m bench.run_matching --suite tuning
+
+bench-heldout: $(BSTAMP)
+	$(PY) -m bench.run_matching --suite heldout
 
 lint: install
 	$(VENV)/bin/ruff check .

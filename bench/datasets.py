@@ -42,7 +42,8 @@ def _generate(households: int, seed: int, profile: str) -> LabelledData:
     return LabelledData(f"synthetic-{profile}", persons, truth)
 
 
-CATEGORY_COLUMNS = ("special_address", "bsn_error", "date_error", "address_error", "name_errors")
+CATEGORY_COLUMNS = ("special_address", "bsn_error", "date_error", "address_error", "name_errors",
+                    "record_errors")
 """Truth columns naming the kind of error or special case of a row (empty: none)."""
 FLAG_PREFIX = "flag:"
 

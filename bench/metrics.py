@@ -18,6 +18,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from foundation.errors import HubError
 
@@ -112,6 +114,125 @@ def twin_pairs_merged(
     return len(merged)
 
 
+def twin_pairs_total(true_person: pd.Series, twin_group: pd.Series) -> int:
+    """Distinct pairs of true persons within one twin group: the denominator of twins merged %."""
+    frame = pd.DataFrame({"t": true_person.to_numpy(), "g": twin_group.to_numpy()}).dropna()
+    sizes = frame.drop_duplicates().groupby("g", sort=False).size().to_numpy()
+    return _pairs(sizes)
+
+
+@dataclass(frozen=True)
+class BlockingScores:
+    """How many of the true pairs the blocking rules put in front of the comparison at all."""
+
+    candidate_pairs: int
+    true_candidate_pairs: int
+    true_pairs: int
+    reachable_pairs: int = 0
+
+    @property
+    def recall(self) -> float:
+        """Pair completeness: the share of true pairs that any blocking rule generates."""
+        return self.true_candidate_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def reachable(self) -> float:
+        """The recall ceiling blocking leaves: the share of true pairs joined by a chain of true
+        candidate pairs (clustering is transitive, so a pair never compared can still be linked
+        through a third record)."""
+        return self.reachable_pairs / self.true_pairs if self.true_pairs else 1.0
+
+
+def blocking_recall(left: np.ndarray, right: np.ndarray, truth: pd.Series) -> BlockingScores:
+    """Score candidate pairs (row positions into ``truth``) against the true person labels.
+
+    A candidate pair listed twice counts once; a pair of a row with itself is no pair; a missing
+    true label is a person of its own.
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    if left.shape != right.shape:
+        raise BenchmarkError("candidate pair ends differ in length")
+    n = len(truth)
+    if left.size and (min(left.min(), right.min()) < 0 or max(left.max(), right.max()) >= n):
+        raise BenchmarkError("candidate pair outside the records")
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    keep = lo != hi
+    codes = np.unique(lo[keep] * max(n, 1) + hi[keep])
+    lo, hi = codes // max(n, 1), codes % max(n, 1)
+    true = _codes(truth.reset_index(drop=True))
+    hit = true[lo] == true[hi]
+    reachable = 0
+    if n:
+        graph = coo_matrix((np.ones(int(hit.sum()), dtype=np.int8), (lo[hit], hi[hit])),
+                           shape=(n, n))
+        _, component = connected_components(graph, directed=False)
+        # every component of true candidate pairs lies inside one true person
+        reachable = _pairs(np.bincount(component))
+    return BlockingScores(
+        candidate_pairs=int(codes.size),
+        true_candidate_pairs=int(hit.sum()),
+        true_pairs=_pairs(np.bincount(true)) if n else 0,
+        reachable_pairs=reachable,
+    )
+
+
+REVIEW_KEYS = ["left_source", "left_record_id", "right_source", "right_record_id"]
+
+
+@dataclass(frozen=True)
+class ReviewScores:
+    """The steward's review list against the truth."""
+
+    records: int
+    items: int
+    true_items: int
+    missed_pairs: int
+
+    @property
+    def load(self) -> float:
+        """Review items per 1,000 records."""
+        return 1000 * self.items / self.records if self.records else 0.0
+
+    @property
+    def precision(self) -> float | None:
+        """Share of review items that are true matches (None: an empty list)."""
+        return self.true_items / self.items if self.items else None
+
+    @property
+    def missed_in_review(self) -> float | None:
+        """Share of the missed person pairs that the review list puts in front of a steward."""
+        return min(1.0, self.true_items / self.missed_pairs) if self.missed_pairs else None
+
+
+def review_scores(review: pd.DataFrame, truth: pd.DataFrame, missed_pairs: int) -> ReviewScores:
+    """Score a review list (one row per record pair: left/right source and record id).
+
+    An item is a true match when both records belong to one true person; an item naming a
+    record the truth does not know is an error in the engine's output.
+    """
+    missing = [c for c in REVIEW_KEYS if c not in review.columns]
+    if missing:
+        raise BenchmarkError("review list lacks a column", field=missing[0])
+    person = pd.Series(truth["true_person_id"].to_numpy(),
+                       index=pd.MultiIndex.from_frame(truth[KEY].astype("str")))
+    if not person.index.is_unique:
+        raise BenchmarkError("truth has several rows for one record", field="source_record_id")
+
+    def side(prefix: str) -> np.ndarray:
+        keys = pd.MultiIndex.from_arrays([review[f"{prefix}_source"].astype("str"),
+                                          review[f"{prefix}_record_id"].astype("str")])
+        position = person.index.get_indexer(keys)
+        if (position < 0).any():
+            raise BenchmarkError("review item names a record the truth does not know",
+                                 field=f"{prefix}_record_id")
+        return person.to_numpy()[position]
+
+    left, right = side("left"), side("right")
+    same = pd.notna(left) & pd.notna(right) & (left == right)
+    return ReviewScores(len(truth), len(review), int(same.sum()), int(missed_pairs))
+
+
 @dataclass(frozen=True)
 class FlagErrors:
     """Wrong merges and misses that touch at least one record carrying one hard-case flag."""
@@ -164,6 +285,16 @@ class Evaluation:
     households: PairScores | None
     twins_merged: int | None
     by_flag: list[FlagErrors]
+    twin_pairs: int | None = None
+    blocking: BlockingScores | None = None
+    review: ReviewScores | None = None
+
+    @property
+    def twins_merged_share(self) -> float | None:
+        """Twin pairs merged as a share of all twin pairs (None without twins)."""
+        if self.twins_merged is None or not self.twin_pairs:
+            return None
+        return self.twins_merged / self.twin_pairs
 
 
 def align(assignments: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
@@ -207,14 +338,15 @@ def evaluate(
     if "true_household_id" in joined.columns and "household_id" in joined.columns:
         members = joined[joined["true_household_id"].notna()]
         households = pair_counts(members["household_id"], members["true_household_id"])
-    twins = None
+    twins = twin_total = None
     if twin_column is not None:
         twins = twin_pairs_merged(
             joined["person_id"], joined["true_person_id"], joined[twin_column]
         )
+        twin_total = twin_pairs_total(joined["true_person_id"], joined[twin_column])
     by_flag = []
     if flag_columns:
         by_flag = errors_by_flag(
             joined["person_id"], joined["true_person_id"], joined[flag_columns]
         )
-    return Evaluation(len(joined), persons, households, twins, by_flag)
+    return Evaluation(len(joined), persons, households, twins, by_flag, twin_total)

@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", "-s", help="Random seed: same seed, same data."),
         profile: str = typer.Option(
             "normal", "--profile",
-            help="Error profile: 'normal' (plausible rates) or 'hard' (more and worse errors)."),
+            help="Error profile: 'normal' (plausible rates), 'hard' (more and worse errors) or "
+                 "'harsh' (hard plus records identified by little more than their household)."),
     ) -> None:
         """Generate synthetic registrations and write each partner's system in its own shape.
 
@@ -31,10 +32,11 @@ def register(app: typer.Typer) -> None:
         from foundation.errors import HubError
         from foundation.settings import get_settings
         from hub.demo.population import PARTNERS, generate_population
+        from hub.demo.profiles import PROFILES
         from hub.demo.writers import write_partner, write_truth
 
-        if profile not in ("normal", "hard"):
-            err_console.print("[red]--profile must be 'normal' or 'hard'[/red]")
+        if profile not in PROFILES:
+            err_console.print(f"[red]--profile must be one of {', '.join(PROFILES)}[/red]")
             raise typer.Exit(2)
         target = (out or get_settings().partner_systems).resolve()
         counts: dict[str, int] = {}

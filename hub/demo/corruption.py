@@ -249,6 +249,10 @@ class CorruptionStage:
         address_error[idx] = "missing"
         in_scope[idx] = True  # without an address a row cannot be shown to be outside
 
+        # the harsh profile's record-level cases (own random stream; nothing in normal / hard)
+        record_errors = self.harsh(partner, is_rep, ptype, pi, roepnaam, first, prefix, surname,
+                                   sex, birth, bsn, bsn_error, date_error, flags_name)
+
         # partner-specific shapes of the same facts
         vt = np.flatnonzero(partner == VT)
         for values in (first, prefix, surname, addr["street"], addr["city"]):
@@ -267,5 +271,5 @@ class CorruptionStage:
 
         return self._frames(partner, case, person, rep, is_rep, ptype, first, prefix, surname,
                             sex, birth, bsn, addr, confidential, special, in_scope, bsn_error,
-                            date_error, address_error, flags_name)
+                            date_error, address_error, flags_name, record_errors)
 

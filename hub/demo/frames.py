@@ -34,7 +34,7 @@ class FrameStage:
 
     def _frames(self, partner, case, person, rep, is_rep, ptype, first, prefix, surname, sex,
                 birth, bsn, addr, confidential, special, in_scope, bsn_error, date_error,
-                address_error, flags_name) -> Population:
+                address_error, flags_name, record_errors) -> Population:
         rng = self.rng
         source = np.array(PARTNERS, dtype=object)[partner]
         case_ids = self._case_ids()
@@ -94,6 +94,7 @@ class FrameStage:
                 "date_error": date_error,
                 "address_error": address_error,
                 "name_errors": ["|".join(f) for f in flags_name],
+                "record_errors": ["|".join(f) for f in record_errors],
                 "true_birth_date": np.where(is_rep, self.rep["birth"][np.where(is_rep, rep, 0)],
                                             self.p_birth[pi]),
             }

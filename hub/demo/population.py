@@ -19,6 +19,7 @@ from foundation.errors import ConfigError
 from hub.demo.cases import CaseStage
 from hub.demo.corruption import CorruptionStage
 from hub.demo.frames import FrameStage
+from hub.demo.harsh import HarshStage
 from hub.demo.households import HouseholdStage
 from hub.demo.model import PARTNERS, REFERENCE_DATE, Population
 from hub.demo.profiles import PROFILES
@@ -39,7 +40,7 @@ def generate_population(households: int, seed: int = 0, profile: str = "normal")
     return _Generator(households, seed, PROFILES[profile]).run()
 
 
-class _Generator(HouseholdStage, CaseStage, CorruptionStage, FrameStage):
+class _Generator(HouseholdStage, CaseStage, CorruptionStage, HarshStage, FrameStage):
     """One generation run: the stages share the random generator and intermediate arrays."""
 
     def run(self) -> Population:

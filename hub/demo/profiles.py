@@ -1,4 +1,6 @@
-"""Error rates of the synthetic population: "normal" is plausible, "hard" stresses matching.
+"""Error rates of the synthetic population: "normal" is plausible, "hard" stresses matching,
+"harsh" adds the record-level cases that leave a record identified by little more than its
+household (issue 10; written before any tuning of the matching engine on it).
 
 Rates are per person row (one partner's registration of one person) unless said otherwise. They are
 documented with their values in docs/demo-data.md; change them here, not in the generator.
@@ -57,7 +59,27 @@ class Profile:
     postcode_typo: float = 0.012
     house_number_typo: float = 0.005
     address_missing: float = 0.02
+    # record-level hard cases (hub.demo.harsh); zero in normal and hard
+    vt_child_first_name_age: float = 0.0  # of Veilig Thuis child rows: call name + age only
+    vt_child_no_birth_year: float = 0.0  # of those: not even an estimated birth year
+    surname_missing: float = 0.0
+    name_missing_date_error: float = 0.0  # one name missing and a one-digit date typo
+    names_swapped: float = 0.0  # first name in the surname field and the other way round
+    first_name_replaced: float = 0.0  # another given name registered (same sex and background)
+    first_name_scrambled: float = 0.0  # given names in another order, or two letters exchanged
+    sex_wrong: float = 0.0
+    caps_given_names: float = 0.0  # given names in capitals ("UWE", "ANNA")
+    caps_ldh_export: float = 0.0  # of ldh rows: the whole name exported in capitals
 
+    @property
+    def has_harsh_cases(self) -> bool:
+        """Whether any record-level hard case of :mod:`hub.demo.harsh` is switched on."""
+        return any(getattr(self, name) > 0 for name in HARSH_FIELDS)
+
+
+HARSH_FIELDS = ("vt_child_first_name_age", "surname_missing", "name_missing_date_error",
+                "names_swapped", "first_name_replaced", "first_name_scrambled", "sex_wrong",
+                "caps_given_names", "caps_ldh_export")
 
 NORMAL = Profile(name="normal")
 
@@ -98,4 +120,39 @@ HARD = replace(
     address_missing=0.05,
 )
 
-PROFILES = {"normal": NORMAL, "hard": HARD}
+HARSH = replace(
+    HARD,
+    name="harsh",
+    twins=0.07,
+    moved=0.28,
+    bsn_missing=0.10,
+    bsn_missing_vt=0.55,
+    bsn_missing_blijf=0.35,
+    bsn_mistyped=0.05,
+    bsn_sibling=0.03,
+    date_swap=0.03,
+    date_placeholder=0.025,
+    date_year_only=0.04,
+    date_month_only=0.015,
+    date_typo=0.05,
+    date_missing=0.05,
+    date_missing_vt=0.18,
+    initials=0.15,
+    name_typo=0.07,
+    husband_name_only=0.12,
+    postcode_typo=0.04,
+    house_number_typo=0.02,
+    address_missing=0.08,
+    vt_child_first_name_age=0.15,
+    vt_child_no_birth_year=0.35,
+    surname_missing=0.02,
+    name_missing_date_error=0.015,
+    names_swapped=0.02,
+    first_name_replaced=0.015,
+    first_name_scrambled=0.01,
+    sex_wrong=0.015,
+    caps_given_names=0.05,
+    caps_ldh_export=0.9,
+)
+
+PROFILES = {"normal": NORMAL, "hard": HARD, "harsh": HARSH}
