@@ -8,9 +8,10 @@ refused the merge (two valid BSNs, a twin), or two persons share one valid BSN w
 itself uncertain. A steward's own cannot_link is never sent back.
 
 Items are grouped by the person they would change: the smaller of the two persons (fewer
-records; ties: the lower person ID), whose records would move. One group is one decision ("which
-person is this record?"); it holds at most ``per_group`` candidates, the most likely first.
-Groups are ranked by their best match probability times how many records would move, so the
+records; ties: the one in more review pairs, then the lower person ID), whose records would
+move. One group is one decision ("which person is this record?"); it holds at most
+``per_group`` candidates, the most likely first. Groups are ranked by their best match
+probability times how many records would move, so the
 steward sees first what is most likely a match and changes most.
 """
 
@@ -83,7 +84,12 @@ def review_groups(left: np.ndarray, right: np.ndarray, weight: np.ndarray, label
     sizes = np.bincount(labels[labels >= 0])
     la, lb = labels[left], labels[right]
     ida, idb = person_ids[left], person_ids[right]
-    a_moves = (sizes[la] < sizes[lb]) | ((sizes[la] == sizes[lb]) & (ida <= idb))
+    # the smaller person moves; between equals, the one in more review pairs (the record that
+    # fits several persons), then the lower person ID
+    involved = np.bincount(np.concatenate([la, lb]), minlength=sizes.size)
+    a_first = (sizes[la] < sizes[lb]) | ((sizes[la] == sizes[lb]) & (
+        (involved[la] > involved[lb]) | ((involved[la] == involved[lb]) & (ida <= idb))))
+    a_moves = a_first
     moving = np.where(a_moves, la, lb)
     other = np.where(a_moves, lb, la)
     frame = pd.DataFrame({"pos": np.arange(left.size), "moving": moving, "other": other,
