@@ -126,10 +126,34 @@ def rule_surname_birth_year_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray
 
 
 def rule_first_name_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Same given-name variant and surname core, whatever the birth date: finds records without
-    a usable date (missing, placeholder, two errors). Common name pairs make big blocks, which
-    are windowed like every other."""
-    return _person_only(p, _combine(p.fn_variant, p.sn))
+    """Same given-name variant and surname core (either part of a double name), whatever the
+    birth date: finds records without a usable date (missing, placeholder, two errors). Common
+    name pairs make big blocks, which are windowed like every other."""
+    n = p.n
+    fn = np.where(p.reporter, -1, p.fn_variant)
+    key = _combine(np.concatenate([fn, fn]), np.concatenate([p.sn, p.sn2]))
+    rows = np.concatenate([np.arange(n), np.arange(n)])
+    keep = key >= 0
+    return rows[keep], key[keep]
+
+
+SURNAME_PREFIX = 4
+"""Letters of the surname core in :func:`rule_first_name_surname_prefix`."""
+
+
+def rule_first_name_surname_prefix(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and first four letters of the surname core: finds a typo late
+    in a long surname ('Kasanmoentalieb'/'Kasanmoentalib') when the birth date is missing."""
+    prefixes = pd.factorize(pd.Series([str(v)[:SURNAME_PREFIX] for v in p.sn_strings],
+                                      dtype="str"))[0] if len(p.sn_strings) else np.zeros(0)
+    prefix = np.where(p.sn >= 0, prefixes[np.maximum(p.sn, 0)] if prefixes.size else -1, -1)
+    return _person_only(p, _combine(p.fn_variant, prefix))
+
+
+def rule_birth_date_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same full birth date (swap tolerant) and first initial: finds a surname typo or change
+    together with initials or a given-name error (a date holds few people per initial)."""
+    return _person_only(p, _combine(_full_date(p), p.fn_initial))
 
 
 def rule_names_swapped(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -178,6 +202,8 @@ RULES: dict[str, KeyRule] = {
     "surname_birth_year_sex": rule_surname_birth_year_sex,
     "first_name_birth_month_day": rule_first_name_birth_month_day,
     "reporter_surname_initial": rule_reporter_surname_initial,
+    "first_name_surname_prefix": rule_first_name_surname_prefix,
+    "birth_date_initial": rule_birth_date_initial,
 }
 
 
@@ -196,6 +222,8 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "surname_birth_year_sex": ("surname", "birth_date", "sex"),
     "first_name_birth_month_day": ("first_name", "birth_date"),
     "reporter_surname_initial": ("surname", "first_name", "role"),
+    "first_name_surname_prefix": ("first_name", "surname"),
+    "birth_date_initial": ("birth_date", "first_name"),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""

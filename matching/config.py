@@ -21,6 +21,8 @@ DEFAULT_BLOCKING_RULES = (
     "surname_birth_year_sex",
     "first_name_birth_month_day",
     "reporter_surname_initial",
+    "first_name_surname_prefix",
+    "birth_date_initial",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 
