@@ -350,7 +350,10 @@ def _review(p: Prepared, c: _Candidates, scores: Scores, clustering: _Clustering
     # gives a steward nothing to decide on: it is not sent either
     names_only = (bd_level < 0) & (bsn_level < 0) & (
         levels[:, _ADDRESS] <= level_code("address", "different"))
-    contradicted = (scores.twin_like | both_valid_different | names_only
+    # given names that clearly differ (both full, no agreeing identifier): another family member
+    other_name = (levels[:, FIELD_INDEX["first_name"]] == level_code("first_name", "different")) & (
+        p.fn[left] >= 0) & (p.fn[right] >= 0) & ~bsn_shared
+    contradicted = (scores.twin_like | both_valid_different | names_only | other_name
                     | ((bd_level >= 0) & (bd_level <= level_code("birth_date", "different"))))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
                                 config.review_weight, bsn_shared, clustering.clusters.refused,
