@@ -326,3 +326,16 @@ def test_a_stewards_cannot_link_is_not_sent_back(make_persons) -> None:
     result = link(persons, decisions=decisions)
     assert _person_of(result, "a", "1") != _person_of(result, "b", "2")
     assert result.review.empty
+
+
+def test_a_second_initial_that_differs_is_another_person(make_persons) -> None:
+    """'N.F.' is not 'Nordin Othman' (the twin 'Nordin Fouad' is), while 'N.O.' may be him."""
+    persons = make_persons(
+        dict(source="a", source_record_id="1", first_names="NORDIN OTHMAN"),
+        dict(source="a", source_record_id="2", first_names="N.F."),
+        dict(source="a", source_record_id="3", first_names="N.O."),
+    )
+    p = prepare(persons)
+    levels = compare(p, np.array([0, 0]), np.array([1, 2]))[:, FIELD_INDEX["first_name"]]
+    assert list(levels) == [level_code("first_name", "different"),
+                            level_code("first_name", "initial")]
