@@ -207,6 +207,31 @@ RULES: dict[str, KeyRule] = {
 }
 
 
+def _without_full_date(p: Prepared) -> np.ndarray:
+    return (p.year <= 0) | (p.day <= 0)
+
+
+def _without_given_name(p: Prepared) -> np.ndarray:
+    return p.fn < 0
+
+
+def _without_surname(p: Prepared) -> np.ndarray:
+    return p.sn < 0
+
+
+ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
+    "first_name_surname": _without_full_date,
+    "first_name_surname_prefix": _without_full_date,
+    "surname_birth_year_sex": _without_given_name,
+    "birth_date_initial": _without_given_name,
+    "first_name_birth_month_day": _without_surname,
+}
+"""Broad rules pair only these records (those lacking what the narrow rules need) with their
+block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
+all others (8 million pairs at a million records); only records without a full birth date need
+it."""
+
+
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "bsn": ("bsn",),
     "surname_birth_date": ("surname", "birth_date"),
@@ -258,6 +283,40 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
     return left[same], right[same], windowed, windowed_records
 
 
+def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
+                       max_block_size: int, window: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Pairs (left < right) of rows sharing a key of which at least one is an anchor.
+
+    The broad rules (a name pair without date, a surname and birth year) exist for records that
+    lack what the narrow rules need (a usable birth date, a given name, a surname): only such
+    records, the anchors, are paired with their block, so the rule costs work in proportion to
+    them, not to the population. An anchor in an oversized block meets its ``window`` neighbours
+    on either side.
+    """
+    order = np.lexsort((rows, keys))
+    keys, rows, anchor = keys[order], rows[order], anchor[order]
+    empty = np.zeros(0, dtype=np.int64)
+    if keys.size == 0 or not anchor.any():
+        return empty, empty, 0, 0
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, keys.size])
+    big = sizes > max_block_size
+    windowed, windowed_records = int(big.sum()), int(sizes[big].sum())
+    block_of = np.repeat(np.arange(starts.size), sizes)
+    at = np.flatnonzero(anchor)
+    start, end = starts[block_of[at]], starts[block_of[at]] + sizes[block_of[at]]
+    lo = np.where(big[block_of[at]], np.maximum(start, at - window), start)
+    hi = np.where(big[block_of[at]], np.minimum(end, at + window + 1), end)
+    count = hi - lo
+    first = np.repeat(at, count)
+    other = np.repeat(lo, count) + (np.arange(first.size) - np.repeat(np.cumsum(count) - count,
+                                                                      count))
+    a, b = rows[first].astype(np.int64), rows[other].astype(np.int64)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    return np.minimum(a, b), np.maximum(a, b), windowed, windowed_records
+
+
 def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window: int = 8
           ) -> tuple[np.ndarray, np.ndarray, dict, dict[str, np.ndarray]]:
     """Union of the candidate pairs of all rules, sorted; stats give pairs per rule.
@@ -275,8 +334,12 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
 
     def pairs_of(name: str) -> tuple[np.ndarray, int, int]:
         rows, keys = RULES[name](p)
-        left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
-                                                                  window)
+        if name in ANCHORS:
+            left, right, windowed, windowed_records = pairs_with_anchors(
+                rows, keys, ANCHORS[name](p)[rows], max_block_size, window)
+        else:
+            left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
+                                                                      window)
         return unique_sorted(left * p.n + right), windowed, windowed_records
 
     # the rules are independent: run them on both cores
