@@ -325,6 +325,7 @@ def _outputs(p: Prepared, c: _Candidates, model: Model, scores: Scores, clusteri
         "review_groups": int(review["group_id"].nunique()),
         "refused_by_constraints": len(clustering.clusters.refused),
         "twin_guard_pairs": int(scores.twin_guard.sum()),
+        "contested_bsns": int(unique_sorted(p.bsn[p.bsn_contested]).size),
         "persons": int(unique_sorted(person_labels[person_labels >= 0]).size),
         "households": int(unique_sorted(homes.labels[homes.labels >= 0]).size),
         "institutional_addresses": homes.institutional_addresses,
