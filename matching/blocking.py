@@ -50,6 +50,13 @@ def _single(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, key[rows]
 
 
+def _person_only(p: Prepared, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of the rules on names without an address: reporter rows (professionals, who carry
+    neither birth date nor home address) are left out; their records meet at their work address
+    (``address_first_initial``), and two professionals of one name elsewhere are two people."""
+    return _single(np.where(p.reporter, -1, key))
+
+
 def _full_date(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Day and month in sorted order, so a day/month swap lands in the same block."""
     lo = np.minimum(p.month, p.day).astype(np.int64)
@@ -118,6 +125,68 @@ def rule_surname_birth_year_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray
     return _single(_combine(p.sn, year, p.fn_initial))
 
 
+def rule_first_name_surname(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and surname core (either part of a double name), whatever the
+    birth date: finds records without a usable date (missing, placeholder, two errors). Common
+    name pairs make big blocks, which are windowed like every other."""
+    n = p.n
+    fn = np.where(p.reporter, -1, p.fn_variant)
+    key = _combine(np.concatenate([fn, fn]), np.concatenate([p.sn, p.sn2]))
+    rows = np.concatenate([np.arange(n), np.arange(n)])
+    keep = key >= 0
+    return rows[keep], key[keep]
+
+
+SURNAME_PREFIX = 4
+"""Letters of the surname core in :func:`rule_first_name_surname_prefix`."""
+
+
+def rule_first_name_surname_prefix(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and first four letters of the surname core: finds a typo late
+    in a long surname ('Kasanmoentalieb'/'Kasanmoentalib') when the birth date is missing."""
+    prefixes = pd.factorize(pd.Series([str(v)[:SURNAME_PREFIX] for v in p.sn_strings],
+                                      dtype="str"))[0] if len(p.sn_strings) else np.zeros(0)
+    prefix = np.where(p.sn >= 0, prefixes[np.maximum(p.sn, 0)] if prefixes.size else -1, -1)
+    return _person_only(p, _combine(p.fn_variant, prefix))
+
+
+def rule_birth_date_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same full birth date (swap tolerant) and first initial: finds a surname typo or change
+    together with initials or a given-name error (a date holds few people per initial)."""
+    return _person_only(p, _combine(_full_date(p), p.fn_initial))
+
+
+def rule_names_swapped(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The unordered pair {first given name, surname} in one code space: 'Emre Yilmaz' and
+    'Yilmaz Emre' share a key (given name and surname entered the wrong way round)."""
+    lo = np.minimum(p.fn_as_sn, p.sn)
+    hi = np.maximum(p.fn_as_sn, p.sn)
+    return _person_only(p, _combine(np.where(p.fn_as_sn >= 0, lo, -1), hi))
+
+
+def rule_surname_birth_year_sex(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core, birth year and sex: finds a record with its given name missing or
+    replaced and a day or month error at once."""
+    year = np.where(p.year > 0, p.year, -1)
+    return _person_only(p, _combine(p.sn, year, p.sex))
+
+
+def rule_first_name_birth_month_day(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same given-name variant and day/month of birth (swap tolerant), any year: finds a record
+    without surname (or with another surname) and a typo in the birth year."""
+    lo = np.minimum(p.month, p.day).astype(np.int64)
+    hi = np.maximum(p.month, p.day).astype(np.int64)
+    day = np.where(p.day > 0, lo * 100 + hi, -1)
+    return _person_only(p, _combine(p.fn_variant, day))
+
+
+def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Reporter rows only: same surname and first initial. A professional reports in many
+    meldingen, often without a work address and with initials only; other persons are never
+    in these blocks."""
+    return _single(np.where(p.reporter, _combine(p.sn, p.fn_initial), -1))
+
+
 RULES: dict[str, KeyRule] = {
     "bsn": rule_bsn,
     "surname_birth_date": rule_surname_birth_date,
@@ -128,21 +197,61 @@ RULES: dict[str, KeyRule] = {
     "address_birth_date": rule_address_birth_date,
     "surname_birth_year_initial": rule_surname_birth_year_initial,
     "house_surname_initial": rule_house_surname_initial,
+    "first_name_surname": rule_first_name_surname,
+    "names_swapped": rule_names_swapped,
+    "surname_birth_year_sex": rule_surname_birth_year_sex,
+    "first_name_birth_month_day": rule_first_name_birth_month_day,
+    "reporter_surname_initial": rule_reporter_surname_initial,
+    "first_name_surname_prefix": rule_first_name_surname_prefix,
+    "birth_date_initial": rule_birth_date_initial,
 }
+
+
+def _without_full_date(p: Prepared) -> np.ndarray:
+    return (p.year <= 0) | (p.day <= 0)
+
+
+def _without_given_name(p: Prepared) -> np.ndarray:
+    return p.fn < 0
+
+
+def _without_surname(p: Prepared) -> np.ndarray:
+    return p.sn < 0
+
+
+ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
+    "first_name_surname": _without_full_date,
+    "first_name_surname_prefix": _without_full_date,
+    "surname_birth_year_sex": _without_given_name,
+    "birth_date_initial": _without_given_name,
+    "first_name_birth_month_day": _without_surname,
+}
+"""Broad rules pair only these records (those lacking what the narrow rules need) with their
+block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
+all others (8 million pairs at a million records); only records without a full birth date need
+it."""
 
 
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "bsn": ("bsn",),
     "surname_birth_date": ("surname", "birth_date"),
     "first_name_birth_date": ("first_name", "birth_date"),
-    "first_name_surname_year": ("first_name", "surname"),
-    "first_name_surname_day": ("first_name", "surname"),
+    "first_name_surname_year": ("first_name", "surname", "birth_date"),
+    "first_name_surname_day": ("first_name", "surname", "birth_date"),
     "address_first_initial": ("address", "first_name"),
     "address_birth_date": ("address", "birth_date"),
     "surname_birth_year_initial": ("surname", "birth_date", "first_name"),
     "house_surname_initial": ("surname", "address", "first_name"),
+    "first_name_surname": ("first_name", "surname"),
+    "names_swapped": ("first_name", "surname"),
+    "surname_birth_year_sex": ("surname", "birth_date", "sex"),
+    "first_name_birth_month_day": ("first_name", "birth_date"),
+    "reporter_surname_initial": ("surname", "first_name", "role"),
+    "first_name_surname_prefix": ("first_name", "surname"),
+    "birth_date_initial": ("birth_date", "first_name"),
 }
-"""Compared fields each rule's pairs agree on by construction (excluded from its EM session)."""
+"""Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
+a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
 
 
 def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, window: int
@@ -174,6 +283,40 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
     return left[same], right[same], windowed, windowed_records
 
 
+def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
+                       max_block_size: int, window: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Pairs (left < right) of rows sharing a key of which at least one is an anchor.
+
+    The broad rules (a name pair without date, a surname and birth year) exist for records that
+    lack what the narrow rules need (a usable birth date, a given name, a surname): only such
+    records, the anchors, are paired with their block, so the rule costs work in proportion to
+    them, not to the population. An anchor in an oversized block meets its ``window`` neighbours
+    on either side.
+    """
+    order = np.lexsort((rows, keys))
+    keys, rows, anchor = keys[order], rows[order], anchor[order]
+    empty = np.zeros(0, dtype=np.int64)
+    if keys.size == 0 or not anchor.any():
+        return empty, empty, 0, 0
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, keys.size])
+    big = sizes > max_block_size
+    windowed, windowed_records = int(big.sum()), int(sizes[big].sum())
+    block_of = np.repeat(np.arange(starts.size), sizes)
+    at = np.flatnonzero(anchor)
+    start, end = starts[block_of[at]], starts[block_of[at]] + sizes[block_of[at]]
+    lo = np.where(big[block_of[at]], np.maximum(start, at - window), start)
+    hi = np.where(big[block_of[at]], np.minimum(end, at + window + 1), end)
+    count = hi - lo
+    first = np.repeat(at, count)
+    other = np.repeat(lo, count) + (np.arange(first.size) - np.repeat(np.cumsum(count) - count,
+                                                                      count))
+    a, b = rows[first].astype(np.int64), rows[other].astype(np.int64)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    return np.minimum(a, b), np.maximum(a, b), windowed, windowed_records
+
+
 def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window: int = 8
           ) -> tuple[np.ndarray, np.ndarray, dict, dict[str, np.ndarray]]:
     """Union of the candidate pairs of all rules, sorted; stats give pairs per rule.
@@ -191,8 +334,12 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
 
     def pairs_of(name: str) -> tuple[np.ndarray, int, int]:
         rows, keys = RULES[name](p)
-        left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
-                                                                  window)
+        if name in ANCHORS:
+            left, right, windowed, windowed_records = pairs_with_anchors(
+                rows, keys, ANCHORS[name](p)[rows], max_block_size, window)
+        else:
+            left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
+                                                                      window)
         return unique_sorted(left * p.n + right), windowed, windowed_records
 
     # the rules are independent: run them on both cores

@@ -8,6 +8,7 @@ pair of values with ``process.cpdist`` and mapped back, never in a Python loop o
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -96,6 +97,14 @@ def _lengths(strings: np.ndarray) -> np.ndarray:
     return np.fromiter((len(x) for x in strings), dtype=np.int32, count=len(strings))
 
 
+def _second_initials(p: Prepared) -> np.ndarray:
+    """Per distinct 'all given names' value, the code of its second given name's initial (-1:
+    only one given name); index -1 (no given names) reads the appended -1."""
+    letters = [v.split(" ")[1][:1] if " " in v else "" for v in p.fn_all_strings]
+    codes = np.array([ord(x) if x else -1 for x in letters] + [-1], dtype=np.int64)
+    return codes
+
+
 def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Given-name levels: exact, variant, other given name, JW bands, initial, different."""
     fa, fb = p.fn[left], p.fn[right]
@@ -107,7 +116,12 @@ def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     ia, ib = p.fn_initial[left[partial]], p.fn_initial[right[partial]]
     present = (ia >= 0) & (ib >= 0)
     lv[partial[~present]] = MISSING
-    lv[partial[present & (ia == ib)]] = level_code("first_name", "initial")
+    same_initial = partial[present & (ia == ib)]
+    lv[same_initial] = level_code("first_name", "initial")
+    # 'N.F.' against 'Nordin Othman': the second initials differ, so another person (a twin)
+    second = _second_initials(p)
+    sa, sb = second[p.fn_all[left[same_initial]]], second[p.fn_all[right[same_initial]]]
+    lv[same_initial[(sa >= 0) & (sb >= 0) & (sa != sb)]] = level_code("first_name", "different")
     exact = full & (fa == fb)
     lv[exact] = level_code("first_name", "exact")
     other = np.flatnonzero(full & ~exact)
@@ -126,6 +140,12 @@ def compare_first_name(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
         variant_of[p.fn[named]] = p.fn_variant[named]
         band = np.maximum(band, _band(p.fn_variant_strings, variant_of[lo], variant_of[hi],
                                       high, low, different))
+        # letters scrambled ('Anna'/'Naan', 'Ruben'/'Bruen'): a typing error, not another name,
+        # so it must not look like a twin's given name
+        sorted_letters = pd.factorize(pd.Series(["".join(sorted(x)) for x in p.fn_strings],
+                                                dtype="str"))[0]
+        scrambled = (band < high) & (sorted_letters[lo] == sorted_letters[hi])
+        band[scrambled] = high
         lv[rest] = band[inverse]
     weak = rest[lv[rest] < level_code("first_name", "jw_0.92")]
     if weak.size:

@@ -20,6 +20,13 @@ DEFAULT_BLOCKING_RULES = (
     "address_birth_date",
     "surname_birth_year_initial",
     "house_surname_initial",
+    "first_name_surname",
+    "names_swapped",
+    "surname_birth_year_sex",
+    "first_name_birth_month_day",
+    "reporter_surname_initial",
+    "first_name_surname_prefix",
+    "birth_date_initial",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 
@@ -34,13 +41,32 @@ class LinkConfig:
 
     match_weight: float = 4.0
     """Pairs at or above this weight link automatically (about 94 % probability)."""
-    review_weight: float = -2.0
+    review_weight: float = 1.0
     """Pairs between this and ``match_weight`` that end in different persons go to review."""
+    review_per_group: int = 3
+    """At most this many candidates per review group (the person a decision would change)."""
     cannot_weight: float = -12.0
     """Pairs scoring below this can never be inside one person, even through a chain."""
     ambiguity_margin: float = 4.0
     """A record that links a conflicting person (a twin) within this many bits of its own
     person's best link is left on its own and sent to review."""
+    distinct_bsn_margin: float = 10.0
+    """Two different valid BSNs keep a pair apart unless it scores this many bits above
+    ``match_weight`` (one BSN mistyped into another valid one, all else equal)."""
+    household_context: bool = True
+    """Run the household-context pass (:mod:`matching.context`) after the first clustering."""
+    context_min_shared: int = 2
+    """Persons two dossiers must share (mother and father) before their other members are
+    linked through them."""
+    context_max_dossier: int = 12
+    """Dossiers with more rows are no family context (an institution's list)."""
+    context_max_dossiers_per_person: int = 20
+    """A person in more dossiers (a professional) gives no family context."""
+    institution_max_residents: int = 60
+    """An address with more persons than this is an institution, whatever their surnames."""
+    histogram_limit: float = 40.0
+    """``stats['weight_histogram']`` covers [-limit, limit] (weights outside are clipped)."""
+    histogram_bins: int = 16
     distinct_within_reference: bool = True
     """Two rows of one partner's family/dossier reference are two people (a dossier lists a
     person once), so they never link."""
@@ -51,6 +77,9 @@ class LinkConfig:
     """In an oversized block each record meets its next this-many neighbours (sorted
     neighbourhood), so work stays linear and a chain still connects one person's records."""
     em_iterations: int = 40
+    em_prior_pairs: float = 50.0
+    """Dirichlet prior of EM: pseudo-matches spread as :data:`matching.defaults.DEFAULT_M`, so a
+    level the data cannot identify falls back towards the default instead of to 0."""
     em_sample_pairs: int = 500_000
     """Candidate pairs drawn (seeded) for EM; patterns are counted, so this stays cheap."""
     min_records_to_estimate: int = 2000

@@ -14,20 +14,23 @@ import pyarrow as pa
 from foundation.errors import MappingError
 from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
-from matching.clustering import cluster
-from matching.compare import FIELDS, compare, compare_bsn, contested_bsns, level_code
+from matching.clustering import Clusters, cluster
+from matching.compare import FIELD_INDEX, compare, compare_bsn, contested_bsns, level_code
 from matching.config import LinkConfig
-from matching.households import build_households
+from matching.context import ContextPairs, context_pairs
+from matching.em import Model, estimate_m, estimate_u
+from matching.households import Households, build_households
 from matching.parallel import run_all
-from matching.review import REVIEW_COLUMNS, review_frame, review_rows, shares_bsn
-from matching.scoring import estimate_m, estimate_u, explain, not_contesting, score
+from matching.review import REVIEW_COLUMNS, review_frame, review_groups, review_rows, shares_bsn
+from matching.scoring import Scores, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
-from matching.standardise import prepare
+from matching.standardise import Prepared, prepare
 
 ASSIGNMENT_COLUMNS = ["source", "source_record_id", "person_id", "household_id"]
 LINK_COLUMNS = ["source", "source_record_id", "person_id", "match_weight", "explanation"]
 HOUSEHOLD_LINK_COLUMNS = ["household_id", "other_household_id", "relation", "evidence"]
 DECISIONS = ("must_link", "cannot_link")
+_BSN, _BIRTH_DATE, _ADDRESS = FIELD_INDEX["bsn"], FIELD_INDEX["birth_date"], FIELD_INDEX["address"]
 
 
 @dataclass
@@ -115,9 +118,130 @@ def _listed_addresses(address_strings: np.ndarray, listed: tuple[str, ...]) -> n
     return np.flatnonzero(keys.str.startswith(wanted).to_numpy())
 
 
+@dataclass
+class _Candidates:
+    """The candidate pairs of a run (sorted codes ``left * n + right``), their comparison levels
+    and each blocking rule's own pairs (for its EM session)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    levels: np.ndarray
+    rule_pairs: dict[str, np.ndarray]
+    rule_stats: dict
+
+
+@dataclass
+class _Clustering:
+    """Persons after clustering, with the household-context pairs appended to the candidates."""
+
+    clusters: Clusters
+    left: np.ndarray
+    right: np.ndarray
+    weight: np.ndarray
+    context: ContextPairs
+    cannot: np.ndarray
+
+
+def _candidates(p: Prepared, config: LinkConfig) -> _Candidates:
+    """Block and compare; a BSN that two clearly different persons carry becomes 'contested'."""
+    left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size,
+                                                   config.block_window)
+    levels = compare(p, left, right)
+    clash = ~not_contesting(p, left, right, levels, config)
+    p.bsn_contested = contested_bsns(p, left[clash], right[clash], levels[clash])
+    if p.bsn_contested.any():
+        touched = p.bsn_contested[left] | p.bsn_contested[right]
+        levels[touched, _BSN] = compare_bsn(p, left[touched], right[touched])
+        p.bsn_valid = p.bsn_valid & ~p.bsn_contested
+    return _Candidates(left, right, levels, rule_pairs, rule_stats)
+
+
+def _train(p: Prepared, c: _Candidates, decided: dict, config: LinkConfig) -> Model:
+    """u from random pairs, m by EM per blocking rule, steward decisions as labelled pairs."""
+    u = estimate_u(p, config)
+    labelled = None
+    judged_l = np.concatenate([decided[d][0] for d in DECISIONS])
+    judged_r = np.concatenate([decided[d][1] for d in DECISIONS])
+    if judged_l.size:
+        labelled = (compare(p, judged_l, judged_r),
+                    np.r_[np.ones(decided["must_link"][0].size), np.zeros(
+                        decided["cannot_link"][0].size)])
+    codes = c.left * p.n + c.right
+    names = list(c.rule_pairs)
+    positions = run_all([lambda name=name: np.searchsorted(codes, c.rule_pairs[name])
+                         for name in names])
+    sessions = [(name, where, BLOCKED_FIELDS.get(name, ()))
+                for name, where in zip(names, positions, strict=True)]
+    return estimate_m(c.levels, u, config, sessions, labelled)
+
+
+def _predict(p: Prepared, c: _Candidates, model: Model, config: LinkConfig
+             ) -> tuple[Scores, np.ndarray]:
+    """Match weights, and the pairs that may never be inside one person (even via a chain)."""
+    scores = score(p, c.left, c.right, c.levels, model, config)
+    weight = scores.weight
+    both_valid_different = c.levels[:, _BSN] == level_code("bsn", "both_valid_different")
+    cannot = scores.twin_guard | (scores.twin_like & (weight < config.match_weight)) | (
+        weight < config.cannot_weight) | (
+        both_valid_different & (weight < config.match_weight + config.distinct_bsn_margin))
+    if config.distinct_within_reference:
+        ref = p.household_ref
+        cannot |= (ref[c.left] >= 0) & (ref[c.left] == ref[c.right])
+    return scores, cannot
+
+
+def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray, decided: dict,
+             config: LinkConfig) -> _Clustering:
+    """Persons: constrained clustering, then the household-context pass and a second
+    clustering with its pairs (which obeys every constraint of the first)."""
+    def run(left: np.ndarray, right: np.ndarray, weight: np.ndarray, cannot: np.ndarray
+            ) -> Clusters:
+        return cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
+                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
+                       ambiguity_margin=config.ambiguity_margin,
+                       reference=p.household_ref if config.distinct_within_reference else None)
+
+    clusters = run(c.left, c.right, scores.weight, cannot)
+    context = context_pairs(p, clusters.labels, config.context_min_shared,
+                            config.context_max_dossier, config.context_max_dossiers_per_person
+                            ) if config.household_context else ContextPairs.empty()
+    if context.left.size == 0:
+        return _Clustering(clusters, c.left, c.right, scores.weight, context, cannot)
+    left = np.concatenate([c.left, context.left])
+    right = np.concatenate([c.right, context.right])
+    weight = np.concatenate([scores.weight, np.full(context.left.size, config.match_weight)])
+    every_cannot = np.concatenate([cannot, np.zeros(context.left.size, dtype=bool)])
+    return _Clustering(run(left, right, weight, every_cannot), left, right, weight, context,
+                       every_cannot)
+
+
+def _household_step(p: Prepared, labels: np.ndarray, keys: pd.Series,
+                    previous: pd.DataFrame | None, config: LinkConfig,
+                    ) -> tuple[pd.Series, list, Households, pd.Series, list]:
+    """Person IDs and households; hashing (holds the GIL) and numpy overlap on two cores."""
+    (person_ids, person_events), homes = run_all([
+        lambda: assign_ids(labels, keys, _previous(previous, keys, "person_id"), "P",
+                           "person", keys_sorted=True),
+        lambda: build_households(
+            labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
+            config.institution_min_surnames,
+            _listed_addresses(p.address_strings, config.institutional_addresses),
+            config.institution_max_residents),
+    ])
+    household_ids, household_events = assign_ids(
+        homes.labels, keys, _previous(previous, keys, "household_id"), "H", "household",
+        keys_sorted=True)
+    return person_ids, person_events, homes, household_ids, household_events
+
+
 def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
          decisions: pd.DataFrame | None = None, config: LinkConfig | None = None) -> LinkResult:
     """Link canonical person records into persons and households.
+
+    The steps, as Splink's linker names them: prepare, block and compare (:func:`_candidates`),
+    train (:func:`_train`), predict (:func:`_predict`), cluster with the household-context pass
+    (:func:`_cluster`), households and stable IDs (:func:`_household_step`), outputs
+    (:func:`_outputs`).
 
     Args:
         persons: canonical person rows; only ``source`` and ``source_record_id`` are required.
@@ -131,74 +255,45 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     if len(persons) == 0:
         return _empty_result(config)
     p = prepare(persons)
+    decided = _decision_pairs(decisions, p.keys)
+    candidates = _candidates(p, config)
+    model = _train(p, candidates, decided, config)
+    scores, cannot = _predict(p, candidates, model, config)
+    clustering = _cluster(p, candidates, scores, cannot, decided, config)
+    person_ids, person_events, homes, household_ids, household_events = _household_step(
+        p, clustering.clusters.labels, p.keys, previous, config)
+    return _outputs(p, candidates, model, scores, clustering, person_ids, person_events, homes,
+                    household_ids, household_events, config)
+
+
+def _outputs(p: Prepared, c: _Candidates, model: Model, scores: Scores, clustering: _Clustering,
+             person_ids: pd.Series, person_events: list, homes: Households,
+             household_ids: pd.Series,
+             household_events: list, config: LinkConfig) -> LinkResult:
+    """The frames of :class:`LinkResult`: assignments, links with explanations, review,
+    household links, events and run statistics."""
     frame = p.frame
-    keys = p.keys
-    decided = _decision_pairs(decisions, keys)
-
-    left, right, rule_stats, rule_pairs = block(p, config.blocking_rules, config.max_block_size,
-                                                   config.block_window)
-    levels = compare(p, left, right)
-    clash = ~not_contesting(p, left, right, levels, config)
-    p.bsn_contested = contested_bsns(p, left[clash], right[clash], levels[clash])
-    if p.bsn_contested.any():
-        touched = p.bsn_contested[left] | p.bsn_contested[right]
-        bsn_column = [f.name for f in FIELDS].index("bsn")
-        levels[touched, bsn_column] = compare_bsn(p, left[touched], right[touched])
-        p.bsn_valid = p.bsn_valid & ~p.bsn_contested
-    u = estimate_u(p, config)
-    labelled = None
-    judged_l = np.concatenate([decided[d][0] for d in DECISIONS])
-    judged_r = np.concatenate([decided[d][1] for d in DECISIONS])
-    if judged_l.size:
-        labelled = (compare(p, judged_l, judged_r),
-                    np.r_[np.ones(decided["must_link"][0].size), np.zeros(
-                        decided["cannot_link"][0].size)])
-    codes = left * p.n + right
-    names = list(rule_pairs)
-    positions = run_all([lambda name=name: np.searchsorted(codes, rule_pairs[name])
-                         for name in names])
-    sessions = [(name, where, BLOCKED_FIELDS.get(name, ()))
-                for name, where in zip(names, positions, strict=True)]
-    model = estimate_m(levels, u, config, sessions, labelled)
-    scores = score(p, left, right, levels, model, config)
-    weight = scores.weight
-    bsn_i = [f.name for f in FIELDS].index("bsn")
-    both_valid_different = levels[:, bsn_i] == level_code("bsn", "both_valid_different")
-    cannot = scores.twin_guard | (weight < config.cannot_weight) | (
-        both_valid_different & (weight < config.match_weight + 10))
-    if config.distinct_within_reference:
-        cannot |= (p.household_ref[left] >= 0) & (p.household_ref[left] == p.household_ref[right])
-
-    clusters = cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
-                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
-                       ambiguity_margin=config.ambiguity_margin,
-                       reference=p.household_ref if config.distinct_within_reference else None)
-    person_labels = clusters.labels
-    # person IDs (hashing, holds the GIL) and households (numpy) overlap on two cores
-    (person_ids, person_events), homes = run_all([
-        lambda: assign_ids(person_labels, keys, _previous(previous, keys, "person_id"), "P",
-                           "person", keys_sorted=True),
-        lambda: build_households(
-            person_labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
-            config.institution_min_surnames,
-            _listed_addresses(p.address_strings, config.institutional_addresses)),
-    ])
-    household_ids, household_events = assign_ids(
-        homes.labels, keys, _previous(previous, keys, "household_id"), "H", "household",
-        keys_sorted=True)
-
+    left, weight = c.left, scores.weight
+    person_labels = clustering.clusters.labels
     assignments = pd.DataFrame({
         "source": frame["source"], "source_record_id": frame["source_record_id"],
         "person_id": person_ids, "household_id": household_ids,
     })
 
-    best, inside = _best_links(p.n, left, right, weight, person_labels)
+    n_pairs = left.size
+    best, inside = _best_links(p.n, clustering.left, clustering.right, clustering.weight,
+                               person_labels)
     has_best = best >= 0
     link_weight = np.full(p.n, np.nan)
-    link_weight[has_best] = np.round(weight[best[has_best]], 3)
+    link_weight[has_best] = np.round(clustering.weight[best[has_best]], 3)
     # both records of a pair often have it as their strongest link: explain each pair once
     pair_rows, _, back = unique_inverse(best[has_best])
-    texts = np.append(explain(scores, model, pair_rows, config), "{}")
+    scored = pair_rows < n_pairs
+    texts = np.empty(pair_rows.size, dtype=object)
+    texts[scored] = explain(scores, model, pair_rows[scored], config)
+    context_rows = pair_rows[~scored] - n_pairs
+    texts[~scored] = clustering.context.explanations(config.match_weight)[context_rows]
+    texts = np.append(texts, "{}")
     which = np.full(p.n, pair_rows.size, dtype=np.int64)
     which[has_best] = back
     links = pd.DataFrame({
@@ -208,21 +303,84 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
                                  dtype="str"),
     })
 
+    review = _review(p, c, scores, clustering, person_ids, model, config)
+    household_links = _household_links(homes, household_ids)
+    events = pd.DataFrame(person_events + household_events, columns=EVENT_COLUMNS)
+    events["related_ids"] = events["related_ids"].map(json.dumps)
+    events = events.astype("str")
+
+    auto = weight >= config.match_weight
+    limit = config.histogram_limit
+    histogram, edges = np.histogram(np.clip(weight, -limit, limit), bins=config.histogram_bins,
+                                    range=(-limit, limit))
+    context_inside = person_labels[clustering.context.left] == person_labels[
+        clustering.context.right]
+    stats = {
+        "records": int(p.n),
+        "blocking": c.rule_stats,
+        "compared": int(left.size),
+        "auto_matched": int((auto & ~clustering.cannot[:n_pairs]).sum()),
+        "linked_pairs_in_persons": int(inside.size),
+        "household_context_pairs": int(clustering.context.left.size),
+        "household_context_linked": int(context_inside.sum()),
+        "review": int(len(review)),
+        "review_groups": int(review["group_id"].nunique()),
+        "refused_by_constraints": len(clustering.clusters.refused),
+        "twin_guard_pairs": int(scores.twin_guard.sum()),
+        "contested_bsns": int(unique_sorted(p.bsn[p.bsn_contested]).size),
+        "persons": int(unique_sorted(person_labels[person_labels >= 0]).size),
+        "households": int(unique_sorted(homes.labels[homes.labels >= 0]).size),
+        "institutional_addresses": homes.institutional_addresses,
+        "weight_histogram": {f"{edges[i]:.0f}..{edges[i + 1]:.0f}": int(k)
+                             for i, k in enumerate(histogram)},
+        "model": model.as_dict(),
+    }
+    return LinkResult(assignments=assignments, links=links, review=review, events=events,
+                      household_links=household_links, stats=stats,
+                      config_version=config.version())
+
+
+def _review(p: Prepared, c: _Candidates, scores: Scores, clustering: _Clustering,
+            person_ids: pd.Series, model: Model, config: LinkConfig) -> pd.DataFrame:
+    """Review items grouped by the person they would change (see :mod:`matching.review`)."""
+    levels, left, right, weight = c.levels, c.left, c.right, scores.weight
+    person_labels = clustering.clusters.labels
+    bsn_level, bd_level = levels[:, _BSN], levels[:, _BIRTH_DATE]
+    both_valid_different = bsn_level == level_code("bsn", "both_valid_different")
+    # "shared" only where the two records really carry one BSN: a record whose BSN is contested
+    # elsewhere must not mark its pairs with a different BSN as shared (matching.review.shares_bsn)
     bsn_shared = shares_bsn(p.bsn[left], p.bsn[right], scores.bsn_conflict | (
-        levels[:, bsn_i] == level_code("bsn", "equal_valid")) | (
-        levels[:, bsn_i] == level_code("bsn", "contested")))
+        bsn_level == level_code("bsn", "equal_valid")) | (
+        bsn_level == level_code("bsn", "contested")))
+    # a pair compared on names only (no birth date or BSN on both sides, no shared address)
+    # gives a steward nothing to decide on: it is not sent either
+    names_only = (bd_level < 0) & (bsn_level < 0) & (
+        levels[:, _ADDRESS] <= level_code("address", "different"))
+    # given names that clearly differ (both full, no agreeing identifier): another family member
+    other_name = (levels[:, FIELD_INDEX["first_name"]] == level_code("first_name", "different")) & (
+        p.fn[left] >= 0) & (p.fn[right] >= 0) & ~bsn_shared
+    contradicted = (scores.twin_like | both_valid_different | names_only | other_name
+                    | ((bd_level >= 0) & (bd_level <= level_code("birth_date", "different"))))
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
-                                config.review_weight, bsn_shared, clusters.refused)
+                                config.review_weight, bsn_shared, clustering.clusters.refused,
+                                contradicted)
     # only the records a review pair names: converting all 1M keys to objects cost seconds
     named = unique_sorted(np.concatenate([left[rows], right[rows]]))
-    review = review_frame(frame.iloc[named].reset_index(drop=True),
-                          person_ids.iloc[named].to_numpy(dtype=object),
-                          np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows]),
-                          weight[rows], explain(scores, model, rows, config), reasons)
+    named_ids = person_ids.iloc[named].to_numpy(dtype=object)
+    l_named, r_named = np.searchsorted(named, left[rows]), np.searchsorted(named, right[rows])
+    kept, group, rank, priority = review_groups(
+        l_named, r_named, weight[rows], person_labels[named], named_ids,
+        config.review_per_group)
+    rows, reasons = rows[kept], reasons[kept]
+    return review_frame(p.frame.iloc[named].reset_index(drop=True), named_ids,
+                        l_named[kept], r_named[kept], weight[rows],
+                        explain(scores, model, rows, config), reasons, group, rank, priority)
 
-    household_row = household_ids
-    first_row = pd.Series(np.arange(p.n)).groupby(homes.labels).min()
-    label_to_id = household_row.iloc[first_row.drop(index=-1, errors="ignore").to_numpy()]
+
+def _household_links(homes: Households, household_ids: pd.Series) -> pd.DataFrame:
+    """Households that share a dossier (separated parents) as ``shared_dossier`` rows."""
+    first_row = pd.Series(np.arange(len(household_ids))).groupby(homes.labels).min()
+    label_to_id = household_ids.iloc[first_row.drop(index=-1, errors="ignore").to_numpy()]
     label_to_id.index = first_row.drop(index=-1, errors="ignore").index
     household_links = pd.DataFrame({
         "household_id": label_to_id.reindex(homes.links["household"]).to_numpy(),
@@ -233,32 +391,6 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
     swap = household_links["household_id"] > household_links["other_household_id"]
     household_links.loc[swap, ["household_id", "other_household_id"]] = household_links.loc[
         swap, ["other_household_id", "household_id"]].to_numpy()
-    household_links = household_links.astype(
+    return household_links.astype(
         {"household_id": "str", "other_household_id": "str", "relation": "str", "evidence": "str"}
     ).sort_values(["household_id", "other_household_id"]).reset_index(drop=True)
-
-    events = pd.DataFrame(person_events + household_events, columns=EVENT_COLUMNS)
-    events["related_ids"] = events["related_ids"].map(json.dumps)
-    events = events.astype("str")
-
-    auto = weight >= config.match_weight
-    histogram, edges = np.histogram(np.clip(weight, -40, 40), bins=16, range=(-40, 40))
-    stats = {
-        "records": int(p.n),
-        "blocking": rule_stats,
-        "compared": int(left.size),
-        "auto_matched": int((auto & ~cannot).sum()),
-        "linked_pairs_in_persons": int(inside.size),
-        "review": int(len(review)),
-        "refused_by_constraints": len(clusters.refused),
-        "twin_guard_pairs": int(scores.twin_guard.sum()),
-        "persons": int(unique_sorted(person_labels[person_labels >= 0]).size),
-        "households": int(unique_sorted(homes.labels[homes.labels >= 0]).size),
-        "institutional_addresses": homes.institutional_addresses,
-        "weight_histogram": {f"{edges[i]:.0f}..{edges[i + 1]:.0f}": int(c)
-                             for i, c in enumerate(histogram)},
-        "model": model.as_dict(),
-    }
-    return LinkResult(assignments=assignments, links=links, review=review, events=events,
-                      household_links=household_links, stats=stats,
-                      config_version=config.version())

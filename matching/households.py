@@ -71,13 +71,13 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def institutional(residents: pd.DataFrame, surnames: pd.DataFrame, min_surnames: int
-                  ) -> np.ndarray:
+def institutional(residents: pd.DataFrame, surnames: pd.DataFrame, min_surnames: int,
+                  max_residents: int = MAX_RESIDENTS) -> np.ndarray:
     """Addresses shared by at least ``min_surnames`` distinct surnames or too many persons."""
     joined = residents.merge(surnames, on="person")
     by_surname = joined.groupby("address")["surname"].nunique()
     by_person = residents.groupby("address")["person"].nunique()
-    crowded = by_person[by_person > MAX_RESIDENTS].index
+    crowded = by_person[by_person > max_residents].index
     return np.union1d(by_surname[by_surname >= min_surnames].index.to_numpy(),
                       crowded.to_numpy())
 
@@ -125,6 +125,7 @@ def build_households(
     role: np.ndarray,
     min_surnames: int,
     blocked_addresses: np.ndarray | None = None,
+    max_residents: int = MAX_RESIDENTS,
 ) -> Households:
     """Household label per record from person labels and the evidence above.
 
@@ -147,7 +148,7 @@ def build_households(
     names = _distinct_rows(person=both[surnames >= 0], surname=surnames[surnames >= 0])
     housing = member & (address >= 0)
     residents = _distinct_rows(person=person[housing], address=address[housing])
-    inst = institutional(residents, names, min_surnames)
+    inst = institutional(residents, names, min_surnames, max_residents)
     if blocked_addresses is not None:
         inst = np.union1d(inst, blocked_addresses)
     residents = residents[~residents["address"].isin(inst)]

@@ -19,6 +19,8 @@ _SPECIAL = str.maketrans(
 )
 _NON_LETTER = re.compile(r"[^a-z\- ]+")
 _SPACES = re.compile(r"\s+")
+_VOWEL = re.compile("[aeiouy]")
+"""A given name has a vowel; a glued group of initials ('JP', 'HJM') has none."""
 
 PREFIX_WORDS = frozenset(
     {"van", "der", "den", "de", "het", "t", "ter", "ten", "te", "in", "op", "aan", "onder",
@@ -99,8 +101,11 @@ def skeleton(name: str) -> str:
 def first_name_tokens(first_names: str) -> tuple[list[str], bool]:
     """Split given names into folded tokens; the flag tells whether they are only initials.
 
-    'J.P.' -> (['j', 'p'], True); 'JP' -> (['j', 'p'], True);
-    'Jan Piet' -> (['jan', 'piet'], False).
+    Initials are single letters, letters with dots or space-separated single letters, and a
+    glued upper-case group without a vowel: 'J.P.' -> (['j', 'p'], True); 'J P' and 'JP' ->
+    (['j', 'p'], True); 'Jan Piet' -> (['jan', 'piet'], False). An upper-case word with a vowel
+    is a name, not initials: 'UWE', 'ANNA', 'JAN', 'BAS' (many registers and public data sets
+    write names in capitals) -> (['uwe'], False).
     """
     raw = first_names.strip()
     folded = fold(raw).replace("-", " ")
@@ -108,7 +113,8 @@ def first_name_tokens(first_names: str) -> tuple[list[str], bool]:
     if tokens and all(len(t) == 1 for t in tokens):
         return tokens, True
     compact = raw.replace(" ", "")
-    if 2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper():
+    if (2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper()
+            and not _VOWEL.search(fold(compact))):
         return [ch for ch in fold(compact)], True
     return tokens, False
 

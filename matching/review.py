@@ -1,10 +1,21 @@
-"""The review list: pairs a steward should judge, with their explanation and the reason.
+"""The review list: pairs a steward should judge, grouped by the person they would change.
 
 A pair goes to review when it ended in two different persons although it was not clearly
-different: its weight lies in the uncertain band ``[review_weight, match_weight)``, or it scored
-above the threshold but a constraint refused the merge (two valid BSNs, a twin, a steward's
-cannot_link), or two persons share one valid BSN (a sibling's BSN in the wrong record).
+different: its weight lies in the uncertain band ``[review_weight, match_weight)`` and no field
+contradicts it outright (a twin-like pair, a birth date that is no typo, two valid BSNs: the
+engine already knows those are two people), or it scored above the threshold but a constraint
+refused the merge (two valid BSNs, a twin), or two persons share one valid BSN while the pair is
+itself uncertain. A steward's own cannot_link is never sent back.
+
+Items are grouped by the person they would change: the smaller of the two persons (fewer
+records; ties: the one in more review pairs, then the lower person ID), whose records would
+move. One group is one decision ("which person is this record?"); it holds at most
+``per_group`` candidates, the most likely first. Groups are ranked by their best match
+probability times how many records would move, so the
+steward sees first what is most likely a match and changes most.
 """
+
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -12,6 +23,7 @@ import pandas as pd
 REVIEW_COLUMNS = [
     "left_source", "left_record_id", "left_person_id", "right_source", "right_record_id",
     "right_person_id", "match_weight", "match_probability", "explanation", "reason",
+    "group_id", "group_rank",
 ]
 
 
@@ -35,15 +47,23 @@ def review_rows(
     review_weight: float,
     bsn_shared: np.ndarray,
     refused: list[tuple[int, int, str]],
+    contradicted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate-pair rows for review and their reasons (refused pairs are looked up by ends)."""
+    """Candidate-pair rows for review and their reasons (refused pairs are looked up by ends).
+
+    ``contradicted``: pairs a field contradicts outright, never 'uncertain'.
+    """
     apart = labels[left] != labels[right]
-    uncertain = apart & (weight >= review_weight) & (weight < match_weight)
+    band = (weight >= review_weight) & (weight < match_weight)
+    uncertain = apart & band
+    if contradicted is not None:
+        uncertain &= ~contradicted
     reasons = np.full(left.shape[0], "", dtype=object)
     reasons[uncertain] = "uncertain_match_weight"
-    reasons[apart & bsn_shared] = "same_valid_bsn_in_different_persons"
+    reasons[apart & bsn_shared & (weight >= review_weight)] = "same_valid_bsn_in_different_persons"
     if refused:
         refused_frame = pd.DataFrame(refused, columns=["a", "b", "reason"])
+        refused_frame = refused_frame[refused_frame["reason"] != "cannot_link"]
         lo = np.minimum(refused_frame["a"], refused_frame["b"])
         hi = np.maximum(refused_frame["a"], refused_frame["b"])
         key = pd.Series(refused_frame["reason"].to_numpy(), index=lo.to_numpy() * (2**32) + hi)
@@ -54,14 +74,59 @@ def review_rows(
         hit = position[found]
         still_apart = apart[hit]
         reasons[hit[still_apart]] = key.to_numpy()[found][still_apart]
+    if contradicted is not None:
+        reasons[contradicted & (reasons != "distinct_valid_bsns")] = ""
     rows = np.flatnonzero(reasons != "")
     return rows, reasons[rows]
 
 
+def review_groups(left: np.ndarray, right: np.ndarray, weight: np.ndarray, labels: np.ndarray,
+                  person_ids: np.ndarray, per_group: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group review pairs by the person they would change; keep the best ``per_group`` each.
+
+    Returns (kept positions into the given pairs, group id, rank within the group, group
+    order key) for the kept pairs. Within a group only one pair per other person is kept (the
+    strongest): two record pairs between the same two persons are one decision.
+    """
+    if left.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0, dtype=object), empty, np.zeros(0)
+    sizes = np.bincount(labels[labels >= 0])
+    la, lb = labels[left], labels[right]
+    ida, idb = person_ids[left], person_ids[right]
+    # the smaller person moves; between equals, the one in more review pairs (the record that
+    # fits several persons), then the lower person ID
+    involved = np.bincount(np.concatenate([la, lb]), minlength=sizes.size)
+    a_first = (sizes[la] < sizes[lb]) | ((sizes[la] == sizes[lb]) & (
+        (involved[la] > involved[lb]) | ((involved[la] == involved[lb]) & (ida <= idb))))
+    a_moves = a_first
+    moving = np.where(a_moves, la, lb)
+    other = np.where(a_moves, lb, la)
+    frame = pd.DataFrame({"pos": np.arange(left.size), "moving": moving, "other": other,
+                          "weight": weight, "moved": sizes[moving]})
+    frame = frame.sort_values(["moving", "weight", "pos"], ascending=[True, False, True],
+                              kind="stable")
+    frame = frame.drop_duplicates(["moving", "other"])
+    frame["rank"] = frame.groupby("moving").cumcount() + 1
+    frame = frame[frame["rank"] <= per_group]
+    best = frame.groupby("moving")["weight"].transform("max").to_numpy()
+    probability = 1.0 / (1.0 + np.exp2(-best))
+    moving_ids = np.where(a_moves, ida, idb)[frame["pos"].to_numpy()]
+    group = np.array(["R-" + hashlib.sha256(str(x).encode()).hexdigest()[:10]
+                      for x in moving_ids], dtype=object)
+    return (frame["pos"].to_numpy(), group, frame["rank"].to_numpy(),
+            probability * frame["moved"].to_numpy())
+
+
 def review_frame(frame: pd.DataFrame, person_ids: np.ndarray, left: np.ndarray,
                  right: np.ndarray, weight: np.ndarray, explanations: np.ndarray,
-                 reasons: np.ndarray) -> pd.DataFrame:
-    """The review list as a DataFrame, strongest pairs first."""
+                 reasons: np.ndarray, group: np.ndarray | None = None,
+                 rank: np.ndarray | None = None, priority: np.ndarray | None = None
+                 ) -> pd.DataFrame:
+    """The review list as a DataFrame: groups by priority (probability x records that would
+    move), then the candidates of a group by weight."""
+    n = left.shape[0]
     out = pd.DataFrame({
         "left_source": frame["source"].to_numpy()[left],
         "left_record_id": frame["source_record_id"].to_numpy()[left],
@@ -73,9 +138,13 @@ def review_frame(frame: pd.DataFrame, person_ids: np.ndarray, left: np.ndarray,
         "match_probability": np.round(1.0 / (1.0 + np.exp2(-weight)), 4),
         "explanation": explanations,
         "reason": reasons,
-    }, columns=REVIEW_COLUMNS)
+        "group_id": group if group is not None else np.full(n, "", dtype=object),
+        "group_rank": rank if rank is not None else np.ones(n, dtype=np.int64),
+        "_priority": priority if priority is not None else np.round(weight, 3),
+    }, columns=[*REVIEW_COLUMNS, "_priority"])
     out = out.astype({c: "str" for c in REVIEW_COLUMNS
-                      if c not in ("match_weight", "match_probability")})
-    return out.sort_values(["match_weight", "left_source", "left_record_id", "right_source",
-                            "right_record_id"], ascending=[False, True, True, True, True],
-                           kind="stable").reset_index(drop=True)
+                      if c not in ("match_weight", "match_probability", "group_rank")})
+    return out.sort_values(
+        ["_priority", "group_id", "group_rank", "left_source", "left_record_id", "right_source",
+         "right_record_id"], ascending=[False, True, True, True, True, True, True],
+        kind="stable").drop(columns="_priority").reset_index(drop=True)

@@ -116,11 +116,26 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, b_count: int) -> tuple[np.ndarray,
 
 @dataclass
 class Prepared:
-    """Standardised, integer-coded view of the input records (row i = i-th sorted record)."""
+    """Standardised, integer-coded view of the input records (row i = i-th sorted record).
 
+    Every per-record array has length ``n``; codes are int32 with -1 for missing, and a
+    ``*_strings`` array holds the distinct standardised value of each code (for string
+    similarity and explanations). The fields come in six groups, each filled by one function
+    of this module: records (``canonical_order``), given names and surnames (``_names``: Python
+    work per distinct name), and birth date, identifier, address and family/role
+    (``_other_fields``: pandas and pyarrow kernels). ``bsn_contested`` and ``bsn_valid`` are the
+    only fields changed after preparation (by the engine, once contested BSNs are known).
+    """
+
+    # records
     frame: pd.DataFrame
+    """source and source_record_id as text, in canonical order."""
     n: int
+    keys: pd.Series
+    """'source\x1fsource_record_id' per record: the unique, sorted member key of stable IDs."""
     source: np.ndarray
+
+    # given names: first given name, its variant key and initial, all given names as tokens
     fn: np.ndarray
     fn_strings: np.ndarray
     fn_variant: np.ndarray
@@ -129,34 +144,48 @@ class Prepared:
     fn_all: np.ndarray
     fn_all_strings: np.ndarray
     fn_tokens: np.ndarray
+    """Up to three given-name token codes per distinct ``fn_all`` value (-1: none)."""
+    fn_freq: np.ndarray
+    """Relative frequency of the record's first given name (term-frequency adjustment)."""
+    fn_as_sn: np.ndarray
+    """Per record, its first given name as a surname code (-1: no surname is spelled so): finds
+    given name and surname entered the wrong way round."""
+
+    # surnames: core (tussenvoegsel removed), second part of a double name, glued form
     sn: np.ndarray
     sn_strings: np.ndarray
     sn2: np.ndarray
     sn_glued: np.ndarray
     sn_glued_strings: np.ndarray
+    sn_freq: np.ndarray
+
+    # birth date, with its precision (0 = unknown month or day)
     year: np.ndarray
     month: np.ndarray
     day: np.ndarray
+
+    # identifier
     bsn: np.ndarray
+    """BSN digits as int64 (-1 missing)."""
     bsn_valid: np.ndarray
     bsn_contested: np.ndarray
+    """Carried by two clearly different persons: no evidence either way (set by the engine)."""
+
+    # address (confidential addresses have no codes at all)
     address: np.ndarray
     address_strings: np.ndarray
     postcode: np.ndarray
     house_key: np.ndarray
+    """4-digit postcode area, house number, letter and suffix: postcode-letter typos."""
+    confidential: np.ndarray
+
+    # sex, family reference and role
     sex: np.ndarray
     household_ref: np.ndarray
+    """(source, family/dossier reference) code; two rows of one reference are two people."""
     role: np.ndarray
     reporter: np.ndarray
     role_known: np.ndarray
-    confidential: np.ndarray
-    fn_freq: np.ndarray
-    sn_freq: np.ndarray
-    fn_as_sn: np.ndarray
-    """Per record, its first given name as a surname code (-1: no surname is spelled so): finds
-    given name and surname entered the wrong way round."""
-    keys: pd.Series
-    """'source\x1fsource_record_id' per record: the unique, sorted member key of stable IDs."""
 
 
 def canonical_order(persons: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFrame, pd.Series]:

@@ -92,6 +92,7 @@ def register(app: typer.Typer) -> None:
         from foundation.errors import HubError
         from hub.console import console, err_console, progress
         from matching import LinkConfig, link
+        from matching.report import model_lines
         from matching.standardise import COLUMNS
 
         for path in [out, *([review] if review else []), *([events] if events else [])]:
@@ -147,4 +148,6 @@ def register(app: typer.Typer) -> None:
             f"{s['compared']} pairs compared, {s['review']} for review "
             f"(config {result.config_version})"
         )
+        for line in model_lines(s.get("model", {})):
+            console.print(line, markup=False)
         console.print(f"wrote {out} and {review or review_path(out)}")
