@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from foundation.decisions import DECISIONS
 from foundation.errors import MappingError
 from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
@@ -29,7 +30,6 @@ from matching.standardise import Prepared, prepare
 ASSIGNMENT_COLUMNS = ["source", "source_record_id", "person_id", "household_id"]
 LINK_COLUMNS = ["source", "source_record_id", "person_id", "match_weight", "explanation"]
 HOUSEHOLD_LINK_COLUMNS = ["household_id", "other_household_id", "relation", "evidence"]
-DECISIONS = ("must_link", "cannot_link")
 _BSN, _BIRTH_DATE, _ADDRESS = FIELD_INDEX["bsn"], FIELD_INDEX["birth_date"], FIELD_INDEX["address"]
 
 

@@ -10,6 +10,8 @@ here works on one distinct value; :mod:`matching.standardise` applies them once 
 import re
 import unicodedata
 
+from foundation.dutch_names import PREFIX_WORDS
+
 _SPECIAL = str.maketrans(
     {
         "ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g", "ç": "c", "Ç": "c",
@@ -22,12 +24,6 @@ _SPACES = re.compile(r"\s+")
 _VOWEL = re.compile("[aeiouy]")
 """A given name has a vowel; a glued group of initials ('JP', 'HJM') has none."""
 
-PREFIX_WORDS = frozenset(
-    {"van", "der", "den", "de", "het", "t", "ter", "ten", "te", "in", "op", "aan", "onder",
-     "over", "uit", "bij", "voor", "vd", "v", "d", "la", "le", "du", "da", "di", "del", "dos",
-     "el", "al", "l", "s", "z", "vanden", "vander", "vande"}
-)
-"""Words that can make up a tussenvoegsel (including common abbreviations)."""
 
 _ABBREVIATIONS = {"v": "van", "vd": "van de", "vdr": "van der", "d": "de", "t": "het"}
 
@@ -142,7 +138,7 @@ def _expand(tokens: list[str]) -> list[str]:
     return out
 
 
-def split_surname(prefix: str, surname: str) -> tuple[str, list[str]]:
+def surname_cores(prefix: str, surname: str) -> tuple[str, list[str]]:
     """Separate tussenvoegsels from surname cores, wherever the partner put them.
 
     Returns (tussenvoegsel, cores): 'Berg van der' and 'van der Berg' both give

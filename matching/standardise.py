@@ -14,11 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from foundation.bsn import normalise_bsns
 from matching.addresses import normalise_postcode, postcode_area
 from matching.arrays import unique_inverse
-from matching.bsn import normalise_bsns
 from matching.dates import parse_partial_date
-from matching.names import first_name_key, split_surname, unglue
+from matching.names import first_name_key, surname_cores, unglue
 from matching.parallel import run_all
 
 REQUIRED = ("source", "source_record_id")
@@ -330,7 +330,7 @@ def _names(persons: pd.DataFrame, order: np.ndarray | None) -> dict[str, np.ndar
     surname_codes, surname_text = _distinct(persons, "surname", order)
     sn_codes, (pair_prefix, pair_surname) = _pair_codes(prefix_codes, surname_codes,
                                                         len(surname_text))
-    sn_split = [split_surname(prefix_text[a], surname_text[b])
+    sn_split = [surname_cores(prefix_text[a], surname_text[b])
                 for a, b in zip(pair_prefix.tolist(), pair_surname.tolist(), strict=True)]
     known = {core for _, cores in sn_split for core in cores[:1]}
     first_core = np.array([unglue(c[0], known) if c else "" for _, c in sn_split], dtype=object)

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from foundation.bsn import normalise_bsn, normalise_bsns
 from matching.addresses import normalise_postcode, postcode_area
-from matching.bsn import normalise_bsn, normalise_bsns
 from matching.dates import parse_partial_date
-from matching.names import first_name_key, fold, split_surname, unglue
+from matching.names import first_name_key, fold, surname_cores, unglue
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_fold_removes_diacritics_turkish_letters_and_ij(raw: str, folded: str) -
     ],
 )
 def test_split_surname_finds_tussenvoegsel_in_every_position(prefix, surname, expected) -> None:
-    assert split_surname(prefix, surname) == expected
+    assert surname_cores(prefix, surname) == expected
 
 
 def test_glued_tussenvoegsel_is_stripped_only_when_the_rest_is_a_known_surname() -> None:

@@ -4,12 +4,12 @@ The one place where the search depends on :mod:`matching.names`: folding (case, 
 Turkish letters, ij/y), tussenvoegsel separation and first-name transliteration variants.
 """
 
-from matching.names import FIRST_NAME_VARIANTS, PREFIX_WORDS, fold, split_surname
+from matching.names import FIRST_NAME_VARIANTS, PREFIX_WORDS, fold, surname_cores
 
 
 def surname_cores(prefix: str | None, surname: str | None) -> list[str]:
     """Surname cores without tussenvoegsel: 'van der Berg' -> ['berg'], 'Jansen-de Vries' -> 2."""
-    _, cores = split_surname(prefix or "", surname or "")
+    _, cores = surname_cores(prefix or "", surname or "")
     return cores
 
 
