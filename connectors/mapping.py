@@ -3,7 +3,9 @@
 The mapping is column-wise: each field rule turns one raw column (or a constant) into one or more
 canonical columns and reports the rows it could not convert. A row with any failure goes to
 quarantine with the rule, the field and a reason that never quotes the value (it may be a BSN or a
-secret address); the other rows are canonical and carry their lineage (origin, row, content hash).
+secret address), and with the row itself only under canonical names and masked
+(:func:`canonical_record`); the other rows are canonical and carry their lineage (origin, row,
+content hash).
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from connectors.config import VOCABULARIES, DatasetConfig, FieldRule
 from connectors.dates import DateParseError, parse_full_date, parse_partial_date
 from connectors.names import split_full_name, split_surname
 from foundation.errors import ParseError
+from foundation.privacy import mask_record
 from foundation.quarantine import record_json
 from schemas.canonical import (
     LINEAGE_FIELDS,
@@ -311,16 +314,55 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
     frame["origin"] = raw[ORIGIN].astype("str").to_numpy()
     frame["origin_row"] = raw[ORIGIN_ROW].astype("int64").to_numpy()
     bad = sorted(errors)
-    quarantine = _quarantine_rows(raw, frame, bad, errors, kind)
+    quarantine = _quarantine_rows(raw, frame, bad, errors, kind, dataset)
     good = frame.drop(index=bad).reset_index(drop=True)
     return Mapped(rows=_complete(good, kind), quarantine=quarantine)
 
 
+def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, Any]:
+    """A raw row under canonical names, masked, for quarantine: what a steward needs to fix it.
+
+    Each rule's source value goes under the rule's canonical field (as text: the value that
+    failed is shown as delivered); columns no rule reads are withheld (only their names are
+    listed), because nothing says what they hold. When the partner maps
+    ``address_confidential`` from a column and that flag is missing or unreadable, the row is
+    treated as confidential. The result is masked by :func:`foundation.privacy.mask_record`.
+    """
+    record: dict[str, Any] = {}
+    used: set[str] = set()
+    for rule in dataset.fields.values():
+        if rule.target == "address_confidential":
+            continue
+        if rule.has_constant:
+            record.setdefault(rule.target, rule.constant)
+            continue
+        used.add(str(rule.column))
+        value = raw.get(rule.column)
+        record[rule.target] = ([text(v) for v in value] if isinstance(value, list | tuple)
+                               else text(value))
+    flag = dataset.fields.get("address_confidential")
+    confidential: bool | None = None
+    if flag is not None:
+        if not flag.has_constant:
+            used.add(str(flag.column))
+        try:
+            confidential = _to_bool(_lookup(flag, flag.constant if flag.has_constant
+                                            else raw.get(flag.column)))
+        except RuleFailure:
+            confidential = None  # unreadable: secret
+    record["address_confidential"] = confidential
+    withheld = sorted(c for c in raw if c not in used and c not in (ORIGIN, ORIGIN_ROW))
+    if withheld:
+        record["withheld_columns"] = withheld
+    return mask_record(record)
+
+
 def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
-                     errors: dict[int, tuple[str, str, str]], kind: str) -> pd.DataFrame:
+                     errors: dict[int, tuple[str, str, str]], kind: str,
+                     dataset: DatasetConfig) -> pd.DataFrame:
     key = "source_record_id" if kind == "persons" else "case_id"
-    data_columns = [c for c in raw.columns if c not in (ORIGIN, ORIGIN_ROW)]
-    records = raw[data_columns].iloc[bad].to_dict("records") if bad else []
+    records = ([canonical_record(r, dataset) for r in raw.iloc[bad].to_dict("records")]
+               if bad else [])
     ids = frame[key].tolist() if key in frame else [None] * len(frame)
     rows = []
     for i, record in zip(bad, records, strict=True):

@@ -1,7 +1,9 @@
 """Durable quarantine: Parquet files per partner and run under ``HUB_HOME/quarantine``.
 
 Files rather than a table so that extraction and validation can quarantine without the store
-existing yet; the pipeline copies them into the store's quarantine table when it publishes.
+existing yet; the pipeline copies them into the store's quarantine table when it publishes. Rows
+are masked before they are written, so neither the files nor the table hold a BSN or a secret
+address in clear.
 """
 
 import json
@@ -12,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foundation.privacy import mask_record
+from foundation.privacy import mask_record, mask_text
 from foundation.quarantine_schema import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
 
 
@@ -34,6 +36,10 @@ def write_quarantine(
 ) -> Path | None:
     """Append quarantined rows for one partner, run and stage; returns the file written.
 
+    Only the masked form is stored (:func:`foundation.privacy.mask_record` on each record, BSN
+    shapes masked in reasons): the source system keeps the original, and quarantine is read by
+    every steward. Records must use canonical field names (connectors map raw rows first).
+
     ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
     quarantined_at, which are filled in here. With ``replace`` the rows replace what this run and
     stage held before (an empty ``rows`` then clears it), so a repeated validation does not double.
@@ -44,6 +50,9 @@ def write_quarantine(
     if rows.empty:
         return None
     frame = rows.copy()
+    frame["record"] = masked_records(frame) if "record" in frame.columns else None
+    if "reason" in frame.columns:
+        frame["reason"] = frame["reason"].map(lambda v: mask_text(v) if isinstance(v, str) else v)
     frame["partner"] = partner
     frame["run_id"] = run_id
     frame["stage"] = stage
@@ -66,7 +75,7 @@ def write_quarantine(
 def read_quarantine(
     root: Path, partner: str | None = None, run_id: str | None = None
 ) -> pd.DataFrame:
-    """Read quarantined rows, optionally of one partner and/or run (clear values: store use)."""
+    """Read quarantined rows, optionally of one partner and/or run (stored masked)."""
     folders = [root / partner] if partner else sorted(p for p in root.glob("*") if p.is_dir())
     files = [f for folder in folders for f in sorted(folder.glob("*.parquet"))]
     if run_id:
@@ -78,7 +87,7 @@ def read_quarantine(
 
 
 def masked_records(frame: pd.DataFrame) -> pd.Series:
-    """The ``record`` column with BSN and confidential address masked, for listings."""
+    """The ``record`` column with BSN and confidential address masked (idempotent)."""
 
     def mask(text: object) -> str | None:
         if not isinstance(text, str):

@@ -1,0 +1,133 @@
+"""A row that fails at extraction is quarantined masked, under canonical names (issue 16, 1).
+
+Blijf Groep's own mapping (connectors/partners.yaml) on a small export: a client with a secret
+address and an impossible birth date or a house number in words must not show street, number,
+postcode or BSN anywhere: not in the quarantine Parquet (raw bytes), not in the listing, not in
+the store's quarantine table.
+"""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from connectors.config import load_config
+from connectors.extract import extract_partner
+from foundation.errors import HubError
+from foundation.privacy import mask_record, mask_text
+from foundation.quarantine import read_quarantine
+from hub.cli import app
+
+BSN = "123456782"
+STREET = "Verborgenlaan"
+POSTCODE = "1502 QQ"
+HEADER = ["Cliëntnummer", "Dossiernummer", "Traject", "Fase", "Startdatum", "Einddatum",
+          "Reden uitstroom", "Hulpverlener", "Bereikbaar via", "Relatie tot dossier", "Roepnaam",
+          "Achternaam", "Geboortedatum", "Geslacht", "BSN", "Straat", "Huisnr", "Postcode",
+          "Plaats", "Geheim adres"]
+
+
+def client(number: str, *, born: str = "07/03/2014", house: str = "12", secret: str = "ja",
+           extra: dict | None = None) -> dict:
+    row = dict.fromkeys(HEADER, "")
+    row.update({"Cliëntnummer": number, "Dossiernummer": "D1", "Traject": "opvang",
+                "Fase": "in zorg", "Startdatum": "01/02/2026", "Relatie tot dossier": "cliënt",
+                "Roepnaam": "Sanne", "Achternaam": "de Vries", "Geboortedatum": born,
+                "Geslacht": "v", "BSN": BSN, "Straat": STREET, "Huisnr": house,
+                "Postcode": POSTCODE, "Plaats": "Zaandam", "Geheim adres": secret})
+    row.update(extra or {})
+    return row
+
+
+def deliver(settings, rows: list[dict], name: str = "blijf_clienten_20261101.txt") -> None:
+    inbox = settings.partner_systems / "blijf_groep" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(inbox / name, sep="\t", index=False, encoding="utf-8-sig")
+
+
+def quarantined(settings) -> pd.DataFrame:
+    return read_quarantine(settings.quarantine, "blijf_groep")
+
+
+def raw_bytes(settings) -> bytes:
+    return b"".join(p.read_bytes() for p in settings.quarantine.rglob("*.parquet"))
+
+
+SECRETS = (BSN, STREET, POSTCODE, "1502QQ", "drie", "Geheim adres", "Straat")
+
+
+@pytest.mark.parametrize("case", [
+    {"born": "31/02/2020"},                      # impossible date, secret address
+    {"house": "drie"},                           # house number in words, secret address
+    {"house": "drie", "secret": "misschien"},    # unreadable flag: treated as secret
+    {"house": "drie", "secret": ""},             # missing flag: treated as secret
+], ids=["impossible-date", "house-in-words", "unreadable-flag", "missing-flag"])
+def test_failing_secret_row_is_stored_masked_under_canonical_names(hub_settings, case):
+    deliver(hub_settings, [client("C1", **case), client("C2")])
+    config = load_config(hub_settings)
+    result = extract_partner("blijf_groep", config, hub_settings, "run-1")
+    persons = result.counts["persons"]
+    assert persons.quarantined >= 1
+    rows = quarantined(hub_settings)
+    held = rows[rows["dataset"] == "persons"]
+    assert held["source_record_id"].tolist() == ["C1"]
+    record = json.loads(held["record"].iloc[0])
+    assert record["street"] == record["postcode"] == record["house_number"] == "***"
+    assert record["bsn"] == "*******82"
+    assert record["first_names"] == "Sanne"  # what the steward needs to find the person
+    assert not set(record) & set(HEADER)     # canonical names only, no raw column names
+    stored = raw_bytes(hub_settings)
+    for secret in SECRETS:
+        assert secret.encode() not in stored, secret
+
+
+def test_failing_open_row_shows_the_failing_value_but_never_the_bsn(hub_settings):
+    deliver(hub_settings, [client("C1", born="31/02/2020", secret="nee")])
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    held = quarantined(hub_settings)
+    record = json.loads(held[held["dataset"] == "persons"]["record"].iloc[0])
+    assert record["birth_date"] == "31/02/2020"  # the steward sees what to fix
+    assert record["street"] == STREET            # not secret: shown
+    assert BSN.encode() not in raw_bytes(hub_settings)
+
+
+def test_unmapped_columns_are_withheld_and_bsn_shaped_text_masked(hub_settings):
+    extra = {"Burgerservicenummer": "987654321", "Bereikbaar via": "bsn 111.222.333 bellen",
+             "Startdatum": "31/02/2026"}
+    deliver(hub_settings, [client("C1", born="31/02/2020", secret="nee", extra=extra)])
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    held = quarantined(hub_settings)
+    records = [json.loads(r) for r in held["record"].dropna()]
+    assert all("Burgerservicenummer" not in r for r in records)
+    persons = [json.loads(r) for r in held[held["dataset"] == "persons"]["record"]]
+    assert "Burgerservicenummer" in persons[0]["withheld_columns"]  # only its name
+    stored = raw_bytes(hub_settings)
+    for secret in ("987654321", "111.222.333"):
+        assert secret.encode() not in stored, secret
+    assert any(r.get("case_worker_contact") == "bsn *******33 bellen" for r in records)
+
+
+def test_quarantine_listing_shows_no_secret(hub_settings, monkeypatch):
+    deliver(hub_settings, [client("C1", house="drie")])
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    listing = CliRunner().invoke(app, ["quarantine", "list", "--records"],
+                                 env={"COLUMNS": "300"}).output
+    assert "C1" in listing
+    for secret in SECRETS:
+        assert secret not in listing, secret
+
+
+def test_error_messages_never_carry_a_bsn():
+    error = HubError(f"cannot read value {BSN} / 1234.56.782", partner="vt",
+                     origin="client_987654321.csv")
+    assert BSN not in str(error) and "1234.56.782" not in str(error)
+    assert "987654321" not in str(error)
+
+
+def test_masking_fails_safe_on_any_flag_that_is_not_a_clear_no():
+    for flag in (True, None, "ja", "yes", "waar", "?", float("nan")):
+        assert mask_record({"street": "Dam", "address_confidential": flag})["street"] == "***"
+    for flag in (False, "nee", "false", "0"):
+        assert mask_record({"street": "Dam", "address_confidential": flag})["street"] == "Dam"
+    assert mask_text("geboren 31-02-2020, bsn 1234 56 782") == "geboren 31-02-2020, bsn *******82"
