@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from foundation.privacy import mask_text
 from foundation.settings import PROJECT_ROOT, Settings, get_settings
 from pipelines.defs.jobs import INGEST_JOB, PUBLISH_JOB
 from pipelines.keys import (
@@ -110,7 +111,8 @@ def _first_line(event: dg.DagsterEvent) -> str:
     first = lines[0] if lines else error.cls_name or "failed"
     # "foundation.errors.SourceUnavailableError: ..." -> "SourceUnavailableError: ..."
     head, sep, rest = first.partition(": ")
-    return f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
+    line = f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
+    return mask_text(line)  # a library's message may quote a value
 
 
 def _failure(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> str | None:

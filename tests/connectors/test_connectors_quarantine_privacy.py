@@ -131,3 +131,35 @@ def test_masking_fails_safe_on_any_flag_that_is_not_a_clear_no():
     for flag in (False, "nee", "false", "0"):
         assert mask_record({"street": "Dam", "address_confidential": flag})["street"] == "Dam"
     assert mask_text("geboren 31-02-2020, bsn 1234 56 782") == "geboren 31-02-2020, bsn *******82"
+
+
+def test_check_metadata_frames_are_masked_like_records():
+    """Dagster check metadata shows failing rows through mask_frame (pipelines/checks.py)."""
+    from foundation.privacy import mask_frame
+
+    frame = pd.DataFrame({"bsn": [BSN, None], "street": [STREET, "Dam"],
+                          "address_confidential": pd.array([None, False], dtype="boolean"),
+                          "first_names": ["Sanne 111222333", "Piet"],
+                          "content_hash": ["ab123456789", "cd"]})
+    masked = mask_frame(frame)
+    assert masked["street"].tolist() == ["***", "Dam"]
+    assert masked["first_names"].tolist() == ["Sanne *******33", "Piet"]
+    assert BSN not in masked.to_string()
+    assert masked["content_hash"].tolist() == ["ab123456789", "cd"]
+
+
+def test_runner_failure_lines_are_masked():
+    from pipelines.runner import _first_line
+
+    class Error:
+        cause = None
+        cls_name = "ValueError"
+        message = f"ValueError: bad value {BSN}"
+
+    class Data:
+        error = Error()
+
+    class Event:
+        step_failure_data = Data()
+
+    assert BSN not in _first_line(Event())
