@@ -21,9 +21,10 @@ $(BSTAMP): $(STAMP)
 	touch $(BSTAMP)
 
 ## make demo: generate the seven demo partner systems and run the main job on the embedded default
+## (HUB_DEMO=1: unset partner URLs mean the demo API and demo databases; never set it in production)
 demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
-	$(HUB) run
+	HUB_DEMO=1 $(HUB) run
 
 ## make test: the whole suite
 test: install
@@ -32,11 +33,11 @@ test: install
 ## make ui: Dagster UI on 127.0.0.1
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
-	$(VENV)/bin/dg dev --host 127.0.0.1 --port 3000
+	HUB_DEMO=1 $(VENV)/bin/dg dev --host 127.0.0.1 --port 3000
 
 ## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed)
 web: install
-	$(HUB) web --host 127.0.0.1 --port 8000 --demo-users
+	HUB_DEMO=1 $(HUB) web --host 127.0.0.1 --port 8000 --demo-users
 
 ## make bench: the matching benchmark (hub against Splink 5, synthetic Dutch data and FEBRL)
 bench: $(BSTAMP)
