@@ -38,6 +38,10 @@ from schemas.canonical import (
 ORIGIN = "__origin"
 ORIGIN_ROW = "__origin_row"
 """Columns every reader adds to its raw rows: where each row came from."""
+MALFORMED = "__malformed"
+"""Optional reader column: why a row could not be split into the header's fields (its values are
+then not trusted: it is quarantined with this reason and without its record)."""
+_READER_COLUMNS = (ORIGIN, ORIGIN_ROW, MALFORMED)
 
 SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
 COLUMNS = {"persons": PERSON_COLUMNS, "registrations": REGISTRATION_COLUMNS}
@@ -251,7 +255,7 @@ def _source(raw: pd.DataFrame, rule: FieldRule) -> np.ndarray:
 
 
 def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
-           errors: dict[int, tuple[str, str, str]]) -> list[Any]:
+           errors: dict[int, tuple[str, str | None, str]]) -> list[Any]:
     """Convert each distinct value once (partner columns repeat a lot), then spread the results."""
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -286,7 +290,7 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
             origin = str(raw[ORIGIN].iloc[0]) if len(raw) else None
             raise ParseError(f"delivery lacks configured columns: {', '.join(missing)}",
                              partner=partner, origin=origin)
-    errors: dict[int, tuple[str, str, str]] = {}
+    errors: dict[int, tuple[str, str | None, str]] = {}
     columns: dict[str, list[Any]] = {}
     rules = list(dataset.fields.values())
     for rule in sorted(rules, key=lambda r: r.parse not in _PARSE_OUTPUTS):
@@ -303,6 +307,9 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
         columns[rule.target] = converted
     frame = pd.DataFrame(columns, index=range(len(raw)))
     key = "source_record_id" if kind == "persons" else "case_id"
+    if MALFORMED in raw.columns:
+        for i in np.flatnonzero(raw[MALFORMED].notna().to_numpy()).tolist():
+            errors[i] = ("field_count", None, str(raw[MALFORMED].iloc[i]))
     for i in np.flatnonzero(frame[key].isna().to_numpy()).tolist():
         errors.setdefault(i, ("required", key, f"{key} is empty"))
     if kind == "registrations" and dataset.aggregate_by is None:
@@ -351,18 +358,18 @@ def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, A
         except RuleFailure:
             confidential = None  # unreadable: secret
     record["address_confidential"] = confidential
-    withheld = sorted(c for c in raw if c not in used and c not in (ORIGIN, ORIGIN_ROW))
+    withheld = sorted(c for c in raw if c not in used and c not in _READER_COLUMNS)
     if withheld:
         record["withheld_columns"] = withheld
     return mask_record(record)
 
 
 def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
-                     errors: dict[int, tuple[str, str, str]], kind: str,
+                     errors: dict[int, tuple[str, str | None, str]], kind: str,
                      dataset: DatasetConfig) -> pd.DataFrame:
     key = "source_record_id" if kind == "persons" else "case_id"
-    records = ([canonical_record(r, dataset) for r in raw.iloc[bad].to_dict("records")]
-               if bad else [])
+    records = ([None if isinstance(r.get(MALFORMED), str) else canonical_record(r, dataset)
+                for r in raw.iloc[bad].to_dict("records")] if bad else [])
     ids = frame[key].tolist() if key in frame else [None] * len(frame)
     rows = []
     for i, record in zip(bad, records, strict=True):
@@ -374,9 +381,9 @@ def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
             "source_record_id": ids[i],
             "rule": rule,
             "field": field,
-            "reason": f"field {field}: {reason}",
+            "reason": f"field {field}: {reason}" if field else reason,
             "severity": "row",
-            "record": record_json(record),
+            "record": None if record is None else record_json(record),
         })
     return pd.DataFrame(rows, columns=["dataset", "origin", "origin_row", "source_record_id",
                                        "rule", "field", "reason", "severity", "record"])

@@ -163,3 +163,27 @@ def test_runner_failure_lines_are_masked():
         step_failure_data = Data()
 
     assert BSN not in _first_line(Event())
+
+
+def test_rows_with_the_wrong_field_count_are_quarantined_as_such(hub_settings):
+    """Issue 16, 2: a row cut short (or too long) is named, with file and row; its case stays."""
+    deliver(hub_settings, [client("C1", secret="nee"), client("C2", secret="nee")])
+    path = next((hub_settings.partner_systems / "blijf_groep" / "inbox").glob("*.txt"))
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = "\t".join(lines[2].split("\t")[:12])            # C2 cut short
+    lines.append("\t".join(lines[1].split("\t") + ["extra"]).replace("C1", "C3", 1))
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    persons = result.counts["persons"]
+    assert (persons.read, persons.staged, persons.quarantined) == (3, 1, 2)
+    held = quarantined(hub_settings)
+    rows = held[(held["dataset"] == "persons")].sort_values("origin_row")
+    assert rows["rule"].tolist() == ["field_count", "field_count"]
+    assert rows["origin_row"].tolist() == [2, 3]
+    assert rows["source_record_id"].tolist() == ["C2", "C3"]
+    assert rows["reason"].tolist() == ["row has 12 fields, the header 20",
+                                       "row has 21 fields, the header 20"]
+    assert set(rows["origin"]) == {path.name}
+    assert rows["record"].isna().all()  # shifted values are not trusted: withheld
+    cases = result.counts["registrations"]
+    assert cases.out_of_scope == 0 and cases.reconciled
