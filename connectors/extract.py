@@ -31,7 +31,7 @@ from connectors.sql import read_sql
 from connectors.staging import read_staging, write_staging
 from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
-from foundation.quarantine import write_quarantine
+from foundation.quarantine import record_json, write_quarantine
 from foundation.settings import Settings
 
 Progress = Callable[[str, int], None]
@@ -185,8 +185,6 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
              for name, ds in partner.datasets.items()}
     _reject_whole_files(reads)
     counts = {name: r.counts for name, r in reads.items()}
-    quarantine = [q for r in reads.values() for q in r.quarantine]
-    quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
 
     persons = empty("persons")
     if "persons" in reads:
@@ -204,6 +202,8 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
         write_staging(settings, partner_key, "registrations", registrations,
                       replace=reads["registrations"].full, remove_keys=dropped)
 
+    quarantine = [q for r in reads.values() for q in r.quarantine]
+    quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
     _write_quarantine(settings, partner_key, run_id, quarantine)
     _archive(partner, reads, run_id)
     for name, r in reads.items():
@@ -261,12 +261,32 @@ def _scope_registrations(read: _Read, dataset: DatasetConfig, known_ids: set[str
         per_case = rows.groupby("case_id", sort=False).size()
     if rows.empty:
         return to_canonical(rows, "registrations"), set()
+    rows = _hold_cases_without_persons(read, rows, per_case)
     mask, pruned = registrations_in_scope(rows, known_ids, out_ids)
     kept = pruned[mask.to_numpy()].reset_index(drop=True)
     dropped = set(rows.loc[~mask.to_numpy(), "case_id"]) - set(kept["case_id"])
     read.counts.out_of_scope = int(per_case.reindex(sorted(dropped)).sum()) if dropped else 0
     read.counts.staged = read.counts.read - read.counts.quarantined - read.counts.out_of_scope
     return to_canonical(kept, "registrations"), dropped
+
+
+def _hold_cases_without_persons(read: _Read, rows: pd.DataFrame,
+                                per_case: pd.Series) -> pd.DataFrame:
+    """Quarantine cases that name no person at all (every row's person id missing, e.g. rows
+    cut short): nothing says they are outside the proeftuin, so they are not out of scope."""
+    empty_ids = rows["person_record_ids"].map(lambda ids: ids is None or len(ids) == 0)
+    if not empty_ids.any():
+        return rows
+    held = rows[empty_ids.to_numpy()]
+    read.quarantine.append(pd.DataFrame([{
+        "dataset": "registrations", "origin": str(r["origin"]),
+        "origin_row": int(r["origin_row"]), "source_record_id": str(r["case_id"]),
+        "rule": "required", "field": "person_record_ids",
+        "reason": "field person_record_ids: no person ids in any row of the case",
+        "severity": "row", "record": record_json(r),
+    } for r in held.to_dict("records")]))
+    read.counts.quarantined += int(per_case.reindex(held["case_id"].tolist()).sum())
+    return rows[~empty_ids.to_numpy()].reset_index(drop=True)
 
 
 def _write_quarantine(settings: Settings, partner: str, run_id: str,

@@ -187,3 +187,17 @@ def test_rows_with_the_wrong_field_count_are_quarantined_as_such(hub_settings):
     assert rows["record"].isna().all()  # shifted values are not trusted: withheld
     cases = result.counts["registrations"]
     assert cases.out_of_scope == 0 and cases.reconciled
+
+
+def test_a_case_whose_person_ids_are_all_missing_is_quarantined_not_out_of_scope(hub_settings):
+    deliver(hub_settings, [client("C1", secret="nee"),
+                           client("", secret="nee", extra={"Dossiernummer": "D2"}),
+                           client("", secret="nee", extra={"Dossiernummer": "D2"})])
+    result = extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    cases = result.counts["registrations"]
+    assert (cases.read, cases.staged, cases.quarantined, cases.out_of_scope) == (3, 1, 2, 0)
+    held = quarantined(hub_settings)
+    row = held[held["dataset"] == "registrations"]
+    assert row["source_record_id"].tolist() == ["D2"]
+    assert row["field"].tolist() == ["person_record_ids"]
+    assert BSN.encode() not in raw_bytes(hub_settings)
