@@ -66,6 +66,8 @@ class ExtractResult:
     registrations: pd.DataFrame
     counts: dict[str, DatasetCounts]
     rejected_files: list[str] = field(default_factory=list)
+    rejections: dict[str, str] = field(default_factory=dict)
+    """Each delivery rejected whole (file name) with its reason: a run with one is not ``ok``."""
 
     @property
     def reconciled(self) -> bool:
@@ -221,7 +223,9 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     return ExtractResult(partner=partner_key, run_id=run_id, persons=persons,
                          registrations=registrations, counts=counts,
                          rejected_files=list(dict.fromkeys(
-                             r.origin for rs in reads.values() for r in rs.rejected)))
+                             r.origin for rs in reads.values() for r in rs.rejected)),
+                         rejections={r.origin: r.reason for rs in reads.values()
+                                     for r in rs.rejected})
 
 
 def _reject_whole_files(reads: dict[str, _Read]) -> None:
@@ -323,7 +327,9 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(r.reconciled for r in self.results.values())
+        """No partner failed, every count reconciles and no delivery was rejected whole."""
+        return not self.errors and all(r.reconciled and not r.rejections
+                                       for r in self.results.values())
 
 
 def extract_all(config: HubConfig, settings: Settings, partners: list[str] | None = None,

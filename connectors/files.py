@@ -91,6 +91,10 @@ def read_csv_chunks(path: Path, encoding: str | None = None, delimiter: str | No
     """Parse a CSV file in chunks of text columns; raises ParseError if it is not valid CSV."""
     if path.stat().st_size == 0:
         raise ParseError("file is empty (no header line)", origin=path.name)
+    if encoding:  # a configured encoding skips detection, not the check for binary content
+        with path.open("rb") as handle:
+            if b"\x00" in handle.read(_BLOCK):
+                raise ParseError("file is binary, not CSV text", origin=path.name)
     encoding = encoding or detect_encoding(path)
     with path.open("r", encoding=encoding, newline="") as handle:
         header = handle.readline()

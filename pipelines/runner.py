@@ -34,8 +34,11 @@ class PartnerSummary:
 
     partner: str
     status: str
-    """``ok``, ``failed`` (extraction), ``blocked`` (validation) or ``skipped``."""
+    """``ok``, ``failed`` (extraction), ``rejected`` (a delivery rejected whole), ``blocked``
+    (validation) or ``skipped``."""
     counts: dict[str, int] = field(default_factory=dict)
+    """Extraction counts (``persons_read``, ...) and validation counts (``persons_validated``,
+    ``persons_held_back``, ``persons_passed``), so both stages' quarantine can be shown."""
     error: str | None = None
     verdicts_reused_from: str | None = None
     """Set when the staging was unchanged and the verdicts of that run's validation were kept."""
@@ -134,6 +137,12 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
     if not extracted:
         return PartnerSummary(partner, "skipped", counts)
     staged = _metadata(result, staged_key(partner))
+    for dataset in ("persons", "registrations"):
+        for ours, theirs in (("validated", "staged"), ("held_back", "quarantined"),
+                             ("passed", "passed")):
+            value = staged.get(f"{dataset}_{theirs}")
+            if isinstance(value, int | float):
+                counts[f"{dataset}_{ours}"] = int(value)
     problem = _failure(result, staged_key(partner))
     failed_checks = [
         c.check_name for c in result.get_asset_check_evaluations()
@@ -144,8 +153,13 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
         why = problem or f"blocking validation failed: {', '.join(failed_checks) or 'see Dagster'}"
         return PartnerSummary(partner, "blocked", counts, why)
     reused = staged.get("verdicts_reused_from_run")
-    return PartnerSummary(partner, "ok", counts,
-                          verdicts_reused_from=str(reused) if reused else None)
+    reused_from = str(reused) if reused else None
+    rejected = str(extracted.get("rejected") or "").strip()
+    if rejected:
+        return PartnerSummary(partner, "rejected", counts,
+                              "rejected: " + "; ".join(rejected.splitlines()),
+                              verdicts_reused_from=reused_from)
+    return PartnerSummary(partner, "ok", counts, verdicts_reused_from=reused_from)
 
 
 def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
@@ -155,6 +169,19 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
         for stats in instance.get_run_step_stats(run_id)
         if stats.start_time is not None and stats.end_time is not None
     }
+
+
+def _anything_validated(settings: Settings, partners: list[str]) -> bool:
+    from pipelines.validated import validated_path
+
+    return any(validated_path(settings, p, "persons").exists() for p in partners)
+
+
+def has_last_good_data(settings: Settings, partner: str) -> bool:
+    """Whether a partner has validated data from an earlier run that stays in use."""
+    from pipelines.validated import validated_path
+
+    return validated_path(settings, partner, "persons").exists()
 
 
 def run_pipeline(
@@ -198,6 +225,11 @@ def run_pipeline(
             from expectations.data_docs import build_index
 
             build_index(settings.data_docs)  # once for every partner validated above
+        if not _anything_validated(settings, configured):
+            # Publishing now would switch on an empty version: say so instead.
+            summary.publish_error = ("nothing published: no partner has validated data yet, "
+                                     "so there is no earlier data to keep either")
+            return summary
         if on_phase:
             on_phase("linking and publishing")
         publish = defs.resolve_job_def(PUBLISH_JOB).execute_in_process(

@@ -201,3 +201,25 @@ def test_a_case_whose_person_ids_are_all_missing_is_quarantined_not_out_of_scope
     assert row["source_record_id"].tolist() == ["D2"]
     assert row["field"].tolist() == ["person_record_ids"]
     assert BSN.encode() not in raw_bytes(hub_settings)
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty"),
+    ("Cliëntnummer\tBSN\n".encode("utf-16"), "UTF-16"),
+    (b"\x00\x01PK\x03\x04", "binary"),
+    (None, "Geheim adres"),  # the mandatory confidentiality column is missing
+], ids=["empty", "utf16", "binary", "no-confidentiality-column"])
+def test_a_delivery_rejected_whole_fails_hub_extract_with_file_and_reason(hub_settings, content,
+                                                                          reason):
+    inbox = hub_settings.partner_systems / "blijf_groep" / "inbox"
+    if content is None:
+        deliver(hub_settings, [{k: v for k, v in client("C1").items() if k != "Geheim adres"}])
+    else:
+        inbox.mkdir(parents=True, exist_ok=True)
+        (inbox / "blijf_clienten_20261101.txt").write_bytes(content)
+    result = CliRunner().invoke(app, ["extract", "--partner", "blijf_groep"],
+                                env={"COLUMNS": "300"})
+    assert result.exit_code == 1, result.output
+    assert "rejected" in result.output and "blijf_clienten_20261101.txt" in result.output
+    assert reason in result.output
+    assert BSN not in result.output
