@@ -23,6 +23,9 @@ from connectors.mapping import MALFORMED, ORIGIN, ORIGIN_ROW
 from foundation.errors import ParseError, SourceUnavailableError
 
 CHUNK_ROWS = 50_000
+csv.field_size_limit(2**31 - 1)
+"""The csv module's 128 KiB cell limit would reject a whole file for one huge cell; a too-long
+value is quarantined by its field's maximum length instead (schemas.canonical.MAX_LENGTHS)."""
 DELIMITERS = (";", ",", "\t", "|")
 _BLOCK = 1 << 20
 

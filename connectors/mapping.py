@@ -33,6 +33,7 @@ from schemas.canonical import (
     PERSON_SCHEMA,
     REGISTRATION_COLUMNS,
     REGISTRATION_SCHEMA,
+    max_lengths,
 )
 
 ORIGIN = "__origin"
@@ -44,6 +45,7 @@ then not trusted: it is quarantined with this reason and without its record)."""
 _READER_COLUMNS = (ORIGIN, ORIGIN_ROW, MALFORMED)
 
 SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
+_MAX = {**max_lengths(PERSON_SCHEMA), **max_lengths(REGISTRATION_SCHEMA)}
 COLUMNS = {"persons": PERSON_COLUMNS, "registrations": REGISTRATION_COLUMNS}
 _LINEAGE = [f.name for f in LINEAGE_FIELDS]
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "waar", "t"}
@@ -306,6 +308,7 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
                          for c, d in zip(converted, columns[rule.target], strict=True)]
         columns[rule.target] = converted
     frame = pd.DataFrame(columns, index=range(len(raw)))
+    _check_lengths(frame, kind, errors)
     key = "source_record_id" if kind == "persons" else "case_id"
     if MALFORMED in raw.columns:
         for i in np.flatnonzero(raw[MALFORMED].notna().to_numpy()).tolist():
@@ -324,6 +327,31 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
     quarantine = _quarantine_rows(raw, frame, bad, errors, kind, dataset)
     good = frame.drop(index=bad).reset_index(drop=True)
     return Mapped(rows=_complete(good, kind), quarantine=quarantine)
+
+
+def _check_lengths(frame: pd.DataFrame, kind: str,
+                   errors: dict[int, tuple[str, str | None, str]]) -> None:
+    """Record every row with a value over its field's maximum length (schemas.canonical)."""
+    for name, limit in max_lengths(SCHEMAS[kind]).items():
+        if name not in frame.columns:
+            continue
+        values = frame[name].tolist()
+        if name == "person_record_ids":
+            too_long = [any(isinstance(i, str) and len(i) > limit for i in v or ())
+                        for v in values]
+        else:
+            array = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
+            too_long = pc.fill_null(pc.greater(pc.utf8_length(array), limit), False)
+            too_long = too_long.to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(too_long).tolist():
+            errors.setdefault(i, ("max_length", name, f"longer than {limit} characters"))
+
+
+def _shown(value: Any, limit: int | None) -> Any:
+    """A raw value for a quarantine record: an over-long one only by its length."""
+    if isinstance(value, str) and limit is not None and len(value) > limit:
+        return f"<{len(value)} characters>"
+    return value
 
 
 def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, Any]:
@@ -345,8 +373,9 @@ def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, A
             continue
         used.add(str(rule.column))
         value = raw.get(rule.column)
-        record[rule.target] = ([text(v) for v in value] if isinstance(value, list | tuple)
-                               else text(value))
+        limit = _MAX.get(rule.target, 200)
+        record[rule.target] = ([_shown(text(v), limit) for v in value]
+                               if isinstance(value, list | tuple) else _shown(text(value), limit))
     flag = dataset.fields.get("address_confidential")
     confidential: bool | None = None
     if flag is not None:

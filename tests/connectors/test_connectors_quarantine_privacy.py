@@ -223,3 +223,20 @@ def test_a_delivery_rejected_whole_fails_hub_extract_with_file_and_reason(hub_se
     assert "rejected" in result.output and "blijf_clienten_20261101.txt" in result.output
     assert reason in result.output
     assert BSN not in result.output
+
+
+@pytest.mark.parametrize("column, field", [("Achternaam", "surname"), ("Roepnaam", "first_names"),
+                                           ("Cliëntnummer", "source_record_id")])
+def test_a_value_over_its_maximum_length_is_quarantined_with_the_field(hub_settings, column,
+                                                                       field):
+    from schemas.canonical import MAX_LENGTHS
+
+    huge = "x" * 1_000_000
+    deliver(hub_settings, [client("C1", secret="nee", extra={column: huge}), client("C2")])
+    result = extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    assert result.counts["persons"].quarantined == 1
+    held = quarantined(hub_settings)
+    row = held[held["dataset"] == "persons"].iloc[0]
+    assert (row["rule"], row["field"]) == ("max_length", field)
+    assert f"longer than {MAX_LENGTHS[field]} characters" in row["reason"]
+    assert huge not in row["record"] and len(row["record"]) < 2000
