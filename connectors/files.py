@@ -21,6 +21,7 @@ from connectors.config import DatasetConfig, PartnerConfig
 from connectors.delivery import Delivery, Rejected
 from connectors.mapping import MALFORMED, ORIGIN, ORIGIN_ROW
 from foundation.errors import ParseError, SourceUnavailableError
+from foundation.files import private_dir, private_file
 
 CHUNK_ROWS = 50_000
 csv.field_size_limit(2**31 - 1)
@@ -242,9 +243,9 @@ def read_files(partner: PartnerConfig, dataset: DatasetConfig,
 
 def move_to(path: Path, folder: Path, sha256: str | None) -> Path:
     """Move a processed file into ``folder`` without overwriting an earlier one of that name."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # the archive keeps partner files whole: BSNs, secret addresses
     target = folder / path.name
     if target.exists():
         target = folder / f"{path.stem}.{(sha256 or 'dup')[:12]}{path.suffix}"
     shutil.move(str(path), str(target))
-    return target
+    return private_file(target)

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from foundation.files import private_dir
+
 VALUE_KEYS = (
     "unexpected_list",
     "partial_unexpected_list",
@@ -77,7 +79,7 @@ def publish(root: Path, results: Iterable[Any], run_id: str, index: bool = True)
         ValidationResultIdentifier,
     )
 
-    root.mkdir(parents=True, exist_ok=True)
+    private_dir(root)
     context = _file_context(str(root))
     run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
     identifiers = []

@@ -23,6 +23,10 @@ CONFIDENTIAL_ADDRESS_FIELDS = (
 )
 """Address fields that are secret on a row whose ``address_confidential`` is true."""
 
+SECRET_ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
+"""What is kept apart from the ordinary columns of a confidential row, in staging and in the
+store (the municipality would narrow a shelter down too)."""
+
 IDENTIFIER_FIELDS = (
     "source_record_id",
     "source_household_ref",

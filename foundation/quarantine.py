@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from foundation.files import private_write
 from foundation.privacy import mask_record, mask_text
 from foundation.quarantine_schema import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
 
@@ -63,12 +64,10 @@ def write_quarantine(
     table = pa.Table.from_pandas(
         frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA, preserve_index=False
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         table = pa.concat_tables([pq.read_table(path, schema=QUARANTINE_SCHEMA), table])
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with private_write(path) as tmp:
+        pq.write_table(table, tmp)
     return path
 
 

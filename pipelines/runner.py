@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from foundation.files import private_dir
 from foundation.privacy import mask_text
 from foundation.settings import PROJECT_ROOT, Settings, get_settings
 from pipelines.defs.jobs import INGEST_JOB, PUBLISH_JOB
@@ -71,8 +72,7 @@ def dagster_home(settings: Settings) -> Path:
     A new home gets the repository's ``dagster.yaml`` with its storage pointed at that home, so
     runs of ``hub run`` show up in the Dagster UI started on the same home.
     """
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home).resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir(Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home).resolve())
     target = home / "dagster.yaml"
     if not target.exists():
         config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"))

@@ -240,3 +240,45 @@ def test_a_value_over_its_maximum_length_is_quarantined_with_the_field(hub_setti
     assert (row["rule"], row["field"]) == ("max_length", field)
     assert f"longer than {MAX_LENGTHS[field]} characters" in row["reason"]
     assert huge not in row["record"] and len(row["record"]) < 2000
+
+
+def test_staging_keeps_secret_addresses_apart_and_owner_only(hub_settings):
+    """Issue 16, 5: staging's ordinary columns hold no shelter address; files are 0600/0700."""
+    import stat
+
+    import pyarrow.parquet as pq
+
+    from connectors.staging import (
+        read_secret_addresses,
+        secrets_path,
+        staging_path,
+        with_secret_addresses,
+    )
+    from foundation.files import restrict_new_files
+
+    restrict_new_files()
+    deliver(hub_settings, [client("C1", secret="ja"), client("C2", secret="nee")])
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    path = staging_path(hub_settings, "blijf_groep", "persons")
+    assert secrets_path(hub_settings, "blijf_groep").exists()
+    staged = pq.read_table(path).to_pandas().set_index("source_record_id")
+    assert staged.loc["C1", ["street", "postcode", "city"]].isna().all()
+    assert staged.loc["C2", "street"] == STREET
+    secrets = read_secret_addresses(hub_settings, "blijf_groep")
+    assert secrets["source_record_id"].tolist() == ["C1"]
+    assert secrets["street"].tolist() == [STREET]
+    joined = with_secret_addresses(hub_settings, staged.reset_index()).set_index(
+        "source_record_id")
+    assert joined.loc["C1", "street"] == STREET and joined.loc["C1", "postcode"] == "1502QQ"
+    # C1 is no longer confidential: its old secret goes, its address is ordinary now
+    deliver(hub_settings, [client("C1", secret="nee")], name="blijf_clienten_20261102.txt")
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-2")
+    assert read_secret_addresses(hub_settings, "blijf_groep").empty
+    for item in hub_settings.home.rglob("*"):
+        if "partners" in item.relative_to(hub_settings.home).parts[:1]:
+            continue  # the partner's own drop folder (test input)
+        mode = stat.S_IMODE(item.stat().st_mode)
+        assert mode & 0o077 == 0, (item, oct(mode))
+    archive = hub_settings.partner_systems / "blijf_groep" / "archive"
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in archive.iterdir())
