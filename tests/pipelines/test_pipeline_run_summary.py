@@ -2,12 +2,14 @@
 ``rejected`` with file and reason and the run exits non-zero; both stages' quarantine is shown;
 without a terminal the phases are printed; with no partner data nothing empty is published."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from foundation.privacy import IDENTIFIER_FIELDS
 from hub.cli import app
 
 ROW = re.compile(r"^\s*(\w+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$")
@@ -31,6 +33,29 @@ def test_rejected_delivery_and_both_quarantine_stages_are_on_screen(demo_home: P
         assert read == staged + held + out, partner
     assert sum(row[5] for row in rows.values()) > 0  # validation quarantine is shown
     assert "version" in result.output  # the other partners were still published
+    _store_and_files_hold_no_clear_secret(demo_home)
+
+
+def _store_and_files_hold_no_clear_secret(home: Path) -> None:
+    """Issue 16: the store's quarantine copy is masked, shelter addresses still reach their own
+    table, and every file the run wrote is owner-only."""
+    import stat
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{home / 'store' / 'hub.sqlite'}")
+    with engine.connect() as conn:
+        records = conn.execute(sa.text("SELECT record FROM quarantine")).scalars().all()
+        secrets = conn.execute(sa.text("SELECT count(*) FROM confidential_addresses")).scalar()
+    engine.dispose()
+    values = [str(v) for r in records if r for k, v in json.loads(r).items()
+              if k not in IDENTIFIER_FIELDS]
+    assert values and not [v for v in values if re.search(r"(?<!\d)\d{9}(?!\d)", v)]
+    assert secrets > 0
+    for item in home.rglob("*"):
+        if item.relative_to(home).parts[0] == "partners":
+            continue
+        assert stat.S_IMODE(item.stat().st_mode) & 0o077 == 0, item
 
 
 def test_run_without_any_partner_data_publishes_nothing(tmp_path: Path,
