@@ -20,12 +20,22 @@ def _rows(output: str) -> dict[str, tuple]:
             for m in (ROW.match(line.replace("│", " ")) for line in output.splitlines()) if m}
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summary tables 300 columns wide, whatever other tests did to the shared console."""
+    from hub.console import console, err_console
+
+    for target in (console, err_console):
+        monkeypatch.setattr(target, "_width", 300)
+
+
 def test_rejected_delivery_and_both_quarantine_stages_are_on_screen(demo_home: Path) -> None:
     inbox = demo_home / "partners" / "veilig_thuis" / "inbox"
     (inbox / "VT_export_99999999.csv").write_bytes(b"\x00\x01PK\x03\x04 binary")
     result = CliRunner().invoke(app, ["run"], env={"COLUMNS": "200"})
     assert result.exit_code == 1, result.output
     rows = _rows(result.output)
+    assert "veilig_thuis" in rows, result.output
     assert rows["veilig_thuis"][0] == "rejected"
     assert "VT_export_99999999.csv" in result.output and "binary" in result.output
     assert "hub run: extracting" in result.output  # phases printed without a terminal
