@@ -31,6 +31,7 @@ from connectors.sql import read_sql
 from connectors.staging import read_staging, write_staging
 from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
+from foundation.files import private_dir
 from foundation.quarantine import record_json, write_quarantine
 from foundation.settings import Settings
 
@@ -338,6 +339,7 @@ def extract_all(config: HubConfig, settings: Settings, partners: list[str] | Non
                 full: bool = False) -> RunReport:
     """Extract every (or the named) partner; a failing partner is recorded and the rest go on."""
     run_id = run_id or new_run_id()
+    private_dir(settings.home)  # 0700: also shields files an older hub left readable
     report = RunReport(run_id=run_id)
     keys = partners or list(config.partners)
     for key in keys:

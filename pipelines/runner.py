@@ -194,6 +194,7 @@ def run_pipeline(
     from pipelines.catalog import load_catalog
 
     settings = settings or get_settings()
+    private_dir(settings.home)  # 0700: also shields files an older hub left readable
     configured = [p.key for p in load_catalog(settings)]
     chosen = partners or configured
     defs = load_definitions()
