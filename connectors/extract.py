@@ -32,6 +32,7 @@ from connectors.staging import read_staging, write_staging
 from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
 from foundation.files import private_dir
+from foundation.privacy import mask_text
 from foundation.quarantine import record_json, write_quarantine
 from foundation.settings import Settings
 
@@ -68,7 +69,8 @@ class ExtractResult:
     counts: dict[str, DatasetCounts]
     rejected_files: list[str] = field(default_factory=list)
     rejections: dict[str, str] = field(default_factory=dict)
-    """Each delivery rejected whole (file name) with its reason: a run with one is not ``ok``."""
+    """Each delivery rejected whole (file name) with its reason, BSN shapes masked (they go to
+    the screen and to Dagster metadata): a run with one is not ``ok``."""
 
     @property
     def reconciled(self) -> bool:
@@ -225,8 +227,8 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
                          registrations=registrations, counts=counts,
                          rejected_files=list(dict.fromkeys(
                              r.origin for rs in reads.values() for r in rs.rejected)),
-                         rejections={r.origin: r.reason for rs in reads.values()
-                                     for r in rs.rejected})
+                         rejections={mask_text(r.origin): mask_text(r.reason)
+                                     for rs in reads.values() for r in rs.rejected})
 
 
 def _reject_whole_files(reads: dict[str, _Read]) -> None:
