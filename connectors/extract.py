@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from connectors.config import DatasetConfig, HubConfig, PartnerConfig
 from connectors.delivery import Delivery, Rejected
 from connectors.files import folders, move_to, read_files
 from connectors.mapping import (
+    COLUMNS,
     aggregate_registrations,
+    canonical_record,
     empty,
     map_rows,
     to_canonical,
@@ -33,7 +36,7 @@ from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
 from foundation.files import private_dir
 from foundation.privacy import mask_text
-from foundation.quarantine import record_json, write_quarantine
+from foundation.quarantine import record_json, remask_partner, write_quarantine
 from foundation.settings import Settings
 
 Progress = Callable[[str, int], None]
@@ -183,6 +186,7 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     if partner_key not in config.partners:
         raise HubError("unknown partner (not in the partner configuration)", partner=partner_key)
     partner = config.partners[partner_key]
+    remask_partner(settings.quarantine, partner_key, partial(_canonical_or_withheld, partner))
     state = load_state(settings, partner_key)
     reading = {"files": {}, "watermarks": {}} if full else state
     extracted_at = pd.Timestamp(datetime.now(UTC)).as_unit("us")
@@ -229,6 +233,19 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
                              r.origin for rs in reads.values() for r in rs.rejected)),
                          rejections={mask_text(r.origin): mask_text(r.reason)
                                      for rs in reads.values() for r in rs.rejected})
+
+
+def _canonical_or_withheld(partner: PartnerConfig, record: dict[str, Any],
+                           dataset: str) -> dict[str, Any] | None:
+    """An old quarantine record in canonical form: a raw row (partner column names) is mapped
+    through the partner's mapping; a canonical one (validation) is kept; anything else withheld.
+    """
+    canonical = set(COLUMNS.get(dataset, ())) | {"withheld_columns"}
+    if set(record) <= canonical:
+        return record
+    if dataset in partner.datasets:
+        return canonical_record(record, partner.datasets[dataset])
+    return None
 
 
 def _reject_whole_files(reads: dict[str, _Read]) -> None:

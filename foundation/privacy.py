@@ -43,8 +43,10 @@ a hex content hash would otherwise look like a BSN here and there)."""
 BSN_SHAPED = re.compile(r"(?<!\d)(?:\d[ .\-]?){7,8}\d(?!\d)")
 """Eight or nine digits, with or without single separators (space, dot, dash) between them."""
 
-_DATE_SHAPED = re.compile(r"\d{2}([-./])\d{2}\1\d{4}|\d{4}([-./])\d{2}\2\d{2}")
-"""``31-02-2020`` and ``2020-02-31`` are dates (BSNs are written 3-3-3, 4-2-3 or in one run)."""
+_DATE_SHAPED = re.compile(r"\d{2}([-./])\d{2}\1\d{4}|\d{4}([-./])\d{2}\2\d{2}"
+                          r"|(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+"""``31-02-2020``, ``2020-02-31`` and ``20261101`` (a file name's date stamp) read as dates and
+stay; BSNs are written 3-3-3, 4-2-3 or in one run of nine (or eight) digits."""
 
 FALSE_FLAGS = frozenset({"false", "0", "nee", "n", "no", "onwaar", "f"})
 """Spellings of "not confidential"; anything else (unknown, unreadable, missing) is secret."""

@@ -7,8 +7,10 @@ address in clear.
 """
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -69,6 +71,48 @@ def write_quarantine(
     with private_write(path) as tmp:
         pq.write_table(table, tmp)
     return path
+
+
+REMASKED_MARKER = ".masked-v1"
+"""Written into a partner's quarantine folder once its files hold only the masked form."""
+
+
+def remask_partner(root: Path, partner: str,
+                   convert: Callable[[dict[str, Any], str], dict[str, Any] | None]) -> int:
+    """Rewrite a partner's quarantine files written before records were stored masked.
+
+    ``convert(record, dataset)`` turns an old record (raw partner column names, clear values)
+    into its canonical form, or None to withhold it; then every record is masked and every
+    reason's BSN shapes too. Done once per partner (a marker file); returns files rewritten.
+    """
+    folder = root / partner
+    marker = folder / REMASKED_MARKER
+    if not folder.is_dir() or marker.exists():
+        return 0
+    rewritten = 0
+    for path in sorted(folder.glob("*.parquet")):
+        frame = pq.read_table(path, schema=QUARANTINE_SCHEMA).to_pandas()
+
+        def fix(text: object, dataset: object) -> str | None:
+            if not isinstance(text, str):
+                return None
+            record = convert(json.loads(text), str(dataset))
+            return None if record is None else record_json(mask_record(record))
+
+        records = [fix(t, d) for t, d in zip(frame["record"], frame["dataset"], strict=True)]
+        reasons = [mask_text(r) if isinstance(r, str) else r for r in frame["reason"]]
+        if records == frame["record"].tolist() and reasons == frame["reason"].tolist():
+            continue
+        frame["record"] = pd.Series(records, dtype="object")
+        frame["reason"] = reasons
+        table = pa.Table.from_pandas(frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA,
+                                     preserve_index=False)
+        with private_write(path) as tmp:
+            pq.write_table(table, tmp)
+        rewritten += 1
+    with private_write(marker) as tmp:
+        tmp.write_text(f"{rewritten} files re-masked\n", encoding="utf-8")
+    return rewritten
 
 
 def read_quarantine(

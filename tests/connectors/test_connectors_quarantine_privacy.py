@@ -9,6 +9,7 @@ the store's quarantine table.
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -26,6 +27,15 @@ HEADER = ["Cliëntnummer", "Dossiernummer", "Traject", "Fase", "Startdatum", "Ei
           "Reden uitstroom", "Hulpverlener", "Bereikbaar via", "Relatie tot dossier", "Roepnaam",
           "Achternaam", "Geboortedatum", "Geslacht", "BSN", "Straat", "Huisnr", "Postcode",
           "Plaats", "Geheim adres"]
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI output 300 columns wide, whatever other tests did to the shared console."""
+    from hub.console import console, err_console
+
+    for target in (console, err_console):
+        monkeypatch.setattr(target, "_width", 300)
 
 
 def client(number: str, *, born: str = "07/03/2014", house: str = "12", secret: str = "ja",
@@ -131,6 +141,8 @@ def test_masking_fails_safe_on_any_flag_that_is_not_a_clear_no():
     for flag in (False, "nee", "false", "0"):
         assert mask_record({"street": "Dam", "address_confidential": flag})["street"] == "Dam"
     assert mask_text("geboren 31-02-2020, bsn 1234 56 782") == "geboren 31-02-2020, bsn *******82"
+    assert mask_text("VT_export_20261101.csv") == "VT_export_20261101.csv"  # a date stamp
+    assert mask_text("oud nummer 12345678") == "oud nummer ******78"  # an 8-digit BSN
 
 
 def test_check_metadata_frames_are_masked_like_records():
@@ -282,3 +294,28 @@ def test_staging_keeps_secret_addresses_apart_and_owner_only(hub_settings):
     archive = hub_settings.partner_systems / "blijf_groep" / "archive"
     assert stat.S_IMODE(archive.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in archive.iterdir())
+
+
+def test_quarantine_written_before_the_fix_is_masked_on_the_next_extract(hub_settings):
+    """A raw record stored in clear by an older hub (partner column names) is rewritten once."""
+    from foundation.quarantine import write_quarantine
+
+    old = client("C9", born="31/02/2020")
+    row = pd.DataFrame([{"dataset": "persons", "origin": "blijf_clienten_1.txt", "origin_row": 1,
+                         "source_record_id": "C9", "rule": "date_format", "field": "birth_date",
+                         "reason": "field birth_date: bad", "severity": "row",
+                         "record": json.dumps(old)}])
+    path = write_quarantine(hub_settings.quarantine, "blijf_groep", "old-run", "extract", row)
+    import pyarrow.parquet as pq  # simulate the old clear form, as an older hub wrote it
+
+    table = pq.read_table(path).to_pandas()
+    table["record"] = json.dumps(old)
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
+    assert STREET.encode() in raw_bytes(hub_settings)
+    deliver(hub_settings, [client("C1", secret="nee")])
+    extract_partner("blijf_groep", load_config(hub_settings), hub_settings, "run-1")
+    for secret in SECRETS:
+        assert secret.encode() not in raw_bytes(hub_settings), secret
+    held = quarantined(hub_settings)
+    record = json.loads(held[held["source_record_id"] == "C9"]["record"].iloc[0])
+    assert record["birth_date"] == "31/02/2020" and record["street"] == "***"
