@@ -31,13 +31,13 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_rejected_delivery_and_both_quarantine_stages_are_on_screen(demo_home: Path) -> None:
     inbox = demo_home / "partners" / "veilig_thuis" / "inbox"
-    (inbox / "VT_export_99999999.csv").write_bytes(b"\x00\x01PK\x03\x04 binary")
+    (inbox / "VT_export_20991231.csv").write_bytes(b"\x00\x01PK\x03\x04 binary")
     result = CliRunner().invoke(app, ["run"], env={"COLUMNS": "200"})
     assert result.exit_code == 1, result.output
     rows = _rows(result.output)
     assert "veilig_thuis" in rows, result.output
     assert rows["veilig_thuis"][0] == "rejected"
-    assert "VT_export_99999999.csv" in result.output and "binary" in result.output
+    assert "VT_export_20991231.csv" in result.output and "binary" in result.output
     assert "hub run: extracting" in result.output  # phases printed without a terminal
     for partner, (_status, read, staged, held, out, *_validated) in rows.items():
         assert read == staged + held + out, partner
