@@ -319,3 +319,26 @@ def test_quarantine_written_before_the_fix_is_masked_on_the_next_extract(hub_set
     held = quarantined(hub_settings)
     record = json.loads(held[held["source_record_id"] == "C9"]["record"].iloc[0])
     assert record["birth_date"] == "31/02/2020" and record["street"] == "***"
+
+
+def test_hub_run_without_hub_demo_names_partner_and_variable(tmp_path, monkeypatch):
+    """Issue 16, 4: on the production path a missing setting is a configuration error (exit 2)."""
+    monkeypatch.delenv("HUB_DEMO")
+    monkeypatch.setenv("HUB_HOME", str(tmp_path / "hub"))
+    for name in ("RVDK_DB_URL", "LDH_DB_URL", "JBRA_API_URL", "JBRA_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(app, ["run"], env={"COLUMNS": "300"})
+    assert result.exit_code == 2, result.output
+    assert "RVDK_DB_URL" in result.output and "rvdk" in result.output
+    assert "HUB_DEMO=1" in result.output
+    extract = CliRunner().invoke(app, ["extract"], env={"COLUMNS": "300"})
+    assert extract.exit_code == 2 and "RVDK_DB_URL" in extract.output
+    assert not (tmp_path / "hub" / "staging").exists()
+
+
+def test_hub_demo_data_says_how_to_run_on_it(tmp_path):
+    result = CliRunner().invoke(app, ["demo-data", "--out", str(tmp_path / "p"),
+                                      "--households", "3", "--seed", "1"],
+                                env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "HUB_DEMO=1 hub run" in result.output
