@@ -29,10 +29,11 @@ $(BSTAMP): $(STAMP)
 
 ## make demo: generate the seven demo partner systems and run the main job on the embedded
 ## default, recording the Dagster runs in DAGSTER_HOME so that `make ui` shows them
+## (HUB_DEMO=1: unset partner URLs mean the demo API and demo databases; never set it in production)
 demo: install
 	$(HUB) demo-data --out var/partners --households 300 --seed 7
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
-	$(HUB) run --history
+	HUB_DEMO=1 $(HUB) run --history
 	HUB_DEMO=1 $(HUB) guide demo --seed 7
 
 ## axe-core (accessibility checks in the browser tests) from the npm registry, into .venv/npm
@@ -50,7 +51,7 @@ test: install $(AXE)
 ui: PORT ?= 3000
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
-	$(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
+	HUB_DEMO=1 $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
 
 ## make web: the staff and steward web app on http://127.0.0.1:8000 (demo log-ins printed;
 ## make web PORT=8001 for another port)

@@ -54,10 +54,20 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+DEMO_FLAG = "HUB_DEMO"
+"""Set to ``1`` to allow demo behaviour (``make demo``, ``make web``, ``make ui``, the tests)."""
+
+
+def demo_enabled(environ: dict[str, str]) -> bool:
+    """True only when ``HUB_DEMO=1``: a production hub with a typo must never ingest demo data."""
+    return environ.get(DEMO_FLAG, "").strip() == "1"
+
+
 def demo_defaults(settings: Settings) -> dict[str, str]:
     """Environment defaults that point the demo partners at the files ``hub demo-data`` writes.
 
-    Only used for variables that are unset, so production sets real URLs and nothing here applies.
+    Only with ``HUB_DEMO=1`` and only for variables that are unset; without the flag an unset
+    variable is a ConfigError naming the partner and the variable.
     """
     systems = settings.partner_systems
     return {
@@ -123,7 +133,7 @@ class PartnerConfig:
     connection: dict[str, Any]
     datasets: dict[str, DatasetConfig]
     demo_api: bool = False
-    """True when the REST base URL was not configured and the local demo API must be started."""
+    """True when the REST base URL was not configured and ``HUB_DEMO=1``: start the demo API."""
     contact: PartnerContact | None = None
     """Whom a person asks about this partner's data (access reports, disputes)."""
     retention: RetentionPolicy | None = None
@@ -141,20 +151,23 @@ class HubConfig:
     path: Path | None = None
 
 
-def expand_env(value: Any, env: dict[str, str], where: str) -> Any:
+def expand_env(value: Any, env: dict[str, str], where: str, partner: str | None = None) -> Any:
     """Replace ``${VAR}`` in every string of a YAML value; an unset variable is a ConfigError."""
     if isinstance(value, str):
         def sub(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in env:
-                raise ConfigError(f"environment variable {name} is not set", origin=where)
+                hint = ("" if demo_enabled(env) else
+                        f"; set it (or {DEMO_FLAG}=1 to use the demo partner systems)")
+                raise ConfigError(f"environment variable {name} is not set{hint}",
+                                  partner=partner, origin=where, field=name)
             return env[name]
 
         return _ENV.sub(sub, value)
     if isinstance(value, list):
-        return [expand_env(v, env, where) for v in value]
+        return [expand_env(v, env, where, partner) for v in value]
     if isinstance(value, dict):
-        return {k: expand_env(v, env, where) for k, v in value.items()}
+        return {k: expand_env(v, env, where, partner) for k, v in value.items()}
     return value
 
 
@@ -196,11 +209,13 @@ def parse_config(raw: dict[str, Any], settings: Settings, environ: dict[str, str
         raise ConfigError("configuration needs a 'partners' mapping", origin=where)
     base_env = dict(os.environ if environ is None else environ)
     api_url_set = {k for k, v in base_env.items() if v}
-    env = {**demo_defaults(settings), **{k: v for k, v in base_env.items() if v}}
+    demo = demo_enabled(base_env)
+    env = {**(demo_defaults(settings) if demo else {}),
+           **{k: v for k, v in base_env.items() if v}}
     env["HUB_HOME"] = str(settings.home)
     scope = _parse_scope(raw.get("scope") or {}, where)
     partners = {
-        key: _parse_partner(key, block, env, api_url_set, where)
+        key: _parse_partner(key, block, env, api_url_set if demo else None, where)
         for key, block in raw["partners"].items()
     }
     return HubConfig(scope=scope, partners=partners, path=path)
@@ -221,8 +236,9 @@ def _parse_scope(block: dict[str, Any], where: str) -> Scope:
     return Scope(municipality_codes=codes, postcode_ranges=tuple(ranges))
 
 
-def _parse_partner(key: str, block: Any, env: dict[str, str], set_vars: set[str],
+def _parse_partner(key: str, block: Any, env: dict[str, str], set_vars: set[str] | None,
                    where: str) -> PartnerConfig:
+    """One partner block; ``set_vars`` is None outside the demo (no demo API fallback)."""
     if not isinstance(block, dict):
         raise ConfigError("partner block must be a mapping", partner=key, origin=where)
     kind = block.get("kind")
@@ -231,14 +247,14 @@ def _parse_partner(key: str, block: Any, env: dict[str, str], set_vars: set[str]
                           field="kind")
     connection_raw = block.get("connection") or {}
     demo_api = False
-    if kind == "rest":
+    if kind == "rest" and set_vars is not None:
         names = _ENV.findall(str(connection_raw.get("base_url", "")))
         # A base URL that refers only to unset variables means: the local demo API.
         demo_api = bool(block.get("demo_api")) or bool(names) and not any(
             n in set_vars for n in names)
         if demo_api:
             connection_raw = {**connection_raw, "base_url": "http://demo.invalid"}
-    connection = expand_env(connection_raw, env, f"{where}: {key}.connection")
+    connection = expand_env(connection_raw, env, f"{where}: {key}.connection", key)
     _check_connection(key, kind, connection, where)
     datasets = {}
     for name in DATASETS:
@@ -305,7 +321,7 @@ def _check_connection(key: str, kind: str, connection: dict[str, Any], where: st
 
 def _parse_dataset(key: str, kind: str, name: str, block: dict[str, Any], env: dict[str, str],
                    where: str) -> DatasetConfig:
-    block = expand_env(block, env, f"{where}: {key}.{name}")
+    block = expand_env(block, env, f"{where}: {key}.{name}", key)
     origin = f"{where}: {key}.{name}"
     if kind == "files" and not block.get("pattern"):
         raise ConfigError("files dataset needs a pattern", partner=key, origin=origin,

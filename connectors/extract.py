@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from connectors.config import DatasetConfig, HubConfig, PartnerConfig
 from connectors.delivery import Delivery, Rejected
 from connectors.files import folders, move_to, read_files
 from connectors.mapping import (
+    COLUMNS,
     aggregate_registrations,
+    canonical_record,
     empty,
     map_rows,
     to_canonical,
@@ -32,7 +35,9 @@ from connectors.sql import read_sql
 from connectors.staging import read_staging, write_staging
 from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
-from foundation.quarantine import write_quarantine
+from foundation.files import private_dir
+from foundation.privacy import mask_text
+from foundation.quarantine import record_json, remask_partner, write_quarantine
 from foundation.settings import Settings
 
 Progress = Callable[[str, int], None]
@@ -67,6 +72,9 @@ class ExtractResult:
     registrations: pd.DataFrame
     counts: dict[str, DatasetCounts]
     rejected_files: list[str] = field(default_factory=list)
+    rejections: dict[str, str] = field(default_factory=dict)
+    """Each delivery rejected whole (file name) with its reason, BSN shapes masked (they go to
+    the screen and to Dagster metadata): a run with one is not ``ok``."""
 
     @property
     def reconciled(self) -> bool:
@@ -179,6 +187,7 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     if partner_key not in config.partners:
         raise HubError("unknown partner (not in the partner configuration)", partner=partner_key)
     partner = config.partners[partner_key]
+    remask_partner(settings.quarantine, partner_key, partial(_canonical_or_withheld, partner))
     state = load_state(settings, partner_key)
     reading = {"files": {}, "watermarks": {}} if full else state
     extracted_at = pd.Timestamp(datetime.now(UTC)).as_unit("us")
@@ -186,8 +195,6 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
              for name, ds in partner.datasets.items()}
     _reject_whole_files(reads)
     counts = {name: r.counts for name, r in reads.items()}
-    quarantine = [q for r in reads.values() for q in r.quarantine]
-    quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
 
     persons = empty("persons")
     if "persons" in reads:
@@ -205,6 +212,8 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
         write_staging(settings, partner_key, "registrations", registrations,
                       replace=reads["registrations"].full, remove_keys=dropped)
 
+    quarantine = [q for r in reads.values() for q in r.quarantine]
+    quarantine += [_file_quarantine(r.rejected, name) for name, r in reads.items() if r.rejected]
     _write_quarantine(settings, partner_key, run_id, quarantine)
     _archive(partner, reads, run_id)
     for name, r in reads.items():
@@ -222,7 +231,22 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
     return ExtractResult(partner=partner_key, run_id=run_id, persons=persons,
                          registrations=registrations, counts=counts,
                          rejected_files=list(dict.fromkeys(
-                             r.origin for rs in reads.values() for r in rs.rejected)))
+                             r.origin for rs in reads.values() for r in rs.rejected)),
+                         rejections={mask_text(r.origin): mask_text(r.reason)
+                                     for rs in reads.values() for r in rs.rejected})
+
+
+def _canonical_or_withheld(partner: PartnerConfig, record: dict[str, Any],
+                           dataset: str) -> dict[str, Any] | None:
+    """An old quarantine record in canonical form: a raw row (partner column names) is mapped
+    through the partner's mapping; a canonical one (validation) is kept; anything else withheld.
+    """
+    canonical = set(COLUMNS.get(dataset, ())) | {"withheld_columns"}
+    if set(record) <= canonical:
+        return record
+    if dataset in partner.datasets:
+        return canonical_record(record, partner.datasets[dataset])
+    return None
 
 
 def _reject_whole_files(reads: dict[str, _Read]) -> None:
@@ -262,12 +286,32 @@ def _scope_registrations(read: _Read, dataset: DatasetConfig, known_ids: set[str
         per_case = rows.groupby("case_id", sort=False).size()
     if rows.empty:
         return to_canonical(rows, "registrations"), set()
+    rows = _hold_cases_without_persons(read, rows, per_case)
     mask, pruned = registrations_in_scope(rows, known_ids, out_ids)
     kept = pruned[mask.to_numpy()].reset_index(drop=True)
     dropped = set(rows.loc[~mask.to_numpy(), "case_id"]) - set(kept["case_id"])
     read.counts.out_of_scope = int(per_case.reindex(sorted(dropped)).sum()) if dropped else 0
     read.counts.staged = read.counts.read - read.counts.quarantined - read.counts.out_of_scope
     return to_canonical(kept, "registrations"), dropped
+
+
+def _hold_cases_without_persons(read: _Read, rows: pd.DataFrame,
+                                per_case: pd.Series) -> pd.DataFrame:
+    """Quarantine cases that name no person at all (every row's person id missing, e.g. rows
+    cut short): nothing says they are outside the proeftuin, so they are not out of scope."""
+    empty_ids = rows["person_record_ids"].map(lambda ids: ids is None or len(ids) == 0)
+    if not empty_ids.any():
+        return rows
+    held = rows[empty_ids.to_numpy()]
+    read.quarantine.append(pd.DataFrame([{
+        "dataset": "registrations", "origin": str(r["origin"]),
+        "origin_row": int(r["origin_row"]), "source_record_id": str(r["case_id"]),
+        "rule": "required", "field": "person_record_ids",
+        "reason": "field person_record_ids: no person ids in any row of the case",
+        "severity": "row", "record": record_json(r),
+    } for r in held.to_dict("records")]))
+    read.counts.quarantined += int(per_case.reindex(held["case_id"].tolist()).sum())
+    return rows[~empty_ids.to_numpy()].reset_index(drop=True)
 
 
 def _write_quarantine(settings: Settings, partner: str, run_id: str,
@@ -304,7 +348,9 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(r.reconciled for r in self.results.values())
+        """No partner failed, every count reconciles and no delivery was rejected whole."""
+        return not self.errors and all(r.reconciled and not r.rejections
+                                       for r in self.results.values())
 
 
 Services = Callable[[HubConfig, Settings, list[str]], AbstractContextManager[HubConfig]]
@@ -324,6 +370,7 @@ def extract_all(config: HubConfig, settings: Settings, partners: list[str] | Non
                 full: bool = False, services: Services = no_services) -> RunReport:
     """Extract every (or the named) partner; a failing partner is recorded and the rest go on."""
     run_id = run_id or new_run_id()
+    private_dir(settings.home)  # 0700: also shields files an older hub left readable
     report = RunReport(run_id=run_id)
     keys = partners or list(config.partners)
     for key in keys:

@@ -3,7 +3,9 @@
 The mapping is column-wise: each field rule turns one raw column (or a constant) into one or more
 canonical columns and reports the rows it could not convert. A row with any failure goes to
 quarantine with the rule, the field and a reason that never quotes the value (it may be a BSN or a
-secret address); the other rows are canonical and carry their lineage (origin, row, content hash).
+secret address), and with the row itself only under canonical names and masked
+(:func:`canonical_record`); the other rows are canonical and carry their lineage (origin, row,
+content hash).
 """
 
 import datetime as dt
@@ -24,6 +26,7 @@ from connectors.dates import DateParseError, parse_full_date, parse_partial_date
 from foundation.bsn import compact_bsn
 from foundation.dutch_names import split_full_name, split_surname
 from foundation.errors import ParseError
+from foundation.privacy import mask_record
 from foundation.quarantine import record_json
 from schemas.canonical import (
     LINEAGE_FIELDS,
@@ -31,13 +34,19 @@ from schemas.canonical import (
     PERSON_SCHEMA,
     REGISTRATION_COLUMNS,
     REGISTRATION_SCHEMA,
+    max_lengths,
 )
 
 ORIGIN = "__origin"
 ORIGIN_ROW = "__origin_row"
 """Columns every reader adds to its raw rows: where each row came from."""
+MALFORMED = "__malformed"
+"""Optional reader column: why a row could not be split into the header's fields (its values are
+then not trusted: it is quarantined with this reason and without its record)."""
+_READER_COLUMNS = (ORIGIN, ORIGIN_ROW, MALFORMED)
 
 SCHEMAS = {"persons": PERSON_SCHEMA, "registrations": REGISTRATION_SCHEMA}
+_MAX = {**max_lengths(PERSON_SCHEMA), **max_lengths(REGISTRATION_SCHEMA)}
 COLUMNS = {"persons": PERSON_COLUMNS, "registrations": REGISTRATION_COLUMNS}
 _LINEAGE = [f.name for f in LINEAGE_FIELDS]
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "waar", "t"}
@@ -250,7 +259,7 @@ def _source(raw: pd.DataFrame, rule: FieldRule) -> np.ndarray:
 
 
 def _apply(values: np.ndarray, func: Callable[[Any], Any], rule: FieldRule,
-           errors: dict[int, tuple[str, str, str]]) -> list[Any]:
+           errors: dict[int, tuple[str, str | None, str]]) -> list[Any]:
     """Convert each distinct value once (partner columns repeat a lot), then spread the results."""
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -285,7 +294,7 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
             origin = str(raw[ORIGIN].iloc[0]) if len(raw) else None
             raise ParseError(f"delivery lacks configured columns: {', '.join(missing)}",
                              partner=partner, origin=origin)
-    errors: dict[int, tuple[str, str, str]] = {}
+    errors: dict[int, tuple[str, str | None, str]] = {}
     columns: dict[str, list[Any]] = {}
     rules = list(dataset.fields.values())
     for rule in sorted(rules, key=lambda r: r.parse not in _PARSE_OUTPUTS):
@@ -301,7 +310,11 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
                          for c, d in zip(converted, columns[rule.target], strict=True)]
         columns[rule.target] = converted
     frame = pd.DataFrame(columns, index=range(len(raw)))
+    _check_lengths(frame, kind, errors)
     key = "source_record_id" if kind == "persons" else "case_id"
+    if MALFORMED in raw.columns:
+        for i in np.flatnonzero(raw[MALFORMED].notna().to_numpy()).tolist():
+            errors[i] = ("field_count", None, str(raw[MALFORMED].iloc[i]))
     for i in np.flatnonzero(frame[key].isna().to_numpy()).tolist():
         errors.setdefault(i, ("required", key, f"{key} is empty"))
     if kind == "registrations" and dataset.aggregate_by is None:
@@ -313,16 +326,81 @@ def map_rows(raw: pd.DataFrame, dataset: DatasetConfig, partner: str,
     frame["origin"] = raw[ORIGIN].astype("str").to_numpy()
     frame["origin_row"] = raw[ORIGIN_ROW].astype("int64").to_numpy()
     bad = sorted(errors)
-    quarantine = _quarantine_rows(raw, frame, bad, errors, kind)
+    quarantine = _quarantine_rows(raw, frame, bad, errors, kind, dataset)
     good = frame.drop(index=bad).reset_index(drop=True)
     return Mapped(rows=_complete(good, kind), quarantine=quarantine)
 
 
+def _check_lengths(frame: pd.DataFrame, kind: str,
+                   errors: dict[int, tuple[str, str | None, str]]) -> None:
+    """Record every row with a value over its field's maximum length (schemas.canonical)."""
+    for name, limit in max_lengths(SCHEMAS[kind]).items():
+        if name not in frame.columns:
+            continue
+        values = frame[name].tolist()
+        if name == "person_record_ids":
+            too_long = [any(isinstance(i, str) and len(i) > limit for i in v or ())
+                        for v in values]
+        else:
+            array = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
+            too_long = pc.fill_null(pc.greater(pc.utf8_length(array), limit), False)
+            too_long = too_long.to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(too_long).tolist():
+            errors.setdefault(i, ("max_length", name, f"longer than {limit} characters"))
+
+
+def _shown(value: Any, limit: int | None) -> Any:
+    """A raw value for a quarantine record: an over-long one only by its length."""
+    if isinstance(value, str) and limit is not None and len(value) > limit:
+        return f"<{len(value)} characters>"
+    return value
+
+
+def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, Any]:
+    """A raw row under canonical names, masked, for quarantine: what a steward needs to fix it.
+
+    Each rule's source value goes under the rule's canonical field (as text: the value that
+    failed is shown as delivered); columns no rule reads are withheld (only their names are
+    listed), because nothing says what they hold. When the partner maps
+    ``address_confidential`` from a column and that flag is missing or unreadable, the row is
+    treated as confidential. The result is masked by :func:`foundation.privacy.mask_record`.
+    """
+    record: dict[str, Any] = {}
+    used: set[str] = set()
+    for rule in dataset.fields.values():
+        if rule.target == "address_confidential":
+            continue
+        if rule.has_constant:
+            record.setdefault(rule.target, rule.constant)
+            continue
+        used.add(str(rule.column))
+        value = raw.get(rule.column)
+        limit = _MAX.get(rule.target, 200)
+        record[rule.target] = ([_shown(text(v), limit) for v in value]
+                               if isinstance(value, list | tuple) else _shown(text(value), limit))
+    flag = dataset.fields.get("address_confidential")
+    confidential: bool | None = None
+    if flag is not None:
+        if not flag.has_constant:
+            used.add(str(flag.column))
+        try:
+            confidential = _to_bool(_lookup(flag, flag.constant if flag.has_constant
+                                            else raw.get(flag.column)))
+        except RuleFailure:
+            confidential = None  # unreadable: secret
+    record["address_confidential"] = confidential
+    withheld = sorted(c for c in raw if c not in used and c not in _READER_COLUMNS)
+    if withheld:
+        record["withheld_columns"] = withheld
+    return mask_record(record)
+
+
 def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
-                     errors: dict[int, tuple[str, str, str]], kind: str) -> pd.DataFrame:
+                     errors: dict[int, tuple[str, str | None, str]], kind: str,
+                     dataset: DatasetConfig) -> pd.DataFrame:
     key = "source_record_id" if kind == "persons" else "case_id"
-    data_columns = [c for c in raw.columns if c not in (ORIGIN, ORIGIN_ROW)]
-    records = raw[data_columns].iloc[bad].to_dict("records") if bad else []
+    records = ([None if isinstance(r.get(MALFORMED), str) else canonical_record(r, dataset)
+                for r in raw.iloc[bad].to_dict("records")] if bad else [])
     ids = frame[key].tolist() if key in frame else [None] * len(frame)
     rows = []
     for i, record in zip(bad, records, strict=True):
@@ -334,9 +412,9 @@ def _quarantine_rows(raw: pd.DataFrame, frame: pd.DataFrame, bad: list[int],
             "source_record_id": ids[i],
             "rule": rule,
             "field": field,
-            "reason": f"field {field}: {reason}",
+            "reason": f"field {field}: {reason}" if field else reason,
             "severity": "row",
-            "record": record_json(record),
+            "record": None if record is None else record_json(record),
         })
     return pd.DataFrame(rows, columns=["dataset", "origin", "origin_row", "source_record_id",
                                        "rule", "field", "reason", "severity", "record"])

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from foundation.files import private_write
 from foundation.settings import Settings
 
 
@@ -28,11 +29,9 @@ def load_state(settings: Settings, partner: str) -> dict[str, Any]:
 
 def save_state(settings: Settings, partner: str, state: dict[str, Any]) -> None:
     """Write the state atomically."""
-    path = state_path(settings, partner)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True, default=str), encoding="utf-8")
-    tmp.replace(path)
+    with private_write(state_path(settings, partner)) as tmp:
+        tmp.write_text(json.dumps(state, indent=2, sort_keys=True, default=str),
+                       encoding="utf-8")
 
 
 def encode_watermark(value: Any) -> dict[str, Any] | None:

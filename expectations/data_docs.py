@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from expectations.docs_offline import make_offline
+from foundation.files import private_dir
 
 VALUE_KEYS = (
     "unexpected_list",
@@ -79,7 +80,7 @@ def publish(root: Path, results: Iterable[Any], run_id: str, index: bool = True)
         ValidationResultIdentifier,
     )
 
-    root.mkdir(parents=True, exist_ok=True)
+    private_dir(root)
     context = _file_context(str(root))
     run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
     identifiers = []

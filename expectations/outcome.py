@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.rules import BLOCKING, Rule
-from foundation.privacy import mask_frame
+from foundation.privacy import mask_frame, mask_text
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def rule_result(rule: Rule, gx_result: Any | None, evaluated: int, error: str | 
         info = gx_result.exception_info or {}
         if info.get("raised_exception"):
             message = str(info.get("exception_message") or "expectation raised")
-            error = f"could not be evaluated: {message.splitlines()[0][:200]}"
+            error = f"could not be evaluated: {mask_text(message.splitlines()[0][:200])}"
         elif not gx_result.success:
             indices = (gx_result.result or {}).get("unexpected_index_list") or []
             failed = tuple(sorted({int(i) for i in indices}))

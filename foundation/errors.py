@@ -1,8 +1,11 @@
 """One exception family for the hub, so a steward always learns what to fix and where.
 
 Every error carries the partner and, where known, the origin (file, table or endpoint), the row and
-the field. Messages never contain a BSN or an address: callers pass field names, not values.
+the field. Messages never contain a BSN or an address: callers pass field names, not values, and
+anything shaped like a BSN in the message or origin is masked here as a last line of defence.
 """
+
+from foundation.privacy import mask_text
 
 
 class HubError(Exception):
@@ -17,7 +20,7 @@ class HubError(Exception):
         row: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = mask_text(message)
         self.partner = partner
         self.origin = origin
         self.row = row
@@ -29,7 +32,7 @@ class HubError(Exception):
         if self.partner:
             where.append(f"partner {self.partner}")
         if self.origin:
-            where.append(f"origin {self.origin}")
+            where.append(f"origin {mask_text(str(self.origin))}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.field:

@@ -1,10 +1,13 @@
 """Durable quarantine: Parquet files per partner and run under ``HUB_HOME/quarantine``.
 
 Files rather than a table so that extraction and validation can quarantine without the store
-existing yet; the pipeline copies them into the store's quarantine table when it publishes.
+existing yet; the pipeline copies them into the store's quarantine table when it publishes. Rows
+are masked before they are written, so neither the files nor the table hold a BSN or a secret
+address in clear.
 """
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foundation.privacy import mask_record
+from foundation.files import private_write
+from foundation.privacy import mask_record, mask_text
 from foundation.quarantine_schema import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
 
 
@@ -35,6 +39,10 @@ def write_quarantine(
 ) -> Path | None:
     """Append quarantined rows for one partner, run and stage; returns the file written.
 
+    Only the masked form is stored (:func:`foundation.privacy.mask_record` on each record, BSN
+    shapes masked in reasons): the source system keeps the original, and quarantine is read by
+    every steward. Records must use canonical field names (connectors map raw rows first).
+
     ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
     quarantined_at, which are filled in here. With ``replace`` the rows replace what this run and
     stage held before (an empty ``rows`` then clears it), so a repeated validation does not double.
@@ -45,6 +53,9 @@ def write_quarantine(
     if rows.empty:
         return None
     frame = rows.copy()
+    frame["record"] = masked_records(frame) if "record" in frame.columns else None
+    if "reason" in frame.columns:
+        frame["reason"] = frame["reason"].map(lambda v: mask_text(v) if isinstance(v, str) else v)
     frame["partner"] = partner
     frame["run_id"] = run_id
     frame["stage"] = stage
@@ -55,19 +66,59 @@ def write_quarantine(
     table = pa.Table.from_pandas(
         frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA, preserve_index=False
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         table = pa.concat_tables([pq.read_table(path, schema=QUARANTINE_SCHEMA), table])
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with private_write(path) as tmp:
+        pq.write_table(table, tmp)
     return path
+
+
+REMASKED_MARKER = ".masked-v1"
+"""Written into a partner's quarantine folder once its files hold only the masked form."""
+
+
+def remask_partner(root: Path, partner: str,
+                   convert: Callable[[dict[str, Any], str], dict[str, Any] | None]) -> int:
+    """Rewrite a partner's quarantine files written before records were stored masked.
+
+    ``convert(record, dataset)`` turns an old record (raw partner column names, clear values)
+    into its canonical form, or None to withhold it; then every record is masked and every
+    reason's BSN shapes too. Done once per partner (a marker file); returns files rewritten.
+    """
+    folder = root / partner
+    marker = folder / REMASKED_MARKER
+    if not folder.is_dir() or marker.exists():
+        return 0
+    rewritten = 0
+    for path in sorted(folder.glob("*.parquet")):
+        frame = pq.read_table(path, schema=QUARANTINE_SCHEMA).to_pandas()
+
+        def fix(text: object, dataset: object) -> str | None:
+            if not isinstance(text, str):
+                return None
+            record = convert(json.loads(text), str(dataset))
+            return None if record is None else record_json(mask_record(record))
+
+        records = [fix(t, d) for t, d in zip(frame["record"], frame["dataset"], strict=True)]
+        reasons = [mask_text(r) if isinstance(r, str) else r for r in frame["reason"]]
+        if records == frame["record"].tolist() and reasons == frame["reason"].tolist():
+            continue
+        frame["record"] = pd.Series(records, dtype="object")
+        frame["reason"] = reasons
+        table = pa.Table.from_pandas(frame[QUARANTINE_COLUMNS], schema=QUARANTINE_SCHEMA,
+                                     preserve_index=False)
+        with private_write(path) as tmp:
+            pq.write_table(table, tmp)
+        rewritten += 1
+    with private_write(marker) as tmp:
+        tmp.write_text(f"{rewritten} files re-masked\n", encoding="utf-8")
+    return rewritten
 
 
 def read_quarantine(
     root: Path, partner: str | None = None, run_id: str | None = None
 ) -> pd.DataFrame:
-    """Read quarantined rows, optionally of one partner and/or run (clear values: store use)."""
+    """Read quarantined rows, optionally of one partner and/or run (stored masked)."""
     folders = [root / partner] if partner else sorted(p for p in root.glob("*") if p.is_dir())
     files = [f for folder in folders for f in sorted(folder.glob("*.parquet"))]
     if run_id:
@@ -79,7 +130,7 @@ def read_quarantine(
 
 
 def masked_records(frame: pd.DataFrame) -> pd.Series:
-    """The ``record`` column with BSN and confidential address masked, for listings."""
+    """The ``record`` column with BSN and confidential address masked (idempotent)."""
 
     def mask(text: object) -> str | None:
         if not isinstance(text, str):

@@ -24,6 +24,9 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """The registration hub: one merged registration for the Zaanstreek-Waterland pilot."""
+    from foundation.files import restrict_new_files
+
+    restrict_new_files()  # everything the hub writes under HUB_HOME is owner-only
 
 
 def _register_commands() -> None:

@@ -11,4 +11,7 @@ import dagster as dg
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    from foundation.files import restrict_new_files
+
+    restrict_new_files()  # staging, store, snapshots, Dagster storage: owner-only
     return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

@@ -13,6 +13,8 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from foundation.files import private_dir
+from foundation.privacy import mask_text
 from foundation.settings import PROJECT_ROOT, Settings, get_settings
 from pipelines.defs.jobs import INGEST_JOB, PUBLISH_JOB
 from pipelines.keys import (
@@ -33,8 +35,11 @@ class PartnerSummary:
 
     partner: str
     status: str
-    """``ok``, ``failed`` (extraction), ``blocked`` (validation) or ``skipped``."""
+    """``ok``, ``failed`` (extraction), ``rejected`` (a delivery rejected whole), ``blocked``
+    (validation) or ``skipped``."""
     counts: dict[str, int] = field(default_factory=dict)
+    """Extraction counts (``persons_read``, ...) and validation counts (``persons_validated``,
+    ``persons_held_back``, ``persons_passed``), so both stages' quarantine can be shown."""
     error: str | None = None
     verdicts_reused_from: str | None = None
     """Set when the staging was unchanged and the verdicts of that run's validation were kept."""
@@ -67,8 +72,7 @@ def dagster_home(settings: Settings) -> Path:
     A new home gets the repository's ``dagster.yaml`` with its storage pointed at that home, so
     runs of ``hub run`` show up in the Dagster UI started on the same home.
     """
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home).resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir(Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home).resolve())
     target = home / "dagster.yaml"
     if not target.exists():
         config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"))
@@ -110,7 +114,8 @@ def _first_line(event: dg.DagsterEvent) -> str:
     first = lines[0] if lines else error.cls_name or "failed"
     # "foundation.errors.SourceUnavailableError: ..." -> "SourceUnavailableError: ..."
     head, sep, rest = first.partition(": ")
-    return f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
+    line = f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else first
+    return mask_text(line)  # a library's message may quote a value
 
 
 def _failure(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> str | None:
@@ -132,6 +137,12 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
     if not extracted:
         return PartnerSummary(partner, "skipped", counts)
     staged = _metadata(result, staged_key(partner))
+    for dataset in ("persons", "registrations"):
+        for ours, theirs in (("validated", "staged"), ("held_back", "quarantined"),
+                             ("passed", "passed")):
+            value = staged.get(f"{dataset}_{theirs}")
+            if isinstance(value, int | float):
+                counts[f"{dataset}_{ours}"] = int(value)
     problem = _failure(result, staged_key(partner))
     failed_checks = [
         c.check_name for c in result.get_asset_check_evaluations()
@@ -144,8 +155,13 @@ def _partner_summary(result: dg.ExecuteInProcessResult, partner: str) -> Partner
                else problem or "blocking validation failed: see Dagster")
         return PartnerSummary(partner, "blocked", counts, why)
     reused = staged.get("verdicts_reused_from_run")
-    return PartnerSummary(partner, "ok", counts,
-                          verdicts_reused_from=str(reused) if reused else None)
+    reused_from = str(reused) if reused else None
+    rejected = str(extracted.get("rejected") or "").strip()
+    if rejected:
+        return PartnerSummary(partner, "rejected", counts,
+                              "rejected: " + "; ".join(rejected.splitlines()),
+                              verdicts_reused_from=reused_from)
+    return PartnerSummary(partner, "ok", counts, verdicts_reused_from=reused_from)
 
 
 def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
@@ -155,6 +171,19 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
         for stats in instance.get_run_step_stats(run_id)
         if stats.start_time is not None and stats.end_time is not None
     }
+
+
+def _anything_validated(settings: Settings, partners: list[str]) -> bool:
+    from pipelines.validated import validated_path
+
+    return any(validated_path(settings, p, "persons").exists() for p in partners)
+
+
+def has_last_good_data(settings: Settings, partner: str) -> bool:
+    """Whether a partner has validated data from an earlier run that stays in use."""
+    from pipelines.validated import validated_path
+
+    return validated_path(settings, partner, "persons").exists()
 
 
 def run_pipeline(
@@ -167,6 +196,7 @@ def run_pipeline(
     from pipelines.catalog import load_catalog
 
     settings = settings or get_settings()
+    private_dir(settings.home)  # 0700: also shields files an older hub left readable
     configured = [p.key for p in load_catalog(settings)]
     chosen = partners or configured
     defs = load_definitions()
@@ -196,6 +226,11 @@ def run_pipeline(
             from expectations.data_docs import build_index
 
             build_index(settings.data_docs)  # once for every partner validated above
+        if not _anything_validated(settings, configured):
+            # Publishing now would switch on an empty version: say so instead.
+            summary.publish_error = ("nothing published: no partner has validated data yet, "
+                                     "so there is no earlier data to keep either")
+            return summary
         if on_phase:
             on_phase("linking and publishing")
         publish = defs.resolve_job_def(PUBLISH_JOB).execute_in_process(

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from connectors.mapping import to_table
+from foundation.files import private_write
 from foundation.settings import Settings
 from schemas.canonical import PERSON_SCHEMA, REGISTRATION_SCHEMA
 
@@ -27,12 +28,9 @@ def validated_path(settings: Settings, partner: str, dataset: str) -> Path:
 
 def write_validated(settings: Settings, partner: str, dataset: str, rows: pd.DataFrame) -> None:
     """Replace a partner's validated rows atomically, in the canonical schema."""
-    path = validated_path(settings, partner, dataset)
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = to_table(rows, dataset)
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with private_write(validated_path(settings, partner, dataset)) as tmp:
+        pq.write_table(table, tmp)
 
 
 def read_validated(settings: Settings, partner: str, dataset: str) -> pd.DataFrame | None:
@@ -45,13 +43,10 @@ def read_validated(settings: Settings, partner: str, dataset: str) -> pd.DataFra
 
 def write_held_back(settings: Settings, partner: str, rows: pd.DataFrame) -> None:
     """Record which staged person records validation held back (ids only, no personal data)."""
-    path = settings.validated / partner / "held_back.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
     ids = pd.DataFrame({"source": rows["source"].astype("str"),
                         "source_record_id": rows["source_record_id"].astype("str")})
-    tmp = path.with_suffix(".parquet.tmp")
-    ids.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    with private_write(settings.validated / partner / "held_back.parquet") as tmp:
+        ids.to_parquet(tmp, index=False)
 
 
 def read_all_held_back(settings: Settings, partners: list[str]) -> pd.DataFrame:
@@ -69,18 +64,20 @@ def read_all_validated(settings: Settings, partners: list[str], dataset: str) ->
     frames = [f for p in partners if (f := read_validated(settings, p, dataset)) is not None]
     if not frames:
         return SCHEMAS[dataset].empty_table().to_pandas()
-    return pd.concat(frames, ignore_index=True)
+    rows = pd.concat(frames, ignore_index=True)
+    if dataset == "persons":  # confidential addresses live apart on disk; joined in memory
+        from connectors.staging import with_secret_addresses
+
+        rows = with_secret_addresses(settings, rows)
+    return rows
 
 
 def write_validated_info(settings: Settings, partner: str, extracted_at: datetime,
                          run_id: str) -> None:
     """Record when the partner's validated data was extracted: its freshness when published."""
-    path = settings.validated / partner / "info.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
     info = {"extracted_at": extracted_at.astimezone(UTC).isoformat(), "run_id": run_id}
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    with private_write(settings.validated / partner / "info.json") as tmp:
+        tmp.write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
 
 
 def read_validated_info(settings: Settings, partner: str) -> dict | None:

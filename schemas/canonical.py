@@ -53,8 +53,25 @@ CASE_TYPES = (
 CASE_STATUSES = ("aangemeld", "lopend", "afgesloten")
 
 
+MAX_LENGTHS: dict[str, int] = {
+    "source_record_id": 64, "source_household_ref": 64, "case_id": 64, "person_record_ids": 64,
+    "bsn": 20, "first_names": 200, "surname_prefix": 20, "surname": 200, "birth_date": 10,
+    "sex": 1, "street": 200, "house_letter": 5, "house_number_suffix": 10, "postcode": 10,
+    "city": 100, "municipality_code": 10, "role": 40, "case_type": 40, "status": 20,
+    "end_reason": 500, "case_worker_name": 200, "case_worker_contact": 200,
+}
+"""Maximum length in characters of each canonical text field (of each id in a list field).
+
+Declared here once and stored in the field metadata (``max_length``); the connectors quarantine
+a longer value with the field named, so a 10 MB cell never reaches staging, the store or a page.
+"""
+
+
 def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
+    metadata = {"doc": doc}
+    if name in MAX_LENGTHS:
+        metadata["max_length"] = str(MAX_LENGTHS[name])
+    return pa.field(name, type_, nullable=nullable, metadata=metadata)
 
 
 LINEAGE_FIELDS = [
@@ -136,6 +153,12 @@ REGISTRATION_COLUMNS = REGISTRATION_SCHEMA.names
 
 
 SENSITIVE_FIELDS = ("bsn", *CONFIDENTIAL_ADDRESS_FIELDS)
+
+
+def max_lengths(schema: pa.Schema) -> dict[str, int]:
+    """``{field name: maximum length}`` for the fields of a schema that have one."""
+    return {f.name: int(f.metadata[b"max_length"]) for f in schema
+            if f.metadata and b"max_length" in f.metadata}
 
 
 def field_docs(schema: pa.Schema) -> dict[str, str]:

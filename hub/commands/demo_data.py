@@ -78,6 +78,9 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         console.print(f"{households} households, seed {seed}, profile {profile}; "
                       f"ground truth in {target / '_truth'}")
+        console.print("next: HUB_DEMO=1 hub run   (HUB_DEMO=1 lets the partners without "
+                      "configured URLs use these demo systems; `make demo` sets it)",
+                      soft_wrap=True, highlight=False)
 
     @app.command("demo-api")
     def demo_api(

@@ -31,7 +31,8 @@ def register(app: typer.Typer) -> None:
 
         Prints per partner and dataset the rows read, staged, quarantined and out of scope and
         whether they reconcile; a partner whose system is down fails alone. Exit code 1 when a
-        partner failed or did not reconcile, 2 for a configuration error.
+        partner failed, did not reconcile or had a delivery rejected whole, 2 for a
+        configuration error.
         """
         from rich.table import Table
 
@@ -77,14 +78,16 @@ def register(app: typer.Typer) -> None:
                 table.add_row(key, dataset, str(c.read), str(c.staged), str(c.quarantined),
                               str(c.out_of_scope),
                               f"{c.files_read}/{c.files_rejected}/{c.files_skipped}",
-                              "[green]yes[/green]" if c.reconciled else "[red]NO[/red]")
+                              "[red]rejected[/red]" if c.files_rejected
+                              else "[green]yes[/green]" if c.reconciled else "[red]NO[/red]")
         for key in report.errors:
             table.add_row(key, "-", "-", "-", "-", "-", "-", "[red]failed[/red]")
         console.print(table)
         for key, result in report.results.items():
-            for name in result.rejected_files:
-                console.print(f"[yellow]{key}: file {name} rejected[/yellow] "
-                              f"(see {settings.quarantine / key})")
+            for name, why in result.rejections.items():
+                err_console.print(f"[red]{key}: rejected[/red] file {name}: {why} "
+                                  f"(moved to rejected/, see {settings.quarantine / key})",
+                                  soft_wrap=True, highlight=False)
         for key, error in report.errors.items():
             err_console.print(f"[red]{key} failed:[/red] {error}")
         skipped = sum(c.files_skipped for r in report.results.values() for c in r.counts.values())

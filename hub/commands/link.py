@@ -32,7 +32,10 @@ def read_table(path: Path, origin: str, columns: tuple[str, ...] | None = None):
 
             present = set(pq.read_schema(path).names)
             return pd.read_parquet(path, columns=[c for c in columns if c in present])
-        return pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+        from foundation.csv_safety import restored_frame
+
+        return restored_frame(pd.read_csv(path, dtype="str", keep_default_na=False,
+                                          encoding="utf-8-sig"))
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise ParseError(f"cannot read {origin}: {type(exc).__name__}", origin=str(path)) from exc
 
@@ -44,7 +47,9 @@ def write_table(frame, path: Path) -> None:  # noqa: ANN001 - pandas imported la
     if path.suffix.lower() == ".parquet":
         frame.to_parquet(tmp, index=False)
     else:
-        frame.to_csv(tmp, index=False)
+        from foundation.csv_safety import safe_frame
+
+        safe_frame(frame).to_csv(tmp, index=False)  # no formula injection from partner ids
     tmp.replace(path)
 
 

@@ -31,7 +31,8 @@ def register(app: typer.Typer) -> None:
         Extracts and validates the partners, links persons and households and publishes the
         result atomically into the store (HUB_STORE_URL, default HUB_HOME/store/hub.sqlite).
         With --history the Dagster runs are recorded at DAGSTER_HOME (default HUB_HOME/dagster)
-        and show in `make ui`. Exits 1 when a partner failed or nothing was published.
+        and show in `make ui`. Exits 1 when a partner failed, was blocked or had a delivery
+        rejected whole, or when nothing was published.
         """
         import dagster as dg
         from rich.table import Table
@@ -39,7 +40,7 @@ def register(app: typer.Typer) -> None:
         from foundation.errors import HubError
         from foundation.settings import get_settings
         from pipelines.catalog import load_catalog
-        from pipelines.runner import dagster_home, run_pipeline
+        from pipelines.runner import dagster_home, has_last_good_data, run_pipeline
 
         settings = get_settings()
         try:
@@ -62,29 +63,40 @@ def register(app: typer.Typer) -> None:
             def on_phase(description: str) -> None:
                 done = 0 if description.startswith("extracting") else 1
                 bar.update(task, description=description, completed=done)
+                if not err_console.is_terminal:  # the bar is hidden: say what is going on
+                    err_console.print(f"hub run: {description} ...", highlight=False)
 
             instance = None if history else dg.DagsterInstance.ephemeral()
             summary = run_pipeline(partner or None, instance=instance, settings=settings,
                                    on_phase=on_phase)
             bar.update(task, completed=2)
 
-        table = Table(title=f"hub run (ingest {summary.ingest_run_id[:8]})")
-        for column in ("partner", "status", "read", "staged", "quarantined", "out of scope"):
+        table = Table(
+            title=f"hub run (ingest {summary.ingest_run_id[:8]})",
+            caption="extract: read = staged + quar. + out of scope (this run's rows); "
+                    "validate: the partner's staging = passed + quar. (held back)")
+        for column in ("partner", "status", "read", "staged", "quar. extract", "out of scope",
+                       "quar. validate", "passed"):
             table.add_column(column, justify="left" if column in ("partner", "status")
                              else "right")
         for p in summary.partners:
             def total(name: str, counts: dict = p.counts) -> str:
-                values = [v for k, v in counts.items() if k.endswith(f"_{name}")]
+                values = [v for k, v in counts.items()
+                          if k in (f"persons_{name}", f"registrations_{name}")]
                 return str(sum(values)) if values else "-"
 
             colour = "green" if p.status == "ok" else "red"
             table.add_row(p.partner, f"[{colour}]{p.status}[/{colour}]", total("read"),
-                          total("staged"), total("quarantined"), total("out_of_scope"))
+                          total("staged"), total("quarantined"), total("out_of_scope"),
+                          total("held_back"), total("passed"))
         console.print(table)
         for p in summary.partners:
             if p.error:
-                err_console.print(f"[red]{p.partner}:[/red] {p.error} "
-                                  "(its last good data stays in the registration)")
+                stays = ("its last good data stays in the registration"
+                         if has_last_good_data(settings, p.partner)
+                         else "it has no earlier data in the registration")
+                err_console.print(f"[red]{p.partner}:[/red] {p.error} ({stays})",
+                                  soft_wrap=True, highlight=False)
 
         published = summary.published
         if published:

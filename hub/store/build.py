@@ -14,14 +14,14 @@ import pandas as pd
 
 from foundation.errors import StoreError
 from foundation.ids import ids_or_none
-from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
+from foundation.privacy import SECRET_ADDRESS_FIELDS
 from hub.store import households as hh
 from hub.store.survivorship import golden_records
 from schemas.canonical import PERSON_COLUMNS, REGISTRATION_COLUMNS
 
-SECRET_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
-"""Moved to ``confidential_addresses`` on a confidential row (the municipality would narrow a
-shelter down too)."""
+SECRET_FIELDS = SECRET_ADDRESS_FIELDS
+"""Moved to ``confidential_addresses`` on a confidential row (``foundation.privacy``: the same
+fields staging keeps apart)."""
 
 RECORD_KEY = ["source", "source_record_id"]
 

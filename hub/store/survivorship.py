@@ -18,7 +18,7 @@ import pandas as pd
 
 from connectors.config import trust_ranks
 from foundation.bsn import compact_bsns, valid_bsns
-from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS
+from foundation.privacy import SECRET_ADDRESS_FIELDS
 from foundation.settings import get_settings
 from hub.store.labels import joined_labels
 
@@ -30,7 +30,7 @@ TrustRanks = dict[str, dict[str, int]]
 ``name``) -> partner -> rank (0 trusted most), as :func:`connectors.config.trust_ranks` reads it."""
 
 NAME_FIELDS = ("first_names", "surname_prefix", "surname")
-ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
+ADDRESS_FIELDS = SECRET_ADDRESS_FIELDS
 """An address comes whole from one record: the fields a shelter keeps secret, the municipality."""
 
 GOLDEN_COLUMNS = (

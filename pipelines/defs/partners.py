@@ -79,6 +79,7 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
                 "dagster/row_count": staged_rows,
                 **counts_metadata(counts),
                 "rejected_files": len(result.rejected_files),
+                "rejected": "\n".join(f"{name}: {why}" for name, why in result.rejections.items()),
                 "retry_attempt": context.retry_number,
             }
         )

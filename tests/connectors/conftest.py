@@ -15,7 +15,8 @@ def make_config(hub_settings: Settings) -> Callable[[str], HubConfig]:
     """Build a validated configuration from a YAML text (dedented), in the test's HUB_HOME."""
 
     def build(text: str, environ: dict[str, str] | None = None) -> HubConfig:
+        # The tests run on demo partner systems: HUB_DEMO=1 unless a test says otherwise.
         return parse_config(yaml.safe_load(textwrap.dedent(text)), hub_settings,
-                            environ=environ or {})
+                            environ={"HUB_DEMO": "1", **(environ or {})})
 
     return build

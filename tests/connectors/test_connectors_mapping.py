@@ -79,7 +79,8 @@ def test_unmappable_rows_are_quarantined_with_rule_and_field_but_no_value(datase
     assert q["rule"] == rule and q["origin_row"] == 2 and q["dataset"] == "persons"
     assert value.strip() == "" or value not in q["reason"]
     assert GOOD["bsn"] not in q["reason"]
-    assert GOOD["bsn"] in q["record"]  # the held-back record itself is kept for the steward
+    assert GOOD["bsn"] not in q["record"]  # the held-back record is kept masked (issue 16)
+    assert "*******78" in q["record"] and '"surname": "Berg, van der"' in q["record"]
 
 
 def test_unknown_confidentiality_fails_safe(datasets):

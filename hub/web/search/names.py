@@ -4,12 +4,13 @@ The one place where the search depends on :mod:`matching.names`: folding (case, 
 Turkish letters, ij/y), tussenvoegsel separation and first-name transliteration variants.
 """
 
-from matching.names import FIRST_NAME_VARIANTS, PREFIX_WORDS, fold, surname_cores
+from matching.names import FIRST_NAME_VARIANTS, PREFIX_WORDS, fold
+from matching.names import surname_cores as folded_surname_parts
 
 
 def surname_cores(prefix: str | None, surname: str | None) -> list[str]:
     """Surname cores without tussenvoegsel: 'van der Berg' -> ['berg'], 'Jansen-de Vries' -> 2."""
-    _, cores = surname_cores(prefix or "", surname or "")
+    _, cores = folded_surname_parts(prefix or "", surname or "")
     return cores
 
 
