@@ -40,7 +40,7 @@ def test_waterfall_steps_add_up_to_the_total() -> None:
                     "total": 1.0})
     assert [round(s["end"], 1) for s in wf["steps"]] == [-3.0, 3.0, 1.0]
     assert [s["up"] for s in wf["steps"]] == [False, True, False]
-    assert 0 < wf["review"] < wf["zero"] < wf["match"] < 100
+    assert 0 < wf["zero"] < 100 and 0 < wf["review"] < wf["match"] < 100  # review below match
     assert waterfall("not an explanation") is None
 
 
