@@ -129,7 +129,7 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
             conn.execute(users.update().where(users.c.id == row.id)
                          .values(failed_logins=row.failed_logins + 1))
             return None
-        values = {"failed_logins": 0, "locked_until": None}
+        values: dict[str, int | str | None] = {"failed_logins": 0, "locked_until": None}
         if needs_rehash(row.password_hash):
             values["password_hash"] = hash_password(password)
         conn.execute(users.update().where(users.c.id == row.id).values(**values))

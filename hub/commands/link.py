@@ -103,9 +103,9 @@ def register(app: typer.Typer) -> None:
         for path in [out, *([review] if review else []), *([events] if events else [])]:
             if path.suffix.lower() not in SUFFIXES:
                 raise typer.BadParameter(f"{path} must end in .csv or .parquet")
-        for path in [out, review, events, stats]:
-            if path is not None and not path.resolve().parent.is_dir():
-                raise typer.BadParameter(f"the folder of {path} does not exist (hub link "
+        for target in [out, review, events, stats]:
+            if target is not None and not target.resolve().parent.is_dir():
+                raise typer.BadParameter(f"the folder of {target} does not exist (hub link "
                                          "creates no folders)")
         config = LinkConfig()
         if match_weight is not None:

@@ -82,8 +82,8 @@ def trend_svg(series: list[tuple[str, float | None]], title: str, unit: str = ""
         segments.append(segment)
     for points in segments:
         if len(points) == 1:
-            cx, cy = points[0].split(",")
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="#14365d"/>')
+            dot_x, dot_y = points[0].split(",")
+            parts.append(f'<circle cx="{dot_x}" cy="{dot_y}" r="2.5" fill="#14365d"/>')
         else:
             parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#14365d" '
                          'stroke-width="2"/>')

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -129,12 +129,20 @@ def _dmy(value: Any) -> str:
     return "-".join(reversed(parts))
 
 
+class _I18nEnvironment(Protocol):
+    """What the ``jinja2.ext.i18n`` extension adds to its environment."""
+
+    def install_gettext_translations(self, translations: _gettext.NullTranslations,
+                                     newstyle: bool | None = None) -> None: ...
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
-    env.install_gettext_translations(translations(), newstyle=True)
+    # the extension adds this method at run time (Environment.extend): jinja2's types cannot say so
+    cast(_I18nEnvironment, env).install_gettext_translations(translations(), newstyle=True)
     env.filters["dmy"] = _dmy
     return env
 

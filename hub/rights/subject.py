@@ -8,6 +8,7 @@ a report, and when the person has one at some partner, every address of theirs i
 it may be the same shelter; the report names the partner that holds it. BSNs are masked.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,11 +85,11 @@ def load_subject(conn: sa.Connection, person_id: str) -> Subject | None:
     if version is None:
         return None
     p, r, lk = s.persons.c, s.source_records.c, s.person_links.c
-    golden = conn.execute(sa.select(s.persons).where(
+    golden_row = conn.execute(sa.select(s.persons).where(
         p.version_id == version, p.person_id == person_id)).first()
-    if golden is None:
+    if golden_row is None:
         return None
-    golden = dict(golden._mapping)
+    golden = dict(golden_row._mapping)
     records = _rows(conn, sa.select(s.source_records, lk.match_weight, lk.explanation)
                     .outerjoin(s.person_links, sa.and_(
                         lk.version_id == r.version_id, lk.source == r.source,
@@ -116,9 +117,10 @@ def load_subject(conn: sa.Connection, person_id: str) -> Subject | None:
     households = {x["household_id"] for x in records if x.get("household_id")}
     if golden.get("household_id"):
         households.add(golden["household_id"])
-    shielding = sorted(set(conn.execute(sa.select(r.source).where(
+    sources: Sequence[str] = conn.execute(sa.select(r.source).where(
         r.version_id == version, r.household_id.in_(sorted(households)),
-        r.person_id != person_id, r.address_confidential.is_(True)).distinct()).scalars()))
+        r.person_id != person_id, r.address_confidential.is_(True)).distinct()).scalars().all()
+    shielding = sorted(set(sources))
     return Subject(
         person_id=person_id, shielding=shielding, version_id=version, golden=_shown(golden, secret),
         records=[_shown(x, secret) for x in records], registrations=registrations,

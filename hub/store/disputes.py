@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from foundation.errors import StoreError
-from hub.store.versions import now
+from hub.store.versions import new_row_id, now
 from schemas.store import disputes, published_version, source_records
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -55,13 +55,14 @@ def value_hash(field: str, record: dict[str, Any]) -> str:
 
 
 def _published(conn: sa.Connection) -> int:
-    version = conn.execute(sa.select(published_version.c.version_id)).scalar()
+    version: int | None = conn.execute(sa.select(published_version.c.version_id)).scalar()
     if version is None:
         raise StoreError("nothing has been published yet", origin="disputes")
     return version
 
 
-def _record(conn: sa.Connection, version: int, source: str, record_id: str) -> dict | None:
+def _record(conn: sa.Connection, version: int, source: str,
+            record_id: str) -> dict[str, Any] | None:
     r = source_records.c
     row = conn.execute(sa.select(source_records).where(
         r.version_id == version, r.source == source, r.source_record_id == record_id)).first()
@@ -91,11 +92,11 @@ def add(engine: sa.Engine, source: str, record_id: str, field: str, marked_by: s
         if existing is not None:
             raise StoreError(f"this value is already disputed (dispute {existing})",
                              partner=source, field="field")
-        dispute_id = conn.execute(disputes.insert().values(
+        dispute_id = new_row_id(conn.execute(disputes.insert().values(
             person_id=record["person_id"], source=source, source_record_id=record_id,
             field=field, value_hash=value_hash(field, record), note=note, status=OPEN,
-            marked_by=marked_by, marked_at=now())).inserted_primary_key[0]
-    return get(engine, int(dispute_id))
+            marked_by=marked_by, marked_at=now())))
+    return get(engine, dispute_id)
 
 
 def get(engine: sa.Engine, dispute_id: int) -> Dispute:

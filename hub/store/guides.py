@@ -23,14 +23,16 @@ caller's (:mod:`hub.guide_actions`), so the CLI and the web form share them.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from foundation.errors import StoreError
-from hub.store.versions import current_version_id
+from hub.store.versions import current_version_id, new_row_id
 from schemas.guides import guide_events, guides
 from schemas.store import households, id_events
 
@@ -61,7 +63,7 @@ class Guide:
     def active(self) -> bool:
         return self.until is None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -126,6 +128,14 @@ def get_guide(conn: sa.Connection, guide_id: int) -> Guide | None:
     return _guide(row) if row else None
 
 
+def _stored(conn: sa.Connection, guide_id: int) -> Guide:
+    """A guide this transaction just wrote (so it exists)."""
+    guide = get_guide(conn, guide_id)
+    if guide is None:
+        raise GuideError(f"no guide #{guide_id}", field="guide_id")
+    return guide
+
+
 def set_guide(engine: sa.Engine, household_id: str, *, name: str, organisation: str,
               contact: str, since: date, actor: str, today: date | None = None) -> Guide:
     """Register the household's fixed guide from ``since``; a current guide ends the day before.
@@ -155,12 +165,12 @@ def set_guide(engine: sa.Engine, household_id: str, *, name: str, organisation: 
                 pending_options=None))
             _event(conn, old.guide_id, household_id, "end", actor, reason="replaced",
                    until=until)
-        guide_id = conn.execute(guides.insert().values(
+        guide_id = new_row_id(conn.execute(guides.insert().values(
             household_id=household_id, since=since, registered_by=actor, registered_at=_now(),
-            **values)).inserted_primary_key[0]
+            **values)))
         _event(conn, guide_id, household_id, "set", actor, since=since,
                organisation=values["organisation"])
-        return get_guide(conn, guide_id)
+        return _stored(conn, guide_id)
 
 
 def end_guide(engine: sa.Engine, guide_id: int, *, until: date, reason: str,
@@ -183,7 +193,7 @@ def end_guide(engine: sa.Engine, guide_id: int, *, until: date, reason: str,
             until=until, end_reason=reason[:500], ended_by=actor, ended_at=_now(),
             pending=None, pending_options=None))
         _event(conn, guide_id, guide.household_id, "end", actor, until=until, reason=reason)
-        return get_guide(conn, guide_id)
+        return _stored(conn, guide_id)
 
 
 def decide(engine: sa.Engine, guide_id: int, household_id: str, *, actor: str) -> Guide:
@@ -200,7 +210,7 @@ def decide(engine: sa.Engine, guide_id: int, household_id: str, *, actor: str) -
             household_id=household_id, pending=None, pending_options=None))
         _event(conn, guide_id, household_id, "decided", actor, previous=guide.household_id,
                was=guide.pending)
-        return get_guide(conn, guide_id)
+        return _stored(conn, guide_id)
 
 
 def list_guides(engine: sa.Engine, *, household_id: str | None = None,
@@ -218,7 +228,7 @@ def list_guides(engine: sa.Engine, *, household_id: str | None = None,
         return [_guide(r) for r in conn.execute(query).mappings()]
 
 
-def history(engine: sa.Engine, household_id: str) -> list[dict]:
+def history(engine: sa.Engine, household_id: str) -> list[dict[str, Any]]:
     """Every event of every guide the household has or had, oldest first."""
     with engine.connect() as conn:
         ids = sa.select(guide_events.c.guide_id).where(
@@ -246,7 +256,7 @@ class Reconciled:
 def _survivor(conn: sa.Connection, household_id: str) -> str | None:
     """Follow merge events from a retired household id to the published one that absorbed it."""
     seen = {household_id}
-    current = household_id
+    current: str = household_id
     for _ in range(20):
         row = conn.execute(
             sa.select(id_events.c.entity_id).where(
@@ -290,8 +300,9 @@ def reconcile(engine: sa.Engine, actor: str = SYSTEM) -> Reconciled:
                              .values(pending="gone", pending_options="[]"))
                 _event(conn, guide.guide_id, guide.household_id, "gone", actor)
                 gone += 1
-        recorded = {json.loads(d or "{}").get("id_event") for d in conn.execute(
-            sa.select(guide_events.c.detail).where(guide_events.c.event == "split")).scalars()}
+        details: Sequence[str | None] = conn.execute(sa.select(guide_events.c.detail).where(
+            guide_events.c.event == "split")).scalars().all()
+        recorded = {json.loads(d or "{}").get("id_event") for d in details}
         for guide in current:
             if guide.household_id not in published:
                 continue
@@ -327,7 +338,7 @@ def current_guides(conn: sa.Connection, household_ids: list[str]) -> dict[str, l
     return out
 
 
-def guide_contacts(conn: sa.Connection, household_id: str) -> list[dict]:
+def guide_contacts(conn: sa.Connection, household_id: str) -> list[dict[str, Any]]:
     """The household's fixed guide as contacts for the lookup: who to call first.
 
     One entry per current guide (two while a merge conflict is open), with the role

@@ -11,7 +11,7 @@ gate on role, reason and audit.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -172,7 +172,7 @@ def current_version(conn: sa.Connection) -> int | None:
     return conn.execute(sa.select(s.published_version.c.version_id)).scalar()
 
 
-def _rows(conn: sa.Connection, query: sa.Select) -> list[dict[str, Any]]:
+def _rows(conn: sa.Connection, query: sa.Select[Any]) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
@@ -195,7 +195,7 @@ def search_frames(conn: sa.Connection, version: int) -> tuple[pd.DataFrame, pd.D
     return persons, bsns
 
 
-def _frame(conn: sa.Connection, query: sa.Select, columns: tuple[str, ...],
+def _frame(conn: sa.Connection, query: sa.Select[Any], columns: tuple[str, ...],
            batch: int = 100_000) -> pd.DataFrame:
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
     parts = [pd.DataFrame(rows, columns=list(columns)) for rows in result.partitions(batch)]
@@ -342,7 +342,7 @@ def json_value(text: Any) -> Any:
         return text
 
 
-def _decided_items(conn: sa.Connection) -> sa.Select:
+def _decided_items(conn: sa.Connection) -> sa.Select[Any]:
     d = s.steward_decisions.c
     return sa.select(d.item_id).where(d.revoked_at.is_(None))
 
@@ -384,7 +384,8 @@ def source_records_with_flags(conn: sa.Connection, version: int,
 def records_of_person(conn: sa.Connection, version: int, person_id: str) -> list[tuple[str, str]]:
     r = s.source_records.c
     return [(a, b) for a, b in conn.execute(sa.select(r.source, r.source_record_id).where(
-        r.version_id == version, r.person_id == person_id).order_by(r.source, r.source_record_id))]
+        r.version_id == version, r.person_id == person_id).order_by(r.source, r.source_record_id))
+        .tuples()]
 
 
 def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, Any] | None:
@@ -400,9 +401,10 @@ def review_item(conn: sa.Connection, version: int, item_id: str) -> dict[str, An
     item["right"] = source_record(conn, version, item["right_source"], item["right_record_id"])
     item["decisions"] = decisions(conn, item_id=item_id)
     p = s.persons.c
-    flags = dict(conn.execute(sa.select(p.person_id, p.has_confidential_address).where(
-        p.version_id == version,
-        p.person_id.in_([item["left_person_id"], item["right_person_id"]]))).all())
+    flags: dict[str, Any] = dict(conn.execute(
+        sa.select(p.person_id, p.has_confidential_address).where(
+            p.version_id == version,
+            p.person_id.in_([item["left_person_id"], item["right_person_id"]]))).all())
     for side in ("left", "right"):  # unknown person: withhold (fail safe)
         item[f"{side}_person_secret"] = bool(flags.get(item[f"{side}_person_id"], True))
     return item
@@ -445,31 +447,32 @@ def published_keys(conn: sa.Connection, version: int,
         r = s.source_records.c
         for partner in {p for p, _ in people}:
             ids = [i for p, i in people if p == partner]
-            out |= {(partner, "persons", i) for i in conn.execute(sa.select(r.source_record_id)
-                    .where(r.version_id == version, r.source == partner,
-                           r.source_record_id.in_(ids))).scalars()}
+            found: Sequence[str] = conn.execute(sa.select(r.source_record_id).where(
+                r.version_id == version, r.source == partner,
+                r.source_record_id.in_(ids))).scalars().all()
+            out |= {(partner, "persons", i) for i in found}
     if cases:
         g = s.registrations.c
         for partner in {p for p, _ in cases}:
             ids = [i for p, i in cases if p == partner]
-            out |= {(partner, "registrations", i) for i in conn.execute(sa.select(g.case_id)
-                    .where(g.version_id == version, g.source == partner,
-                           g.case_id.in_(ids))).scalars()}
+            case_ids: Sequence[str] = conn.execute(sa.select(g.case_id).where(
+                g.version_id == version, g.source == partner, g.case_id.in_(ids))).scalars().all()
+            out |= {(partner, "registrations", i) for i in case_ids}
     return out
 
 
 def quarantine_counts(conn: sa.Connection) -> dict[str, int]:
     qt = s.quarantine.c
     rows = conn.execute(sa.select(qt.partner, sa.func.count()).group_by(qt.partner))
-    return {partner: count for partner, count in rows}
+    return {partner: count for partner, count in rows.tuples()}
 
 
 def match_weights(conn: sa.Connection, version: int) -> list[float]:
     """Match weights of the published version: every linked record's and every review pair's."""
     lk, q = s.person_links.c, s.review_queue.c
-    linked = conn.execute(sa.select(lk.match_weight).where(
+    linked: Sequence[Any] = conn.execute(sa.select(lk.match_weight).where(
         lk.version_id == version, lk.match_weight.is_not(None))).scalars().all()
-    review = conn.execute(sa.select(q.match_weight).where(
+    review: Sequence[Any] = conn.execute(sa.select(q.match_weight).where(
         q.version_id == version, q.match_weight.is_not(None))).scalars().all()
     return [float(w) for w in (*linked, *review)]
 

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import Any, Protocol, TypedDict
 
 import pandas as pd
 import sqlalchemy as sa
@@ -50,6 +50,15 @@ class Expired:
     """case type -> {"cases": n, "records": m} (a record counts under its last-expiring case)."""
 
 
+class ExpiredRow(TypedDict):
+    """One row of :meth:`Plan.summary`: a partner's expired cases and records of a case type."""
+
+    partner: str
+    case_type: str
+    cases: int
+    records: int
+
+
 @dataclass
 class Plan:
     """The decision of one retention run as of a date."""
@@ -61,9 +70,10 @@ class Plan:
     no_policy: list[str] = field(default_factory=list)
     """Partners with cases in the store but no retention configured (nothing expires)."""
 
-    def summary(self) -> list[dict[str, object]]:
+    def summary(self) -> list[ExpiredRow]:
         """Rows of partner, case type, cases, records: what the run history keeps."""
-        return [{"partner": p, "case_type": t, **counts}
+        return [{"partner": p, "case_type": t, "cases": counts["cases"],
+                 "records": counts["records"]}
                 for p, e in sorted(self.partners.items())
                 for t, counts in sorted(e.by_case_type.items())]
 
@@ -99,7 +109,8 @@ def _day(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    return pd.Timestamp(value).date()
+    day: date = pd.Timestamp(value).date()
+    return day
 
 
 def _own_expiry(policy: RetentionPolicy, end: date | None, case_children: list[date],
@@ -166,7 +177,8 @@ def expired(cases: pd.DataFrame, case_records: pd.DataFrame, records: pd.DataFra
             start_of_term = end
         else:
             days = [activity.get(h) for h in homes]
-            start_of_term = None if any(d is None for d in days) else max(days)
+            known = [d for d in days if d is not None]
+            start_of_term = max(known) if len(known) == len(days) else None
         if end is None or start_of_term is None:
             expiry_of[(row.source, row.case_id)] = None  # open: kept while it runs
             continue
@@ -206,7 +218,7 @@ def expired(cases: pd.DataFrame, case_records: pd.DataFrame, records: pd.DataFra
     return plan
 
 
-def _published_frames(conn: sa.Connection) -> tuple[pd.DataFrame, ...]:
+def _published_frames(conn: sa.Connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     version = current_version_id(conn)
     rg, rp, sr, p = registrations.c, registration_persons.c, source_records.c, persons.c
     if version is None:
@@ -216,7 +228,7 @@ def _published_frames(conn: sa.Connection) -> tuple[pd.DataFrame, ...]:
                 empty(columns=["source", "source_record_id", "household_id", "role",
                                "birth_date"]))
 
-    def frame(query: sa.Select) -> pd.DataFrame:
+    def frame(query: sa.Select[Any]) -> pd.DataFrame:
         result = conn.execute(query)
         return pd.DataFrame(result.all(), columns=list(result.keys()))
 
@@ -302,7 +314,7 @@ def _drop_disputes(engine: sa.Engine, partner: str, record_ids: frozenset[str]) 
                 disputes.c.source_record_id.in_(ids[start:start + 500])))
 
 
-def history(engine: sa.Engine, limit: int = 20) -> list[dict[str, object]]:
+def history(engine: sa.Engine, limit: int = 20) -> list[dict[str, Any]]:
     """Recent retention runs (counts per partner and case type; never ids or values)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(runs).where(runs.c.kind == "retention")

@@ -4,8 +4,10 @@ Build it with :func:`create_app`; ``hub web`` serves it with uvicorn on 127.0.0.
 """
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol, cast
 
 import jinja2
 import sqlalchemy as sa
@@ -88,12 +90,22 @@ def _audit_rejected_reveal(request: Request, problem: str) -> None:
                      target_id=person_id, detail={"status": 422, "problem": problem})
 
 
+class _I18nEnvironment(Protocol):
+    """What the ``jinja2.ext.i18n`` extension adds to its environment."""
+
+    def install_gettext_callables(self, gettext: Callable[[str], str],
+                                  ngettext: Callable[[str, str, int], str],
+                                  newstyle: bool | None = None) -> None: ...
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates with gettext (new style: ``_("Hello %(name)s", name=x)``) and the
     filters that turn codes, partner keys and dates into words (:mod:`hub.web.labels`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    # the extension adds this method at run time (Environment.extend): jinja2's types cannot say so
+    cast(_I18nEnvironment, env).install_gettext_callables(i18n.gettext, i18n.ngettext,
+                                                          newstyle=True)
     env.filters.update(label=labels.label, partner=labels.partner, partners=labels.partners,
                        nl_date=labels.nl_date)
     return Jinja2Templates(env=env)

@@ -4,6 +4,7 @@ Guides are reconciled with the published households first (cheap when nothing ch
 page never shows a guide on a household id that a merge retired.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +22,10 @@ def household_guides(engine: sa.Engine, household_id: str) -> dict[str, Any]:
             "guide_history": store_guides.history(engine, household_id)}
 
 
-def guides_for(engine: sa.Engine, household_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Current guides (name and organisation only) of the households in a result list."""
+def guides_for(engine: sa.Engine,
+               household_ids: Iterable[str | None]) -> dict[str, list[dict[str, Any]]]:
+    """Current guides (name and organisation only) of the households in a result list (hits
+    without a household are skipped)."""
     ids = sorted({h for h in household_ids if h})
     if not ids:
         return {}

@@ -30,8 +30,11 @@ def journey(cases: list[dict[str, Any]], today: date | None = None) -> dict[str,
     """Lanes (one per partner) of bars with percent positions, year ticks and the hand-overs
     and overlaps in words; None when no case has a start date."""
     today = today or date.today()
-    dated = [(c, _as_date(c.get("start_date")), _as_date(c.get("end_date"))) for c in cases]
-    dated = [(c, s, e) for c, s, e in dated if s is not None]
+    dated: list[tuple[dict[str, Any], date, date | None]] = []
+    for c in cases:
+        began = _as_date(c.get("start_date"))
+        if began is not None:
+            dated.append((c, began, _as_date(c.get("end_date"))))
     if not dated:
         return None
     first = min(s for _, s, _ in dated)

@@ -6,7 +6,7 @@ kept next to it for a table, so the page works offline, without scripts, and for
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -14,6 +14,23 @@ from matching.config import WEIGHT_BIN_EDGES, LinkConfig
 
 AGE_BUCKETS = ((0, 7, "0-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, None, "> 90"))
 """Days an open review group has been waiting."""
+
+
+class AgePart(TypedDict):
+    """One reason's stretch of an age bucket's stacked bar (percent of the largest bucket)."""
+
+    reason: str
+    x: float
+    width: float
+    tone: int
+    count: int
+
+
+class AgeBucket(TypedDict):
+    label: str
+    counts: dict[str, int]
+    total: int
+    parts: list[AgePart]
 
 
 def weight_histogram(weights: list[float], config: LinkConfig | None = None) -> dict[str, Any]:
@@ -87,18 +104,18 @@ def review_ages(items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     from hub.web.review import age_days
 
     reasons = sorted({i.get("reason") or "" for i in items})
-    buckets = []
+    buckets: list[AgeBucket] = []
     for low, high, label in AGE_BUCKETS:
         counts = dict.fromkeys(reasons, 0)
         for item in items:
             age = age_days(item.get("first_seen"), now) or 0
             if age >= low and (high is None or age <= high):
                 counts[item.get("reason") or ""] += 1
-        buckets.append({"label": label, "counts": counts, "total": sum(counts.values())})
+        buckets.append({"label": label, "counts": counts, "total": sum(counts.values()),
+                        "parts": []})
     peak = max([b["total"] for b in buckets] + [1])
     for b in buckets:
         x = 0.0
-        b["parts"] = []
         for i, r in enumerate(reasons):
             w = round(100 * b["counts"][r] / peak, 2)
             if w:

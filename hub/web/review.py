@@ -7,6 +7,7 @@ store keeps pairs, not groups; groups are the connected components of the open p
 while the queue is.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +52,7 @@ def candidate_groups(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def aligned(records: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+def aligned(records: Sequence[Mapping[str, Any] | None]) -> list[dict[str, Any]]:
     """One row per field with each record's value; ``differs`` marks values unlike the first
     record's (empty values do not count as a difference)."""
     rows = []

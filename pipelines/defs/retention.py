@@ -10,11 +10,15 @@ in development a clock-driven erasure of someone's test data would be a surprise
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from pipelines.automation import schedule_status
 from pipelines.resources import HubResource
+
+if TYPE_CHECKING:
+    from hub.store.retention import ExpiredRow
 
 RETENTION_JOB = "apply_retention"
 RETENTION_CRON = "0 5 * * *"
@@ -62,7 +66,7 @@ def erase_expired(context: dg.OpExecutionContext, config: RetentionConfig,
     })
 
 
-def _table(rows: list[dict]) -> str:
+def _table(rows: list["ExpiredRow"]) -> str:
     lines = ["| partner | case type | cases | records |", "|---|---|---|---|"]
     lines += [f"| {r['partner']} | {r['case_type']} | {r['cases']} | {r['records']} |"
               for r in rows]

@@ -4,6 +4,7 @@ The same :mod:`hub.guide_actions` as ``hub guide``: one role check, one audit en
 and redirect back to the household page; the JSON API takes the same fields.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -15,6 +16,7 @@ from hub import guide_actions as actions
 from hub.access import audit
 from hub.access.roles import Permission
 from hub.access.sessions import Session
+from hub.store.guides import Guide
 from hub.web import guide_view, views
 from hub.web.routes.pages import ID_PATTERN
 from hub.web.routes.render import render
@@ -27,7 +29,8 @@ HouseholdId = Annotated[str, Path(pattern=ID_PATTERN)]
 GuideId = Annotated[int, Path(ge=1)]
 
 
-def _run(action):  # noqa: ANN001, ANN202 - a callable changing a guide
+def _run(action: Callable[[], Guide]) -> Guide:
+    """Change a guide, turning a refusal into the page's error."""
     try:
         return action()
     except actions.GuideDenied as exc:
@@ -37,7 +40,7 @@ def _run(action):  # noqa: ANN001, ANN202 - a callable changing a guide
 
 
 def _set(request: Request, session: Session, household_id: str, name: str,
-         organisation: str, contact: str, since: str) -> object:
+         organisation: str, contact: str, since: str) -> Guide:
     engine = hub_state(request).engine
     return _run(lambda: actions.set_guide(engine, session.user, household_id, name=name,
                                           organisation=organisation, contact=contact,
@@ -45,7 +48,7 @@ def _set(request: Request, session: Session, household_id: str, name: str,
 
 
 def _end(request: Request, session: Session, guide_id: int, until: str,
-         reason: str) -> object:
+         reason: str) -> Guide:
     engine = hub_state(request).engine
     return _run(lambda: actions.end_guide(engine, session.user, guide_id,
                                           until=actions.parse_day(until, "until"),

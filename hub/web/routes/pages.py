@@ -1,6 +1,6 @@
 """Staff pages: search, household and person (with audited reveals)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -83,8 +83,8 @@ def search(request: Request, session: Searcher,
            birth_date: Annotated[str, Form(max_length=20)] = "",
            postcode: Annotated[str, Form(max_length=10)] = "",
            house_number: Annotated[str, Form(max_length=10)] = "") -> Response:
-    form = {"name": name, "birth_date": birth_date, "postcode": postcode,
-            "house_number": house_number}  # the BSN is not echoed back into the page
+    form: dict[str, Any] = {"name": name, "birth_date": birth_date, "postcode": postcode,
+                            "house_number": house_number}  # the BSN is not echoed back
     try:
         query = build_query(name, bsn, birth_date, postcode, house_number)
     except QueryError as exc:
