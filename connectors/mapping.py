@@ -373,8 +373,9 @@ def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, A
         if rule.has_constant:
             record.setdefault(rule.target, rule.constant)
             continue
-        used.add(str(rule.column))
-        value = raw.get(rule.column)
+        column = str(rule.column)  # a rule without a constant reads a column
+        used.add(column)
+        value = raw.get(column)
         limit = _MAX.get(rule.target, 200)
         record[rule.target] = ([_shown(text(v), limit) for v in value]
                                if isinstance(value, list | tuple) else _shown(text(value), limit))
@@ -385,7 +386,7 @@ def canonical_record(raw: dict[str, Any], dataset: DatasetConfig) -> dict[str, A
             used.add(str(flag.column))
         try:
             confidential = _to_bool(_lookup(flag, flag.constant if flag.has_constant
-                                            else raw.get(flag.column)))
+                                            else raw.get(str(flag.column))))
         except RuleFailure:
             confidential = None  # unreadable: secret
     record["address_confidential"] = confidential

@@ -4,7 +4,8 @@ The one place where the search depends on :mod:`matching.names`: folding (case, 
 Turkish letters, ij/y), tussenvoegsel separation and first-name transliteration variants.
 """
 
-from matching.names import FIRST_NAME_VARIANTS, PREFIX_WORDS, fold
+from foundation.dutch_names import PREFIX_WORDS
+from matching.names import FIRST_NAME_VARIANTS, fold
 from matching.names import surname_cores as folded_surname_parts
 
 
