@@ -77,6 +77,17 @@ def mask_text(text: str) -> str:
     return BSN_SHAPED.sub(replace, text)
 
 
+BSN_DIGITS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
+"""A bare run of eight or nine digits: any of them may be a BSN (dates included)."""
+
+
+def mask_digit_runs(text: str) -> str:
+    """``text`` with every bare run of 8-9 digits masked, date-shaped ones too: for records
+    (the audit log) that never need such numbers, where :func:`mask_text` keeps dates readable
+    for a steward."""
+    return BSN_DIGITS.sub(lambda m: mask_bsn(m.group(0)) or MASK, text)
+
+
 def is_confidential(flag: object) -> bool:
     """Whether a row's ``address_confidential`` value means secret: only a clear "no" is not."""
     if flag is False:

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from foundation.errors import ConfigError
-from foundation.privacy import mask_bsn
+from foundation.privacy import mask_digit_runs
 from hub.access import audit_anchor
 from hub.access.audit_key import load_key
 from hub.access.clock import utcnow
@@ -42,7 +41,6 @@ GENESIS = "0" * 64
 ENV_UNKEYED = "HUB_AUDIT_UNKEYED_ENTRIES"
 HASHED_FIELDS = ("seq", "at", "actor", "role", "action", "target_kind", "target_id", "detail",
                  "reason")
-_BSN_LIKE = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
 _lock = threading.Lock()
 
 
@@ -83,7 +81,7 @@ class VerifyResult:
 def scrub(value: Any) -> Any:
     """Mask every 8-9 digit number in strings of a JSON-able value (BSN-shaped text)."""
     if isinstance(value, str):
-        return _BSN_LIKE.sub(lambda m: mask_bsn(m.group(0)) or "", value)
+        return mask_digit_runs(value)
     if isinstance(value, Mapping):
         return {str(k): scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from foundation.i18n import N_
 from hub.access import audit
 from hub.access.roles import Permission
 from hub.access.sessions import Session, load_session
@@ -95,12 +96,12 @@ def guard(permission: Permission | None = None) -> Callable:
         ):
             audit.record(state.engine, "csrf_rejected", user=session.user,
                          detail={"path": request.url.path, "method": request.method})
-            raise Forbidden(api, "the form is out of date or was not sent by this app "
-                                 "(CSRF token missing or wrong); reload the page")
+            raise Forbidden(api, N_("the form is out of date or was not sent by this app "
+                                    "(CSRF token missing or wrong); reload the page"))
         if permission is not None and not session.user.can(permission):
             audit.record(state.engine, "denied", user=session.user,
                          detail={"path": request.url.path, "needs": permission.value})
-            raise Forbidden(api, "your role does not allow this page")
+            raise Forbidden(api, N_("your role does not allow this page"))
         return session
 
     # a marker for the route audit test
