@@ -22,6 +22,17 @@ def _policies(settings):  # noqa: ANN001, ANN202 - imported lazily
     return {k: p.retention for k, p in load_config(settings).partners.items()}
 
 
+def _policies_or_exit(settings):  # noqa: ANN001, ANN202 - imported lazily, like _policies
+    """The configured retention policies; a configuration error exits 2 with its message."""
+    from foundation.errors import HubError
+
+    try:
+        return _policies(settings)
+    except HubError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
 def _print_plan(decided, verb: str) -> None:  # noqa: ANN001
     rows = decided.summary()
     if not rows:
@@ -57,17 +68,12 @@ def retention(
         err_console.print("[red]give --dry-run to list what has expired, or `apply` to erase "
                           "it[/red]")
         raise typer.Exit(2)
-    from foundation.errors import HubError
     from foundation.settings import get_settings
     from hub.store import retention as policy
     from hub.store.engine import open_store
 
     settings = get_settings()
-    try:
-        policies = _policies(settings)
-    except HubError as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    policies = _policies_or_exit(settings)
     engine = open_store(settings.store_url)
     try:
         decided = policy.plan(engine, policies, as_of.date() if as_of else None)
@@ -92,11 +98,7 @@ def apply(
     from pipelines.erasure import erase_everywhere
 
     settings = get_settings()
-    try:
-        policies = _policies(settings)
-    except HubError as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    policies = _policies_or_exit(settings)
     day: date | None = as_of.date() if as_of else None
     engine = open_store(settings.store_url)
     try:

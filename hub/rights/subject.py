@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from foundation.display import address_text
 from foundation.privacy import mask_bsn
 from hub.store.disputes import Dispute
 from hub.store.disputes import listing as disputes_of
@@ -53,16 +54,6 @@ class Subject:
 
 def name_text(row: dict[str, Any]) -> str:
     return " ".join(str(row[k]) for k in NAME_FIELDS if row.get(k)) or "-"
-
-
-def address_text(row: dict[str, Any]) -> str | None:
-    """'Dorpsstraat 12a-2, 1501AB Zaandam' (same shape as the web pages)."""
-    number = "".join(str(row[k]) for k in ("house_number", "house_letter") if row.get(k))
-    if row.get("house_number_suffix"):
-        number += f"-{row['house_number_suffix']}"
-    street = " ".join(p for p in (row.get("street"), number) if p)
-    place = " ".join(p for p in (row.get("postcode"), row.get("city")) if p)
-    return ", ".join(p for p in (street, place) if p) or None
 
 
 def _rows(conn: sa.Connection, query: sa.Select) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ two digits. Reveals happen elsewhere (:mod:`hub.web.views`), one value at a time
 import json
 from typing import Any
 
+from foundation.display import address_text
 from foundation.privacy import CONFIDENTIAL_ADDRESS_FIELDS, MASK, mask_bsn, mask_record
 from hub.access.roles import Permission, User
 
@@ -17,17 +18,6 @@ ADDRESS_FIELDS = (*CONFIDENTIAL_ADDRESS_FIELDS, "municipality_code")
 def display_name(row: dict[str, Any]) -> str:
     parts = (row.get("first_names"), row.get("surname_prefix"), row.get("surname"))
     return " ".join(p for p in parts if p) or "(no name)"
-
-
-def address_text(row: dict[str, Any]) -> str | None:
-    """'Dorpsstraat 12a-2, 1501AB Zaandam' or None when there is no address."""
-    number = "".join(str(row[k]) for k in ("house_number", "house_letter") if row.get(k))
-    if row.get("house_number_suffix"):
-        number += f"-{row['house_number_suffix']}"
-    street = " ".join(p for p in (row.get("street"), number) if p)
-    place = " ".join(p for p in (row.get("postcode"), row.get("city")) if p)
-    text = ", ".join(p for p in (street, place) if p)
-    return text or None
 
 
 def mask_source_record(record: dict[str, Any], user: User,

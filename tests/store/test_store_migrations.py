@@ -60,7 +60,8 @@ def test_upgrading_drops_quarantine_rows_copied_in_clear(tmp_path) -> None:
                 "INSERT INTO quarantine (partner, run_id, stage, dataset, origin, rule, reason,"
                 " severity, quarantined_at, record) VALUES ('blijf_groep', 'r1', 'extract',"
                 " 'persons', 'clients.tsv', 'date', 'impossible date', 'row',"
-                " '2026-12-01 00:00:00', '{\"BSN\": \"111222333\", \"Straat\": \"Geheimstraat\"}')"))
+                " '2026-12-01 00:00:00',"
+                " '{\"BSN\": \"111222333\", \"Straat\": \"Geheimstraat\"}')"))
         upgrade(url)
         with engine.connect() as connection:
             left = connection.execute(sa.text("SELECT count(*) FROM quarantine")).scalar_one()
