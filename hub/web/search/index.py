@@ -158,6 +158,7 @@ class SearchIndex:
         address = _text(frame["postcode"]).str.upper() + "|" + number
         address = address.where(_text(frame["postcode"]) != "", "")
         self._address = ExactIndex(address.to_numpy(dtype=object), rows)
+        self._household_groups: dict | None = None
 
     # --- criteria -------------------------------------------------------------------------
 
@@ -248,6 +249,43 @@ class SearchIndex:
                                  dtype=bool)]
         return self._address.get(f"{postcode}|{number}")
 
+    # --- lookup (hub.web.lookup) ------------------------------------------------------------
+
+    def lookup_rows(self, name: str | None, bsn: str | None, postcode: str | None,
+                    house_number: int | None, limit: int = 50) -> np.ndarray:
+        """Index rows that may be the entered person (any one criterion suffices, unlike
+        :meth:`SearchIndex.search`); :meth:`household_rows` widens them to their households,
+        so a child entered without a surname is still found next to its mother.
+        """
+        parts = []
+        if bsn:
+            parts.append(self._bsn.get(bsn))
+        if postcode and house_number is not None:
+            parts.append(self._address_rows(postcode, house_number)[:limit])
+        if name and name.strip():
+            rows, scores = self._name_scores(name)
+            if len(rows) > limit:
+                rows = rows[np.argpartition(-scores, limit - 1)[:limit]]
+            parts.append(rows)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts).astype(np.int64))
+
+    def household_rows(self, rows: np.ndarray, limit: int = 200) -> np.ndarray:
+        """``rows`` and the rows of the other members of their households (at most ``limit``)."""
+        households = self._household_groups
+        if households is None:
+            ids = pd.Series(self._show["household_id"], dtype=object)
+            households = ids.dropna().groupby(ids.dropna()).indices
+            self._household_groups = households  # built once per index, on first lookup
+        wanted = {self._show["household_id"][r] for r in rows.tolist()} - {None}
+        extra = [households[h] for h in wanted if h in households]
+        out = np.unique(np.concatenate([rows, *extra]).astype(np.int64)) if extra else rows
+        return out[:limit]
+
+    def person_ids(self, rows: np.ndarray) -> list[str]:
+        return [str(v) for v in self._show["person_id"][rows]]
+
     # --- search ---------------------------------------------------------------------------
 
     def search(self, query: Query) -> Result:
@@ -297,40 +335,3 @@ class SearchIndex:
             ))
         return hits
 
-
-def lookup_rows(index: SearchIndex, name: str | None, bsn: str | None, postcode: str | None,
-                house_number: int | None, limit: int = 50) -> np.ndarray:
-    """Index rows that may be the entered person (any one criterion suffices, unlike
-    :meth:`SearchIndex.search`), widened to every member of their households: the lookup
-    scores them all, so a child entered without a surname is still found next to its mother.
-    """
-    parts = []
-    if bsn:
-        parts.append(index._bsn.get(bsn))
-    if postcode and house_number is not None:
-        parts.append(index._address_rows(postcode, house_number)[:limit])
-    if name and name.strip():
-        rows, scores = index._name_scores(name)
-        if len(rows) > limit:
-            rows = rows[np.argpartition(-scores, limit - 1)[:limit]]
-        parts.append(rows)
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts).astype(np.int64))
-
-
-def household_rows(index: SearchIndex, rows: np.ndarray, limit: int = 200) -> np.ndarray:
-    """``rows`` and the rows of the other members of their households (at most ``limit``)."""
-    households = getattr(index, "_household_groups", None)
-    if households is None:
-        ids = pd.Series(index._show["household_id"], dtype=object)
-        households = ids.dropna().groupby(ids.dropna()).indices
-        index._household_groups = households  # built once per index, on first lookup
-    wanted = {index._show["household_id"][r] for r in rows.tolist()} - {None}
-    extra = [households[h] for h in wanted if h in households]
-    out = np.unique(np.concatenate([rows, *extra]).astype(np.int64)) if extra else rows
-    return out[:limit]
-
-
-def person_ids(index: SearchIndex, rows: np.ndarray) -> list[str]:
-    return [str(v) for v in index._show["person_id"][rows]]
