@@ -47,7 +47,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
                            Permission.LOOKUP}),
     Role.STEWARD: frozenset(
         {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
-         Permission.QUARANTINE, Permission.DISPUTE, Permission.MANAGE_GUIDES, Permission.MONITOR, Permission.LOOKUP}
+         Permission.QUARANTINE, Permission.DISPUTE, Permission.MANAGE_GUIDES, Permission.MONITOR,
+         Permission.LOOKUP}
     ),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
     Role.PRIVACY_OFFICER: frozenset({Permission.ACCESS_REQUEST}),
