@@ -25,6 +25,7 @@ import pandas as pd
 from matching.compare import FIELDS, compare
 from matching.config import LinkConfig
 from matching.em import _LEVELS, Model
+from matching.parallel import sequential
 from matching.scoring import explain, score
 from matching.standardise import prepare
 
@@ -76,16 +77,18 @@ def score_lookup(queries: pd.DataFrame, candidates: pd.DataFrame, model: Model,
     # an entered address is what the caller said, and a golden row with a secret address has
     # no postcode: unknown confidentiality would otherwise count as confidential (no key)
     frame["address_confidential"] = pd.Series(False, index=frame.index, dtype=bool)
-    p = prepare(frame)
+    with sequential():
+        p = prepare(frame)
     # prepare sorts by (source, record id): queries first (their ids keep the input order)
     keys = pd.Series(p.keys, dtype=object).to_numpy()
     is_query = np.array([k.startswith(QUERY_SOURCE) for k in keys])
     query_rows, cand_rows = np.flatnonzero(is_query), np.flatnonzero(~is_query)
     left = np.repeat(query_rows, cand_rows.size).astype(np.int64)
     right = np.tile(cand_rows, query_rows.size).astype(np.int64)
-    levels = compare(p, left, right)
-    fitted = replace(model, sessions=[])
-    scores = score(p, left, right, levels, fitted, config)
+    with sequential():
+        levels = compare(p, left, right)
+        fitted = replace(model, sessions=[])
+        scores = score(p, left, right, levels, fitted, config)
     # score re-estimates the prior from the pairs at hand; a lookup keeps the full run's
     scores.weight = scores.weight - fitted.prior + model.prior
     fitted.prior = model.prior
