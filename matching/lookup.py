@@ -24,7 +24,7 @@ import pandas as pd
 
 from matching.compare import FIELDS, compare
 from matching.config import LinkConfig
-from matching.em import _LEVELS, Model
+from matching.em import _LEVELS, M_FLOOR, Model
 from matching.parallel import sequential
 from matching.scoring import explain, score
 from matching.standardise import prepare
@@ -39,7 +39,10 @@ SCORE_COLUMNS = ["query_index", "candidate_id", "match_weight", "match_probabili
 def model_from_dict(data: dict) -> Model:
     """The :class:`~matching.em.Model` that ``Model.as_dict`` wrote (e.g. a run's stats).
 
-    m and u are restored per field and level; the missing column stays 0 (it never weighs).
+    The stats keep m and u to six decimals, too coarse for a rare level's u (a day/month swap
+    lost 0.04 bits), and the weight to three: u is set so that ``log2(m / u)`` gives back the
+    stored weight (floors, caps and level order were applied before it was stored, and applying
+    them again changes nothing). The missing column stays 0 (it never weighs).
     """
     m = np.zeros((len(FIELDS), _LEVELS))
     u = np.ones((len(FIELDS), _LEVELS))
@@ -48,7 +51,8 @@ def model_from_dict(data: dict) -> Model:
         for j, level in enumerate(f.levels):
             cell = levels.get(level)
             if cell is not None:
-                m[i, j + 1], u[i, j + 1] = float(cell["m"]), float(cell["u"])
+                m[i, j + 1] = float(cell["m"])
+                u[i, j + 1] = max(float(cell["m"]), M_FLOOR) / 2.0 ** float(cell["weight"])
     return Model(m=m, u=u, prior=float(data.get("prior_weight", 0.0)),
                  iterations=int(data.get("em_iterations", 0)),
                  names_together=float(data.get("names_together", 0.0)),

@@ -34,8 +34,8 @@ def test_model_round_trips_through_the_runs_stats() -> None:
     again = model.as_dict()
     for field in ("first_name", "surname", "birth_date", "bsn", "address", "sex"):
         for level, cell in data[field].items():
-            # the stats keep m and u to 6 decimals: the weights agree to a hundredth of a bit
-            assert abs(again[field][level]["weight"] - cell["weight"]) < 0.01, (field, level)
+            # m and u are kept to 6 decimals: a rare level's weight must not drift (it did)
+            assert abs(again[field][level]["weight"] - cell["weight"]) < 0.002, (field, level)
     assert model.prior == data["prior_weight"]
 
 
