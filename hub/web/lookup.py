@@ -12,6 +12,7 @@ lookup is audited with its purpose; an entered BSN appears there masked only.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -138,7 +139,7 @@ def parse_request(purpose: str, persons: list[dict[str, Any]], today: date | Non
 
 def last_model(conn: sa.Connection, version: int) -> dict[str, Any] | None:
     """The model the full run that published ``version`` fitted (``runs.stats['model']``)."""
-    rows = conn.execute(sa.select(s.runs.c.stats).where(
+    rows: Iterable[str] = conn.execute(sa.select(s.runs.c.stats).where(
         s.runs.c.version_id == version, s.runs.c.stats.is_not(None))
         .order_by(s.runs.c.started_at.desc())).scalars()
     for text in rows:
@@ -197,10 +198,11 @@ def _words(explanation: str) -> list[str]:
 
 
 def _contacts(conn: sa.Connection, version: int, household_id: str) -> list[dict[str, Any]]:
-    members = [m for (m,) in conn.execute(sa.select(s.household_members.c.person_id).where(
+    members = [str(m) for (m,) in conn.execute(sa.select(s.household_members.c.person_id).where(
         s.household_members.c.version_id == version,
         s.household_members.c.household_id == household_id))]
-    seen, out = set(), []
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
     for regs in query.registrations_of(conn, version, members).values():
         for reg in regs:
             if reg.get("status") not in ACTIVE_STATUSES or reg.get("end_date"):
