@@ -197,14 +197,18 @@ def _words(explanation: str) -> list[str]:
     return out
 
 
-def _contacts(conn: sa.Connection, version: int, household_id: str) -> list[dict[str, Any]]:
+def _contacts(conn: sa.Connection, version: int, household_id: str
+              ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Active case workers (partner, name, contact) and every partner involved (any case)."""
     members = [str(m) for (m,) in conn.execute(sa.select(s.household_members.c.person_id).where(
         s.household_members.c.version_id == version,
         s.household_members.c.household_id == household_id))]
     seen: set[tuple[Any, ...]] = set()
     out: list[dict[str, Any]] = []
+    involved: set[str] = set()
     for regs in query.registrations_of(conn, version, members).values():
         for reg in regs:
+            involved.add(str(reg["source"]))
             if reg.get("status") not in ACTIVE_STATUSES or reg.get("end_date"):
                 continue
             key = (reg["source"], reg.get("case_worker_name"), reg.get("case_worker_contact"))
@@ -214,7 +218,7 @@ def _contacts(conn: sa.Connection, version: int, household_id: str) -> list[dict
             out.append({"partner": reg["source"], "partner_name": partner(reg["source"]),
                         "case_worker_name": reg.get("case_worker_name"),
                         "case_worker_contact": reg.get("case_worker_contact")})
-    return sorted(out, key=lambda c: (c["partner"], str(c["case_worker_name"])))
+    return sorted(out, key=lambda c: (c["partner"], str(c["case_worker_name"]))), sorted(involved)
 
 
 def _households(scored: pd.DataFrame, owner: list[int], candidates: pd.DataFrame,
@@ -274,7 +278,7 @@ def lookup(engine: sa.Engine, service: SearchService, user: User, purpose: str,
                               .drop(columns=["household_id"]), model_from_dict(model), config)
         households = _households(scored, owner, candidates, config) if len(scored) else []
         for h in households:
-            h["contacts"] = _contacts(conn, version, h["household_id"])
+            h["contacts"], h["partners"] = _contacts(conn, version, h["household_id"])
             h["guides"] = [{"name": g["name"], "organisation": g["organisation"],
                             "contact": g["contact"]}
                            for g in guide_contacts(conn, h["household_id"])]
@@ -303,8 +307,9 @@ def _audit_detail(entered: list[Entered], answer: Answer, version: int) -> dict[
 
 
 def outside_view(answer: Answer) -> Answer:
-    """Only whether the family is known and whom to contact: no persons, no explanations."""
+    """Only whether the family is known and whom to contact: no persons, no explanations, not
+    which partners hold (closed) registrations."""
     return Answer(known=answer.known, households=[
         {"household_id": h["household_id"], "match_probability": h["match_probability"],
-         "persons": [], "contacts": h["contacts"], "guides": h["guides"]}
+         "persons": [], "contacts": h["contacts"], "guides": h["guides"], "partners": []}
         for h in answer.households])

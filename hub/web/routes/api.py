@@ -170,7 +170,7 @@ class MatchPerson(BaseModel):
     age: int | None = Field(None, ge=0, le=120, description="estimated age in years")
     bsn: str | None = Field(None, max_length=20, description="9 digits; never logged in clear")
     postcode: str | None = Field(None, max_length=10)
-    house_number: str | None = Field(None, max_length=10)
+    house_number: str | int | None = Field(None, description="12 or '12a'")
     sex: str | None = Field(None, max_length=1, description="M, V or X")
 
 
@@ -204,6 +204,8 @@ class MatchHousehold(BaseModel):
     persons: list[MatchedPerson] = Field(
         description="Empty for the outside_professional role (only known and whom to contact)")
     contacts: list[MatchContact] = Field(description="Active case workers of involved partners")
+    partners: list[str] = Field(
+        [], description="Partners with a registration of a member (not for outside_professional)")
     guides: list[MatchGuide] = Field(description="The family's fixed guide, call first")
 
 
