@@ -272,7 +272,8 @@ class SearchIndex:
         return np.unique(np.concatenate(parts).astype(np.int64))
 
     def household_rows(self, rows: np.ndarray, limit: int = 200) -> np.ndarray:
-        """``rows`` and the rows of the other members of their households (at most ``limit``)."""
+        """``rows`` and the rows of the other members of their households (these at most up to
+        ``limit`` rows in all)."""
         households = self._household_groups
         if households is None:
             ids = pd.Series(self._show["household_id"], dtype=object)
@@ -280,8 +281,11 @@ class SearchIndex:
             self._household_groups = households  # built once per index, on first lookup
         wanted = {self._show["household_id"][r] for r in rows.tolist()} - {None}
         extra = [households[h] for h in wanted if h in households]
-        out = np.unique(np.concatenate([rows, *extra]).astype(np.int64)) if extra else rows
-        return out[:limit]
+        if not extra:
+            return rows
+        others = np.setdiff1d(np.concatenate(extra).astype(np.int64), rows)
+        # the rows found themselves always stay; their relatives fill up to the limit
+        return np.union1d(rows, others[:max(0, limit - rows.size)])
 
     def person_ids(self, rows: np.ndarray) -> list[str]:
         return [str(v) for v in self._show["person_id"][rows]]
