@@ -7,11 +7,25 @@ back in submission order, so the output never depends on which thread finished f
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 MAX_THREADS = 4
+_SEQUENTIAL: ContextVar[bool] = ContextVar("matching_sequential", default=False)
+
+
+@contextmanager
+def sequential() -> Iterator[None]:
+    """Run every step in the calling thread: for a lookup's few records, starting threads costs
+    more than they save (and a web server already runs lookups side by side)."""
+    token = _SEQUENTIAL.set(True)
+    try:
+        yield
+    finally:
+        _SEQUENTIAL.reset(token)
 
 
 def threads() -> int:
@@ -26,7 +40,7 @@ def threads() -> int:
 def run_all(tasks: list[Callable[[], Any]]) -> list[Any]:
     """Call every task, in threads when there are cores to spare; results in task order."""
     width = min(threads(), len(tasks))
-    if width < 2:
+    if width < 2 or _SEQUENTIAL.get():
         return [task() for task in tasks]
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="matching") as pool:
         futures = [pool.submit(task) for task in tasks]

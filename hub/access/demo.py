@@ -16,6 +16,7 @@ DEMO_ACCOUNTS = (
     ("demo-privacy", "privacy_officer", None, "Demo privacy officer"),
     ("demo-rst", "rst_coordinator", None, "Demo RST coordinator"),
     ("demo-manager", "manager", None, "Demo pilot manager"),
+    ("demo-outside", "outside_professional", None, "Demo local team (outside the pilot)"),
 )
 """Username, role, partner, display name. ``demo-blijf`` may reveal Blijf Groep's secret
 addresses; ``demo-staff`` only sees that one exists."""

@@ -24,6 +24,7 @@ class Role(StrEnum):
     PRIVACY_OFFICER = "privacy_officer"
     RST_COORDINATOR = "rst_coordinator"
     MANAGER = "manager"
+    OUTSIDE_PROFESSIONAL = "outside_professional"
 
 
 class Permission(StrEnum):
@@ -38,22 +39,28 @@ class Permission(StrEnum):
     DISPUTE = "dispute"
     MANAGE_GUIDES = "manage_guides"
     MONITOR = "monitor"
+    LOOKUP = "lookup"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN}),
+    Role.STAFF: frozenset({Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN,
+                           Permission.LOOKUP}),
     Role.STEWARD: frozenset(
         {Permission.SEARCH, Permission.VIEW, Permission.REVEAL_BSN, Permission.REVIEW,
-         Permission.QUARANTINE, Permission.DISPUTE, Permission.MANAGE_GUIDES, Permission.MONITOR}
+         Permission.QUARANTINE, Permission.DISPUTE, Permission.MANAGE_GUIDES, Permission.MONITOR,
+         Permission.LOOKUP}
     ),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.READ_AUDIT}),
     Role.PRIVACY_OFFICER: frozenset({Permission.ACCESS_REQUEST}),
     # The Regional Safety Team's coordinator registers fixed guides: finds the household, sees
     # who is involved, no BSN reveals, no matching decisions.
     Role.RST_COORDINATOR: frozenset({Permission.SEARCH, Permission.VIEW,
-                                     Permission.MANAGE_GUIDES}),
+                                     Permission.MANAGE_GUIDES, Permission.LOOKUP}),
     # Managers see the pilot's aggregate monitor and nothing about any family.
     Role.MANAGER: frozenset({Permission.MONITOR}),
+    # "That, not what": a professional outside the pilot team (e.g. a local team) asks whether a
+    # family is known and learns only that, and whom to contact (hub.web.lookup).
+    Role.OUTSIDE_PROFESSIONAL: frozenset({Permission.LOOKUP}),
 }
 
 def affiliations() -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from hub.web.config import WebConfig
 from hub.web.i18n import N_
 from hub.web.routes import admin, api, auth, pages, rights, steward
 from hub.web.routes import guides as guide_routes
+from hub.web.routes import lookup as lookup_routes
 from hub.web.routes import monitor as monitor_routes
 from hub.web.routes.render import render
 from hub.web.search.results import ResultStore
@@ -141,7 +142,7 @@ def create_app(engine: sa.Engine | str, config: WebConfig | None = None) -> Fast
     app.state.search_results = ResultStore()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (auth.router, pages.router, steward.router, admin.router, rights.router,
-                   api.router, guide_routes.router, monitor_routes.router):
+                   api.router, guide_routes.router, monitor_routes.router, lookup_routes.router):
         app.include_router(router)
     _install_handlers(app)
 

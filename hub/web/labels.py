@@ -105,6 +105,8 @@ FIELDS = {
     "tf_first_name": N_("how common the first name is"),
     "tf_surname": N_("how common the surname is"),
     "total": N_("total"),
+    "purpose": N_("purpose"),
+    "age": N_("estimated age"),
 }
 
 LEVELS = {

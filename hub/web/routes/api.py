@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from hub.access.roles import PARTNERS, Permission
 from hub.access.sessions import Session
-from hub.web import views
+from hub.web import lookup, views
 from hub.web.routes.pages import ID_PATTERN, build_query
 from hub.web.routes.steward import ITEM_PATTERN
 from hub.web.search.parse import QueryError
@@ -154,3 +154,75 @@ def quarantine(request: Request,
     """Quarantined rows (records masked), optionally for one partner."""
     partner = partner if partner in PARTNERS else None
     return views.quarantine(hub_state(request).engine, session.user, partner)
+
+
+Lookuper = Annotated[Session, Depends(guard(Permission.LOOKUP))]
+
+
+class MatchPerson(BaseModel):
+    """One person as far as known; every field may be missing."""
+
+    first_names: str | None = Field(None, max_length=200)
+    surname_prefix: str | None = Field(None, max_length=50, description="e.g. 'van der'")
+    surname: str | None = Field(None, max_length=200, description="any Dutch form, typos allowed")
+    birth_date: str | None = Field(None, max_length=20,
+                                   description="7-3-2014, 2014-03-07, 03-2014 or a year: 2014")
+    age: int | None = Field(None, ge=0, le=120, description="estimated age in years")
+    bsn: str | None = Field(None, max_length=20, description="9 digits; never logged in clear")
+    postcode: str | None = Field(None, max_length=10)
+    house_number: str | int | None = Field(None, description="12 or '12a'")
+    sex: str | None = Field(None, max_length=1, description="M, V or X")
+
+
+class MatchRequest(BaseModel):
+    purpose: str = Field(max_length=500, description="Why you ask (audited), 10+ characters")
+    persons: list[MatchPerson] = Field(max_length=10)
+
+
+class MatchedPerson(BaseModel):
+    input_index: int = Field(description="Position of the entered person in the request")
+    person_id: str
+    match_probability: float
+    explanation: list[str] = Field(description="Per compared field, in words, with its weight")
+
+
+class MatchContact(BaseModel):
+    partner: str
+    case_worker_name: str | None
+    case_worker_contact: str | None
+
+
+class MatchGuide(BaseModel):
+    name: str
+    organisation: str | None
+    contact: str | None
+
+
+class MatchHousehold(BaseModel):
+    household_id: str
+    match_probability: float
+    persons: list[MatchedPerson] = Field(
+        description="Empty for the outside_professional role (only known and whom to contact)")
+    contacts: list[MatchContact] = Field(description="Active case workers of involved partners")
+    partners: list[str] = Field(
+        [], description="Partners with a registration of a member (not for outside_professional)")
+    guides: list[MatchGuide] = Field(description="The family's fixed guide, call first")
+
+
+class MatchResponse(BaseModel):
+    known: bool
+    households: list[MatchHousehold] = Field(description="Best first, at most 5")
+
+
+@router.post("/match", response_model=MatchResponse,
+             responses={422: {"description": "Wrong input: 'detail' says what, 'field' where"}})
+def match(request: Request, body: MatchRequest, session: Lookuper) -> JSONResponse:
+    """Is this family known? Entered persons scored by the last full run's model (audited with
+    the purpose; an entered BSN is logged masked)."""
+    state = hub_state(request)
+    try:
+        answer = lookup.lookup(state.engine, state.search, session.user, body.purpose,
+                               [p.model_dump() for p in body.persons])
+    except lookup.LookupFailed as exc:
+        return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=422)
+    return JSONResponse({"known": answer.known, "households": answer.households})

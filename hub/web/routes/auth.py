@@ -31,7 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 HOME = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users",
         Role.PRIVACY_OFFICER: "/privacy/inzage", Role.RST_COORDINATOR: "/search",
-        Role.MANAGER: "/monitor"}
+        Role.MANAGER: "/monitor", Role.OUTSIDE_PROFESSIONAL: "/lookup"}
 
 
 def _login_page(request: Request, error: str | None = None, status_code: int = 200,

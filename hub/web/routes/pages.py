@@ -33,7 +33,7 @@ Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
 def home(session: Annotated[Session, Depends(guard())]) -> Response:
     target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users",
               Role.PRIVACY_OFFICER: "/privacy/inzage", Role.RST_COORDINATOR: "/search",
-              Role.MANAGER: "/monitor"}
+              Role.MANAGER: "/monitor", Role.OUTSIDE_PROFESSIONAL: "/lookup"}
     return RedirectResponse(target[session.user.role], status_code=303)
 
 

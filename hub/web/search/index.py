@@ -158,6 +158,7 @@ class SearchIndex:
         address = _text(frame["postcode"]).str.upper() + "|" + number
         address = address.where(_text(frame["postcode"]) != "", "")
         self._address = ExactIndex(address.to_numpy(dtype=object), rows)
+        self._household_groups: dict | None = None
 
     # --- criteria -------------------------------------------------------------------------
 
@@ -248,6 +249,47 @@ class SearchIndex:
                                  dtype=bool)]
         return self._address.get(f"{postcode}|{number}")
 
+    # --- lookup (hub.web.lookup) ------------------------------------------------------------
+
+    def lookup_rows(self, name: str | None, bsn: str | None, postcode: str | None,
+                    house_number: int | None, limit: int = 50) -> np.ndarray:
+        """Index rows that may be the entered person (any one criterion suffices, unlike
+        :meth:`SearchIndex.search`); :meth:`household_rows` widens them to their households,
+        so a child entered without a surname is still found next to its mother.
+        """
+        parts = []
+        if bsn:
+            parts.append(self._bsn.get(bsn))
+        if postcode and house_number is not None:
+            parts.append(self._address_rows(postcode, house_number)[:limit])
+        if name and name.strip():
+            rows, scores = self._name_scores(name)
+            if len(rows) > limit:
+                rows = rows[np.argpartition(-scores, limit - 1)[:limit]]
+            parts.append(rows)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts).astype(np.int64))
+
+    def household_rows(self, rows: np.ndarray, limit: int = 200) -> np.ndarray:
+        """``rows`` and the rows of the other members of their households (these at most up to
+        ``limit`` rows in all)."""
+        households = self._household_groups
+        if households is None:
+            ids = pd.Series(self._show["household_id"], dtype=object)
+            households = ids.dropna().groupby(ids.dropna()).indices
+            self._household_groups = households  # built once per index, on first lookup
+        wanted = {self._show["household_id"][r] for r in rows.tolist()} - {None}
+        extra = [households[h] for h in wanted if h in households]
+        if not extra:
+            return rows
+        others = np.setdiff1d(np.concatenate(extra).astype(np.int64), rows)
+        # the rows found themselves always stay; their relatives fill up to the limit
+        return np.union1d(rows, others[:max(0, limit - rows.size)])
+
+    def person_ids(self, rows: np.ndarray) -> list[str]:
+        return [str(v) for v in self._show["person_id"][rows]]
+
     # --- search ---------------------------------------------------------------------------
 
     def search(self, query: Query) -> Result:
@@ -296,3 +338,4 @@ class SearchIndex:
                 score=round(min(float(score), 100.0), 1),
             ))
         return hits
+

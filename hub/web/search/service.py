@@ -101,6 +101,13 @@ class SearchService:
     def version(self) -> int | None:
         return self._index.version_id if self._index else None
 
+    def current_index(self) -> SearchIndex | None:
+        """The index of the published version (refreshed like :meth:`search`), for the lookup."""
+        self._follow_erasures()
+        if time.monotonic() - self._checked_at >= self._check_seconds:
+            self.refresh()
+        return self._index
+
     def search(self, query: Query) -> Result:
         self._follow_erasures()
         if time.monotonic() - self._checked_at >= self._check_seconds:
