@@ -180,6 +180,42 @@ def rule_first_name_birth_month_day(p: Prepared) -> tuple[np.ndarray, np.ndarray
     return _person_only(p, _combine(p.fn_variant, day))
 
 
+def _swap_tolerant_day(p: Prepared) -> np.ndarray:
+    """Day and month of birth in sorted order (-1 unknown): a day/month swap gives one code."""
+    lo = np.minimum(p.month, p.day).astype(np.int64)
+    hi = np.maximum(p.month, p.day).astype(np.int64)
+    return np.where(p.day > 0, lo * 100 + hi, -1)
+
+
+def _surname_letter(p: Prepared) -> np.ndarray:
+    """First letter of the surname core as a code (-1: no surname)."""
+    if not len(p.sn_strings):
+        return np.full(p.n, -1, dtype=np.int64)
+    letters = np.array([ord(str(v)[:1] or "\0") for v in p.sn_strings], dtype=np.int64)
+    return np.where(p.sn >= 0, letters[np.maximum(p.sn, 0)], -1)
+
+
+def rule_surname_day_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core, day and month of birth (swap tolerant) and first initial: finds a
+    typo in the birth year when one side has initials only ('W.M. Scholten 1984-12-12' and
+    'Willem Mike Scholten 1986-12-12'), which the given-name-variant rules cannot see."""
+    return _person_only(p, _combine(p.sn, _swap_tolerant_day(p), p.fn_initial))
+
+
+def rule_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core and first initial, whatever the birth date: pairs a record without a
+    usable date with its namesakes when one side has initials only ('J. Kleijn' and 'Julia
+    Kleijn'). Broad, so anchored on records without a full date."""
+    return _person_only(p, _combine(p.sn, p.fn_initial))
+
+
+def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same full birth date (swap tolerant) and the first letters of given name and surname:
+    finds a typo in both names at once ('Anneloes Cornelissen' / 'Anneleos Cornellisen'),
+    which no rule needing one exact name sees, while a date holds few such initials."""
+    return _person_only(p, _combine(_full_date(p), p.fn_initial, _surname_letter(p)))
+
+
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Reporter rows only: same surname and first initial. A professional reports in many
     meldingen, often without a work address and with initials only; other persons are never
@@ -204,6 +240,9 @@ RULES: dict[str, KeyRule] = {
     "reporter_surname_initial": rule_reporter_surname_initial,
     "first_name_surname_prefix": rule_first_name_surname_prefix,
     "birth_date_initial": rule_birth_date_initial,
+    "surname_day_initial": rule_surname_day_initial,
+    "surname_initial": rule_surname_initial,
+    "birth_date_name_initials": rule_birth_date_name_initials,
 }
 
 
@@ -225,6 +264,7 @@ ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "surname_birth_year_sex": _without_given_name,
     "birth_date_initial": _without_given_name,
     "first_name_birth_month_day": _without_surname,
+    "surname_initial": _without_full_date,
 }
 """Broad rules pair only these records (those lacking what the narrow rules need) with their
 block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
@@ -249,6 +289,9 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "reporter_surname_initial": ("surname", "first_name", "role"),
     "first_name_surname_prefix": ("first_name", "surname"),
     "birth_date_initial": ("birth_date", "first_name"),
+    "surname_day_initial": ("surname", "birth_date", "first_name"),
+    "surname_initial": ("surname", "first_name"),
+    "birth_date_name_initials": ("birth_date", "first_name", "surname"),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
