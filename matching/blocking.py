@@ -198,7 +198,8 @@ def _surname_letter(p: Prepared) -> np.ndarray:
 def rule_surname_day_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Same surname core, day and month of birth (swap tolerant) and first initial: finds a
     typo in the birth year when one side has initials only ('W.M. Scholten 1984-12-12' and
-    'Willem Mike Scholten 1986-12-12'), which the given-name-variant rules cannot see."""
+    'Willem Mike Scholten 1986-12-12'), which the given-name-variant rules cannot see. Only
+    records with initials are paired (anchors): with a given name the variant rules apply."""
     return _person_only(p, _combine(p.sn, _swap_tolerant_day(p), p.fn_initial))
 
 
@@ -258,6 +259,10 @@ def _without_surname(p: Prepared) -> np.ndarray:
     return p.sn < 0
 
 
+def _initials_only(p: Prepared) -> np.ndarray:
+    return (p.fn_variant < 0) & (p.fn_initial >= 0)
+
+
 ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "first_name_surname": _without_full_date,
     "first_name_surname_prefix": _without_full_date,
@@ -265,6 +270,7 @@ ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "birth_date_initial": _without_given_name,
     "first_name_birth_month_day": _without_surname,
     "surname_initial": _without_full_date,
+    "surname_day_initial": _initials_only,
 }
 """Broad rules pair only these records (those lacking what the narrow rules need) with their
 block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
