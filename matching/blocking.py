@@ -187,12 +187,12 @@ def _swap_tolerant_day(p: Prepared) -> np.ndarray:
     return np.where(p.day > 0, lo * 100 + hi, -1)
 
 
-def _surname_letter(p: Prepared) -> np.ndarray:
-    """First letter of the surname core as a code (-1: no surname)."""
-    if not len(p.sn_strings):
-        return np.full(p.n, -1, dtype=np.int64)
-    letters = np.array([ord(str(v)[:1] or "\0") for v in p.sn_strings], dtype=np.int64)
-    return np.where(p.sn >= 0, letters[np.maximum(p.sn, 0)], -1)
+def _first_letter(codes: np.ndarray, strings: np.ndarray) -> np.ndarray:
+    """First letter of each record's coded name as its code point (-1: no name)."""
+    if not len(strings):
+        return np.full(codes.shape[0], -1, dtype=np.int64)
+    letters = np.array([ord(str(v)[:1] or "\0") for v in strings], dtype=np.int64)
+    return np.where(codes >= 0, letters[np.maximum(codes, 0)], -1)
 
 
 def rule_surname_day_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -211,10 +211,14 @@ def rule_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Same full birth date (swap tolerant) and the first letters of given name and surname:
-    finds a typo in both names at once ('Anneloes Cornelissen' / 'Anneleos Cornellisen'),
-    which no rule needing one exact name sees, while a date holds few such initials."""
-    return _person_only(p, _combine(_full_date(p), p.fn_initial, _surname_letter(p)))
+    """Same full birth date (swap tolerant) and the same two first letters of given name and
+    surname, in either order: finds a typo in both names at once ('Anneloes Cornelissen' /
+    'Anneleos Cornellisen'), also with the names swapped ('Siggins Barnaby' / 'Barnabh
+    Siggins'), which no rule needing one exact name sees; a date holds few such pairs."""
+    given = _first_letter(p.fn_all, p.fn_all_strings)
+    surname = _first_letter(p.sn, p.sn_strings)
+    return _person_only(p, _combine(_full_date(p), np.minimum(given, surname),
+                                    np.maximum(given, surname)))
 
 
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:

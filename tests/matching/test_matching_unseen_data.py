@@ -182,6 +182,9 @@ def _rules_of(persons: pd.DataFrame) -> dict[frozenset[str], str]:
      "birth_date_name_initials"),
     (("Jessica", "Whitworth", "1968-08-30"), ("Jesicca", "Whitwroth", "1968-08-30"),
      "birth_date_name_initials"),
+    # swapped names with a typo on both sides
+    (("Barnaby", "Siggins", "1998-10-21"), ("Sigins", "Barnabh", "1998-10-21"),
+     "birth_date_name_initials"),
 ])
 def test_name_and_date_errors_together_are_compared(make_persons, left, right, rule) -> None:
     persons = make_persons(
