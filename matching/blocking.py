@@ -282,6 +282,18 @@ all others (8 million pairs at a million records); only records without a full b
 it."""
 
 
+def _one_side_initials(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    initials = _initials_only(p)
+    return initials[left] | initials[right]
+
+
+PAIR_FILTERS: dict[str, Callable[[Prepared, np.ndarray, np.ndarray], np.ndarray]] = {
+    "surname_initial": _one_side_initials,
+}
+"""Pairs a rule keeps: ``surname_initial`` exists for initials against a given name; two given
+names meet in the given-name rules (at a million records this drops most of its pairs)."""
+
+
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "bsn": ("bsn",),
     "surname_birth_date": ("surname", "birth_date"),
@@ -393,6 +405,9 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
         else:
             left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
                                                                       window)
+        if name in PAIR_FILTERS:
+            keep = PAIR_FILTERS[name](p, left, right)
+            left, right = left[keep], right[keep]
         return unique_sorted(left * p.n + right), windowed, windowed_records
 
     # the rules are independent: run them on both cores

@@ -197,6 +197,20 @@ def test_name_and_date_errors_together_are_compared(make_persons, left, right, r
     assert frozenset(("1", "2")) in rules and rule in rules[frozenset(("1", "2"))]
 
 
+def test_the_surname_initial_rule_pairs_only_initials_with_names(make_persons) -> None:
+    """Two different given names of one initial are no candidates of the broad rule (its
+    blocks are large at a million records); initials against a name are."""
+    persons = make_persons(
+        dict(source="a", source_record_id="1", first_names="Julia", surname="Kleijn"),
+        dict(source="b", source_record_id="2", first_names="Jasper", surname="Kleijn",
+             birth_date="2001-05-06"),
+        dict(source="c", source_record_id="3", first_names="J.", surname="Kleijn"),
+    )
+    rules = _rules_of(persons)
+    assert "surname_initial" not in rules.get(frozenset(("1", "2")), "")
+    assert "surname_initial" in rules[frozenset(("1", "3"))]
+
+
 # --- 4. family guards only where the data supports them -----------------------------------------
 
 def test_a_scrambled_given_name_is_a_typo_not_a_twin(make_persons) -> None:
