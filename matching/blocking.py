@@ -180,6 +180,47 @@ def rule_first_name_birth_month_day(p: Prepared) -> tuple[np.ndarray, np.ndarray
     return _person_only(p, _combine(p.fn_variant, day))
 
 
+def _swap_tolerant_day(p: Prepared) -> np.ndarray:
+    """Day and month of birth in sorted order (-1 unknown): a day/month swap gives one code."""
+    lo = np.minimum(p.month, p.day).astype(np.int64)
+    hi = np.maximum(p.month, p.day).astype(np.int64)
+    return np.where(p.day > 0, lo * 100 + hi, -1)
+
+
+def _first_letter(codes: np.ndarray, strings: np.ndarray) -> np.ndarray:
+    """First letter of each record's coded name as its code point (-1: no name)."""
+    if not len(strings):
+        return np.full(codes.shape[0], -1, dtype=np.int64)
+    letters = np.array([ord(str(v)[:1] or "\0") for v in strings], dtype=np.int64)
+    return np.where(codes >= 0, letters[np.maximum(codes, 0)], -1)
+
+
+def rule_surname_day_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core, day and month of birth (swap tolerant) and first initial: finds a
+    typo in the birth year when one side has initials only ('W.M. Scholten 1984-12-12' and
+    'Willem Mike Scholten 1986-12-12'), which the given-name-variant rules cannot see. Only
+    records with initials are paired (anchors): with a given name the variant rules apply."""
+    return _person_only(p, _combine(p.sn, _swap_tolerant_day(p), p.fn_initial))
+
+
+def rule_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same surname core and first initial, whatever the birth date: pairs a record without a
+    usable date with its namesakes when one side has initials only ('J. Kleijn' and 'Julia
+    Kleijn'). Broad, so anchored on records without a full date."""
+    return _person_only(p, _combine(p.sn, p.fn_initial))
+
+
+def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Same full birth date (swap tolerant) and the same two first letters of given name and
+    surname, in either order: finds a typo in both names at once ('Anneloes Cornelissen' /
+    'Anneleos Cornellisen'), also with the names swapped ('Siggins Barnaby' / 'Barnabh
+    Siggins'), which no rule needing one exact name sees; a date holds few such pairs."""
+    given = _first_letter(p.fn_all, p.fn_all_strings)
+    surname = _first_letter(p.sn, p.sn_strings)
+    return _person_only(p, _combine(_full_date(p), np.minimum(given, surname),
+                                    np.maximum(given, surname)))
+
+
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Reporter rows only: same surname and first initial. A professional reports in many
     meldingen, often without a work address and with initials only; other persons are never
@@ -204,6 +245,9 @@ RULES: dict[str, KeyRule] = {
     "reporter_surname_initial": rule_reporter_surname_initial,
     "first_name_surname_prefix": rule_first_name_surname_prefix,
     "birth_date_initial": rule_birth_date_initial,
+    "surname_day_initial": rule_surname_day_initial,
+    "surname_initial": rule_surname_initial,
+    "birth_date_name_initials": rule_birth_date_name_initials,
 }
 
 
@@ -219,17 +263,35 @@ def _without_surname(p: Prepared) -> np.ndarray:
     return p.sn < 0
 
 
+def _initials_only(p: Prepared) -> np.ndarray:
+    return (p.fn_variant < 0) & (p.fn_initial >= 0)
+
+
 ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "first_name_surname": _without_full_date,
     "first_name_surname_prefix": _without_full_date,
     "surname_birth_year_sex": _without_given_name,
     "birth_date_initial": _without_given_name,
     "first_name_birth_month_day": _without_surname,
+    "surname_initial": _without_full_date,
+    "surname_day_initial": _initials_only,
 }
 """Broad rules pair only these records (those lacking what the narrow rules need) with their
 block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
 all others (8 million pairs at a million records); only records without a full birth date need
 it."""
+
+
+def _one_side_initials(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    initials = _initials_only(p)
+    return initials[left] | initials[right]
+
+
+PAIR_FILTERS: dict[str, Callable[[Prepared, np.ndarray, np.ndarray], np.ndarray]] = {
+    "surname_initial": _one_side_initials,
+}
+"""Pairs a rule keeps: ``surname_initial`` exists for initials against a given name; two given
+names meet in the given-name rules (at a million records this drops most of its pairs)."""
 
 
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -249,6 +311,9 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "reporter_surname_initial": ("surname", "first_name", "role"),
     "first_name_surname_prefix": ("first_name", "surname"),
     "birth_date_initial": ("birth_date", "first_name"),
+    "surname_day_initial": ("surname", "birth_date", "first_name"),
+    "surname_initial": ("surname", "first_name"),
+    "birth_date_name_initials": ("birth_date", "first_name", "surname"),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
@@ -340,6 +405,9 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
         else:
             left, right, windowed, windowed_records = pairs_in_blocks(rows, keys, max_block_size,
                                                                       window)
+        if name in PAIR_FILTERS:
+            keep = PAIR_FILTERS[name](p, left, right)
+            left, right = left[keep], right[keep]
         return unique_sorted(left * p.n + right), windowed, windowed_records
 
     # the rules are independent: run them on both cores

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from matching.arrays import unique_inverse, unique_sorted
+from matching.arrays import isin, unique_inverse, unique_sorted
 
 
 @dataclass
@@ -162,11 +162,11 @@ def cluster(
     touched = np.flatnonzero(bad[labels])
     roots = np.fromiter((find(int(x)) for x in touched), dtype=np.int64, count=touched.size)
     new_labels[touched] = offset + roots
-    steward_ends = np.unique(np.r_[must_l, must_r]).astype(np.int64)
+    steward_ends = unique_sorted(np.r_[must_l, must_r].astype(np.int64))
     ambiguous = _ambiguous(new_labels, bad_l, bad_r, bad_w, steward_ends, ambiguity_margin)
     if ambiguous.size:
         new_labels[ambiguous] = new_labels.max() + 1 + np.arange(ambiguous.size)
-        hit = np.isin(bad_l, ambiguous) | np.isin(bad_r, ambiguous)
+        hit = isin(bad_l, ambiguous) | isin(bad_r, ambiguous)
         refused.extend((int(a), int(b), "ambiguous_between_persons")
                        for a, b in zip(bad_l[hit], bad_r[hit], strict=True))
     dense = unique_inverse(new_labels)[2]

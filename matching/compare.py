@@ -12,7 +12,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from matching.arrays import unique_inverse
+from matching.arrays import isin, unique_inverse
 from matching.parallel import run_all
 from matching.standardise import Prepared
 
@@ -300,8 +300,7 @@ def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
         & (levels[:, bd_i] >= 0) & (levels[:, bd_i] <= level_code("birth_date", "different"))
         & (levels[:, fn_i] <= level_code("first_name", "initial"))
     )
-    values = np.unique(p.bsn[left[clash]])
-    return np.isin(p.bsn, values) & (p.bsn >= 0)
+    return isin(p.bsn, p.bsn[left[clash]]) & (p.bsn >= 0)
 
 
 def compare_sex(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -27,6 +27,9 @@ DEFAULT_BLOCKING_RULES = (
     "reporter_surname_initial",
     "first_name_surname_prefix",
     "birth_date_initial",
+    "surname_day_initial",
+    "surname_initial",
+    "birth_date_name_initials",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from matching.arrays import unique_inverse, unique_sorted
+from matching.arrays import isin, unique_inverse, unique_sorted
 from matching.blocking import pairs_in_blocks
 from matching.compare import FIELD_INDEX, compare, level_code
 from matching.standardise import Prepared
@@ -114,8 +114,8 @@ def context_pairs(p: Prepared, labels: np.ndarray, min_shared: int, max_dossier:
     ra, rb = cross["ra"].to_numpy(), cross["rb"].to_numpy()
     a_ref, b_ref = cross["a"].to_numpy(), cross["b"].to_numpy()
     # only members not already in the other dossier (as a linked person)
-    in_b = np.isin(b_ref * n_labels + labels[ra], memberships)
-    in_a = np.isin(a_ref * n_labels + labels[rb], memberships)
+    in_b = isin(b_ref * n_labels + labels[ra], memberships)
+    in_a = isin(a_ref * n_labels + labels[rb], memberships)
     todo = ~in_a & ~in_b & (labels[ra] != labels[rb])
     ra, rb, a_ref, b_ref = ra[todo], rb[todo], a_ref[todo], b_ref[todo]
     shared = cross["shared"].to_numpy()[todo]

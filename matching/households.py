@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from matching.arrays import unique_sorted
+from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import pairs_in_blocks
 
 CUSTODY_ROLES = ("parent_with_custody", "foster_parent", "guardian")
@@ -177,7 +177,7 @@ def build_households(
     labels = _attach_by_reference(labels, housed, refs)
     labels = _attach_by_address(labels, housed, residents)
 
-    _, dense = np.unique(labels, return_inverse=True)
+    _, _, dense = unique_inverse(labels)
     dense = dense.ravel()
     # A reporter row is no evidence of membership, but it is the same person: when that person
     # is a member through another record, the row carries the person's household (one person,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from matching.arrays import unique_inverse, unique_sorted
+from matching.arrays import isin, unique_inverse, unique_sorted
 
 
 @pytest.mark.parametrize("values", [[], [5], [3, 1, 3, 2, 1, 9], [7, 7, 7], [-1, 4, -1, 0]],
@@ -39,3 +39,13 @@ def test_stable_argsort_and_sort_pairs_equal_numpy(values: list[int]) -> None:
     keys, got_rows = sort_pairs(x, rows)
     assert keys.tolist() == x[order].tolist()
     assert got_rows.tolist() == rows[order].tolist()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_isin_equals_numpy_isin(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.integers(-5, 2_000, size=5_000)
+    test = rng.integers(-5, 2_000, size=700)
+    assert np.array_equal(isin(values, test), np.isin(values, test))
+    assert not isin(values, np.zeros(0, np.int64)).any()
+    assert isin(np.zeros(0, np.int64), test).size == 0

@@ -165,6 +165,52 @@ def test_a_missing_surname_with_a_year_typo_is_compared(make_persons) -> None:
     assert blocking_recall(persons, truth) == 1.0
 
 
+def _rules_of(persons: pd.DataFrame) -> dict[frozenset[str], str]:
+    c = candidate_pairs(persons)
+    return {frozenset((a, b)): rules for a, b, rules in
+            zip(c["left_record_id"], c["right_record_id"], c["rules"], strict=True)}
+
+
+@pytest.mark.parametrize(("left", "right", "rule"), [
+    # initials on one side and a year typo (Dutch)
+    (("Willem Mike", "Scholten", "1986-12-12"), ("W.M.", "Scholten", "1984-12-12"),
+     "surname_day_initial"),
+    # initials on one side, no date on the other
+    (("Julia", "Kleijn", "2022-11-03"), ("J.", "Kleijn", None), "surname_initial"),
+    # a typo in both names, exact date (non-Dutch names)
+    (("Anneloes", "Cornelissen", "1975-02-11"), ("Anneleos", "Cornellisen", "1975-11-02"),
+     "birth_date_name_initials"),
+    (("Jessica", "Whitworth", "1968-08-30"), ("Jesicca", "Whitwroth", "1968-08-30"),
+     "birth_date_name_initials"),
+    # swapped names with a typo on both sides
+    (("Barnaby", "Siggins", "1998-10-21"), ("Sigins", "Barnabh", "1998-10-21"),
+     "birth_date_name_initials"),
+])
+def test_name_and_date_errors_together_are_compared(make_persons, left, right, rule) -> None:
+    persons = make_persons(
+        dict(source="a", source_record_id="1", first_names=left[0], surname=left[1],
+             birth_date=left[2]),
+        dict(source="b", source_record_id="2", first_names=right[0], surname=right[1],
+             birth_date=right[2]),
+    )
+    rules = _rules_of(persons)
+    assert frozenset(("1", "2")) in rules and rule in rules[frozenset(("1", "2"))]
+
+
+def test_the_surname_initial_rule_pairs_only_initials_with_names(make_persons) -> None:
+    """Two different given names of one initial are no candidates of the broad rule (its
+    blocks are large at a million records); initials against a name are."""
+    persons = make_persons(
+        dict(source="a", source_record_id="1", first_names="Julia", surname="Kleijn"),
+        dict(source="b", source_record_id="2", first_names="Jasper", surname="Kleijn",
+             birth_date="2001-05-06"),
+        dict(source="c", source_record_id="3", first_names="J.", surname="Kleijn"),
+    )
+    rules = _rules_of(persons)
+    assert "surname_initial" not in rules.get(frozenset(("1", "2")), "")
+    assert "surname_initial" in rules[frozenset(("1", "3"))]
+
+
 # --- 4. family guards only where the data supports them -----------------------------------------
 
 def test_a_scrambled_given_name_is_a_typo_not_a_twin(make_persons) -> None:
