@@ -1,9 +1,10 @@
 """The linking result's hand-over between assets, as a Dagster IO manager over Parquet.
 
-``linked_persons`` returns its result; ``households`` and ``merged_registration`` take it as an
-input. The files are :mod:`pipelines.linkstore`'s (Parquet per frame under ``Settings.linking``,
-replaced atomically), so the linking step's "unchanged since the published version" check and the
-merged check read the same result. Written by hand: dagster-pandas and its kin need pandas < 3.
+``linked_persons`` returns its result; ``household_summary`` and ``merged_registration`` take it
+as an input. The files are :mod:`pipelines.linkstore`'s (Parquet per frame under
+``Settings.linking``, replaced atomically), so the linking step's "unchanged since the published
+version" check and the merged check read the same result. Written by hand: dagster-pandas and
+its kin need pandas < 3.
 """
 
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class LinkingIOManager(dg.ConfigurableIOManager):
     """Stores a :class:`Linked` under ``Settings.linking``; loads it back as a ``LinkResult``.
 
     An input may name the columns it needs per frame (``AssetIn(metadata={"columns": {...}})``):
-    households need no explanations, which keeps memory low at a million records.
+    the household summary needs no explanations, which keeps memory low at a million records.
     """
 
     hub: HubResource

@@ -1,8 +1,8 @@
 """Hand-over of one linking result between assets, as Parquet files under ``HUB_HOME/linking``.
 
-``linked_persons`` computes the match once; ``households`` and ``merged_registration`` read it from
-here instead of receiving a large object through Dagster. Files are replaced atomically, so a
-half-written result is never read.
+``linked_persons`` computes the match once; ``household_summary`` and ``merged_registration`` read
+it from here instead of receiving a large object through Dagster. Files are replaced atomically,
+so a half-written result is never read.
 """
 
 import json
@@ -78,7 +78,7 @@ def load_decisions(folder: Path) -> pd.DataFrame | None:
 def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) -> Any:
     """Read a saved result back as a ``matching.LinkResult``.
 
-    ``columns`` optionally limits the columns read per frame (e.g. households need no
+    ``columns`` optionally limits the columns read per frame (e.g. the household summary needs no
     explanations), which keeps memory low at a million records.
     """
     # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when a result is read

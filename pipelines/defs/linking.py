@@ -1,5 +1,10 @@
-"""``linked_persons`` and ``households``: every partner's records linked into persons and
-households, once, for the whole proeftuin."""
+"""``linked_persons`` and ``household_summary``: every partner's records linked into persons and
+households, once, for the whole proeftuin.
+
+Households are formed inside ``matching.link`` (its household step also feeds the person
+clustering's household-context pass and is not part of matching's public API), so
+``linked_persons`` produces persons and households together; ``household_summary`` reports on the
+households it built and carries the blocking check of the merged output before publishing."""
 
 import json
 from typing import Any
@@ -11,7 +16,7 @@ from foundation.ids import has_id
 from pipelines.catalog import load_catalog
 from pipelines.io_managers import LINKING_IO, Linked
 from pipelines.keys import (
-    HOUSEHOLDS,
+    HOUSEHOLD_SUMMARY,
     LINKED_PERSONS,
     OWNER,
     REGISTRATION_GROUP,
@@ -113,18 +118,20 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         )
 
     @dg.asset(
-        key=HOUSEHOLDS,
+        key=HOUSEHOLD_SUMMARY,
         ins={"linked": dg.AssetIn(LINKED_PERSONS, metadata={"columns": {
             "links": ["person_id"], "review": ["match_weight"], "events": ["kind"]}})},
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "parquet"},
         description=(
-            "Hub persons grouped into households (H-...): who lives together as a family, "
-            "reporters excluded; separated parents' households linked to each other."
+            "A report on the households (H-...) linked_persons formed while linking: count, "
+            "sizes, households known to several partners, links between separated parents' "
+            "households. Computes no households itself; carries the blocking check of the "
+            "merged output, so a failure keeps the previous version published."
         ),
     )
-    def households(context: dg.AssetExecutionContext, linked: Any) -> dg.MaterializeResult:
+    def household_summary(context: dg.AssetExecutionContext, linked: Any) -> dg.MaterializeResult:
         result = linked  # a matching.LinkResult, read with only the columns named above
         assignments = result.assignments
         housed = assignments[has_id(assignments["household_id"])]  # reporters are in none
@@ -147,7 +154,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             }
         )
 
-    return [linked_persons, households]
+    return [linked_persons, household_summary]
 
 
 @dg.definitions

@@ -1,4 +1,5 @@
-"""The linking hand-over: what linked_persons returns is what households and publishing read."""
+"""The linking hand-over: what linked_persons returns is what the household summary and publishing
+read."""
 
 from pathlib import Path
 
