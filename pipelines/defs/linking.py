@@ -7,6 +7,7 @@ clustering's household-context pass and is not part of matching's public API), s
 households it built and carries the blocking check of the merged output before publishing."""
 
 import json
+import re
 from typing import Any
 
 import dagster as dg
@@ -14,7 +15,7 @@ import pandas as pd
 
 from foundation.ids import has_id
 from pipelines.catalog import load_catalog
-from pipelines.io_managers import LINKING_IO, Linked
+from pipelines.io_managers import LINKING_IO, Linked, ValidatedRows
 from pipelines.keys import (
     HOUSEHOLD_SUMMARY,
     LINKED_PERSONS,
@@ -32,7 +33,7 @@ from pipelines.store_io import (
     previous_assignment,
     steward_decisions,
 )
-from pipelines.validated import read_all_validated
+from pipelines.validated import combine_validated
 
 
 def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame,
@@ -58,12 +59,17 @@ def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame,
     }
 
 
+def staged_input(partner: str) -> str:
+    """The name of ``linked_persons``' input that receives the partner's validated rows."""
+    return "staged_" + re.sub(r"\W", "_", partner)
+
+
 def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
-    """The linking assets, depending on every partner's staged asset."""
+    """The linking assets; ``linked_persons`` takes every partner's validated rows as inputs."""
 
     @dg.asset(
         key=LINKED_PERSONS,
-        deps=[staged_key(p) for p in partners],
+        ins={staged_input(p): dg.AssetIn(staged_key(p)) for p in partners},
         io_manager_key=LINKING_IO,
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
@@ -74,15 +80,19 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             "applied. Unsure pairs go to the review queue. Uses each partner's last good data."
         ),
     )
-    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.Output[Linked]:
+    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource,
+                       **staged: ValidatedRows | None) -> dg.Output[Linked]:
         # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when linking runs
         from matching import LinkConfig, link
 
         settings = hub.settings()
         folder = settings.linking
-        configured = [p.key for p in load_catalog(settings)]
-        persons = read_all_validated(settings, configured, "persons")
-        registrations = read_all_validated(settings, configured, "registrations")
+        # every partner's last validated rows (None: never passed validation), by the IO manager
+        handed = [rows for rows in staged.values() if rows is not None]
+        persons = combine_validated(settings, [r.persons for r in handed], "persons")
+        registrations = combine_validated(settings, [r.registrations for r in handed],
+                                          "registrations")
+        del handed, staged
         decisions = steward_decisions(settings)
         previous = None
         config = LinkConfig()
