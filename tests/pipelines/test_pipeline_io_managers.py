@@ -31,6 +31,7 @@ def test_a_handed_over_result_is_read_back_with_the_columns_asked_for(tmp_path: 
     decisions = pd.DataFrame({"decision": ["must_link"]})
     manager.handle_output(dg.build_output_context(), Linked(_result(7.5), "fp-1", decisions))
     assert saved_info(tmp_path / "linking")["input_hash"] == "fp-1"
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in (tmp_path / "linking").iterdir())
     full = manager.load_input(dg.build_input_context())
     assert full.links["explanation"].tolist() == ["{}"] and full.config_version == "v1"
     narrow = manager.load_input(dg.build_input_context(
