@@ -34,11 +34,11 @@ def inzage(
     report is audited with the request reference. Exit code 2 for a wrong person, reference
     or officer (nothing is written or logged then).
     """
-    import getpass
 
     from connectors.config import load_config
     from foundation.errors import HubError
     from foundation.settings import get_settings
+    from hub.commands._audit import cli_actor
     from hub.rights.report import ReportError, check_request, partner_infos, produce
     from hub.rights.report import officer as officer_account
     from hub.store.engine import open_store
@@ -52,7 +52,7 @@ def inzage(
     engine = open_store(settings.store_url)
     try:
         user = officer_account(engine, officer) if officer else None
-        actor = None if user else f"cli:{getpass.getuser()}"[:64]
+        actor = None if user else cli_actor()
         partners = partner_infos(load_config(settings))
         report = produce(engine, partners, person, request, user=user, actor=actor)
         html_path, pdf_path = report.write(out)

@@ -17,9 +17,15 @@ AS_OF = typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"],
 
 
 def _policies(settings):  # noqa: ANN001, ANN202 - imported lazily
+    """Each partner's retention terms from partners.yaml; a bad configuration exits 2."""
     from connectors.config import load_config
+    from foundation.errors import HubError
 
-    return {k: p.retention for k, p in load_config(settings).partners.items()}
+    try:
+        return {k: p.retention for k, p in load_config(settings).partners.items()}
+    except HubError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 def _print_plan(decided, verb: str) -> None:  # noqa: ANN001
@@ -57,17 +63,12 @@ def retention(
         err_console.print("[red]give --dry-run to list what has expired, or `apply` to erase "
                           "it[/red]")
         raise typer.Exit(2)
-    from foundation.errors import HubError
     from foundation.settings import get_settings
     from hub.store import retention as policy
     from hub.store.engine import open_store
 
     settings = get_settings()
-    try:
-        policies = _policies(settings)
-    except HubError as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    policies = _policies(settings)
     engine = open_store(settings.store_url)
     try:
         decided = policy.plan(engine, policies, as_of.date() if as_of else None)
@@ -92,11 +93,7 @@ def apply(
     from pipelines.erasure import erase_everywhere
 
     settings = get_settings()
-    try:
-        policies = _policies(settings)
-    except HubError as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    policies = _policies(settings)
     day: date | None = as_of.date() if as_of else None
     engine = open_store(settings.store_url)
     try:
