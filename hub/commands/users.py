@@ -24,6 +24,15 @@ def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
         return open_store(get_settings().store_url)
 
 
+def _new_password(generate: bool, prompt: str) -> tuple[bool, str]:
+    """A generated password (to print once: ``True``) or one typed twice at the terminal."""
+    from hub.access.passwords import generate_password
+
+    if generate or not sys.stdin.isatty():
+        return True, generate_password()
+    return False, typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
 def _fail(message: str) -> None:
     fail(message, FAILED)
 
@@ -44,12 +53,9 @@ def add(
     """Add an account; asks for the password (argon2id-hashed) or generates one."""
     from hub.access import audit
     from hub.access.errors import AccessError
-    from hub.access.passwords import generate_password
     from hub.access.users import create_user
 
-    shown = generate or not sys.stdin.isatty()
-    password = generate_password() if shown else typer.prompt(
-        "Password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    shown, password = _new_password(generate, "Password (12+ characters)")
     engine = _engine()
     try:
         user = create_user(engine, username, password, role, partner=partner, display_name=name)
@@ -87,12 +93,9 @@ def passwd(username: str = typer.Argument(..., help="The account."),
     """Set a new password (also lifts a lock-out after failed logins)."""
     from hub.access import audit
     from hub.access.errors import AccessError
-    from hub.access.passwords import generate_password
     from hub.access.users import set_password
 
-    shown = generate or not sys.stdin.isatty()
-    password = generate_password() if shown else typer.prompt(
-        "New password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    shown, password = _new_password(generate, "New password (12+ characters)")
     engine = _engine()
     try:
         set_password(engine, username, password)
