@@ -6,9 +6,10 @@ REGISTRATION_GROUP = "registration"
 """The shared assets downstream of all partners: linking and the published registration."""
 
 LINKED_PERSONS = dg.AssetKey("linked_persons")
-HOUSEHOLDS = dg.AssetKey("households")
+HOUSEHOLD_SUMMARY = dg.AssetKey("household_summary")
+"""A report on the households ``linked_persons`` built, and the gate before publishing."""
 MERGED_REGISTRATION = dg.AssetKey("merged_registration")
-REGISTRATION_KEYS = (LINKED_PERSONS, HOUSEHOLDS, MERGED_REGISTRATION)
+REGISTRATION_KEYS = (LINKED_PERSONS, HOUSEHOLD_SUMMARY, MERGED_REGISTRATION)
 
 MONITOR_GROUP = "monitor"
 """The fixed guides and the proeftuin monitor, downstream of the merged registration."""

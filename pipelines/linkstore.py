@@ -1,8 +1,8 @@
 """Hand-over of one linking result between assets, as Parquet files under ``HUB_HOME/linking``.
 
-``linked_persons`` computes the match once; ``households`` and ``merged_registration`` read it from
-here instead of receiving a large object through Dagster. Files are replaced atomically, so a
-half-written result is never read.
+``linked_persons`` computes the match once; ``household_summary`` and ``merged_registration`` read
+it from here instead of receiving a large object through Dagster. Files are replaced atomically,
+so a half-written result is never read; owner-only, like every file the hub keeps.
 """
 
 import json
@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from foundation.files import private_dir, private_write
 
 FRAMES = ("assignments", "links", "review", "events", "household_links")
 """The DataFrame fields of ``matching.LinkResult`` (docs/contracts.md)."""
@@ -32,9 +34,8 @@ def _json_default(value: Any) -> Any:
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with private_write(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def save_link_result(result: Any, folder: Path, fingerprint: str | None = None) -> Path:
@@ -42,15 +43,14 @@ def save_link_result(result: Any, folder: Path, fingerprint: str | None = None) 
 
     ``fingerprint`` identifies the inputs it was computed from (see :func:`saved_fingerprint`).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     for name in FRAMES:
         frame = getattr(result, name)
         _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet")
     info = {"stats": result.stats, "config_version": result.config_version,
             "input_hash": fingerprint}
-    tmp = folder / "result.json.tmp"
-    tmp.write_text(json.dumps(info, default=_json_default, sort_keys=True), encoding="utf-8")
-    tmp.replace(folder / "result.json")
+    with private_write(folder / "result.json") as tmp:
+        tmp.write_text(json.dumps(info, default=_json_default, sort_keys=True), encoding="utf-8")
     return folder
 
 
@@ -64,7 +64,7 @@ def saved_info(folder: Path) -> dict[str, Any] | None:
 
 def save_decisions(decisions: pd.DataFrame | None, folder: Path) -> None:
     """Keep the steward decisions linking used, so publishing fingerprints the same ones."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     frame = decisions if decisions is not None else pd.DataFrame()
     _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), folder / "decisions.parquet")
 
@@ -78,7 +78,7 @@ def load_decisions(folder: Path) -> pd.DataFrame | None:
 def load_link_result(folder: Path, columns: dict[str, list[str]] | None = None) -> Any:
     """Read a saved result back as a ``matching.LinkResult``.
 
-    ``columns`` optionally limits the columns read per frame (e.g. households need no
+    ``columns`` optionally limits the columns read per frame (e.g. the household summary needs no
     explanations), which keeps memory low at a million records.
     """
     # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when a result is read

@@ -1,8 +1,8 @@
 """Assemble the merged output for its validation (``expectations.MergedInputs``) before publishing.
 
-The merged checks run on ``households``, the last asset before publishing, so a failing blocking
-rule stops ``merged_registration`` and the previous version stays published. Golden records are
-built with the store's own pure functions, exactly as publishing will build them.
+The merged checks run on ``household_summary``, the last asset before publishing, so a failing
+blocking rule stops ``merged_registration`` and the previous version stays published. Golden
+records are built with the store's own pure functions, exactly as publishing will build them.
 """
 
 import pandas as pd

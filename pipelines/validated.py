@@ -3,7 +3,10 @@
 ``connectors`` keep the partner's full current picture in ``staging/``; ``<partner>/staged``
 validates it and writes the rows that passed here (``HUB_HOME/validated/<partner>/``), with the
 failing rows in quarantine. Linking and publishing read every partner's last validated files, so a
-partner whose extraction failed today still contributes its last good data.
+partner whose extraction failed today still contributes its last good data. Between
+``<partner>/staged`` and ``linked_persons`` these files are handed over by a Dagster IO manager
+(:class:`pipelines.io_managers.ValidatedIOManager`); publishing and the merged check read them
+here, every partner's at once.
 """
 
 import json
@@ -61,7 +64,14 @@ def read_all_held_back(settings: Settings, partners: list[str]) -> pd.DataFrame:
 
 def read_all_validated(settings: Settings, partners: list[str], dataset: str) -> pd.DataFrame:
     """Every partner's validated rows of one dataset, concatenated (canonical columns)."""
-    frames = [f for p in partners if (f := read_validated(settings, p, dataset)) is not None]
+    return combine_validated(
+        settings, [read_validated(settings, p, dataset) for p in partners], dataset)
+
+
+def combine_validated(settings: Settings, frames: list[pd.DataFrame | None],
+                      dataset: str) -> pd.DataFrame:
+    """Partners' validated rows of one dataset as one frame (None: a partner never validated)."""
+    frames = [f for f in frames if f is not None]
     if not frames:
         return SCHEMAS[dataset].empty_table().to_pandas()
     rows = pd.concat(frames, ignore_index=True)

@@ -5,11 +5,12 @@ access reports, with the partner that holds the value and how to reach it, until
 next delivery changes the value.
 """
 
-import getpass
 from typing import Annotated
 
 import typer
 
+from hub.commands._audit import cli_actor
+from hub.commands._store import store_engine
 from hub.console import console, err_console
 
 dispute_app = typer.Typer(help="Values a person disputes (shown until the partner corrects "
@@ -17,14 +18,7 @@ dispute_app = typer.Typer(help="Values a person disputes (shown until the partne
 
 
 def _actor(by: str | None) -> str:
-    return (by or f"cli:{getpass.getuser()}")[:64]
-
-
-def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
-    from foundation.settings import get_settings
-    from hub.store.engine import open_store
-
-    return open_store(get_settings().store_url)
+    return (by or cli_actor())[:64]
 
 
 @dispute_app.command("add")
@@ -47,7 +41,7 @@ def add(
     from hub.access import audit
     from hub.store import disputes
 
-    engine = _engine()
+    engine = store_engine()
     try:
         dispute = disputes.add(engine, source, record, field, _actor(by), note)
     except StoreError as exc:
@@ -71,7 +65,7 @@ def list_(
     """Disputes (open ones unless --all): which value, which partner, since when; no values."""
     from hub.store import disputes
 
-    engine = _engine()
+    engine = store_engine()
     rows = disputes.listing(engine, [person] if person else None,
                             status=None if all_ else disputes.OPEN)
     engine.dispose()
@@ -96,7 +90,7 @@ def clear(
     from hub.access import audit
     from hub.store import disputes
 
-    engine = _engine()
+    engine = store_engine()
     try:
         dispute = disputes.clear(engine, dispute_id, _actor(by))
     except StoreError as exc:

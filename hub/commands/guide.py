@@ -7,7 +7,9 @@ nothing.
 
 import typer
 
-from hub.console import console, err_console
+from hub.commands._errors import fail
+from hub.commands._store import store_engine
+from hub.console import console
 
 guide_app = typer.Typer(help="The fixed guide per household: set, end, list, decide.",
                         no_args_is_help=True)
@@ -16,25 +18,13 @@ AS_HELP = ("Your hub account (steward or rst_coordinator): the change is made an
            "its name.")
 
 
-def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
-    from foundation.settings import get_settings
-    from hub.store.engine import open_store
-
-    return open_store(get_settings().store_url)
-
-
-def _wrong(message: str) -> None:
-    err_console.print(f"[red]{message}[/red]")
-    raise typer.Exit(2)
-
-
 def _run(action):  # noqa: ANN001, ANN202 - a callable returning the changed guide
     from foundation.errors import HubError
 
     try:
         return action()
     except HubError as exc:
-        _wrong(str(exc))
+        fail(str(exc))
 
 
 @guide_app.command("set")
@@ -49,7 +39,7 @@ def set_command(
     """Register a household's fixed guide; a current guide ends the day before."""
     from hub import guide_actions as actions
 
-    engine = _engine()
+    engine = store_engine()
     guide = _run(lambda: actions.set_guide(
         engine, actions.account(engine, as_user), household_id, name=name,
         organisation=organisation, contact=contact,
@@ -68,7 +58,7 @@ def end_command(
     """End a current guide (also how a steward resolves two guides after a merge)."""
     from hub import guide_actions as actions
 
-    engine = _engine()
+    engine = store_engine()
     guide = _run(lambda: actions.end_guide(engine, actions.account(engine, as_user), guide_id,
                                            until=actions.parse_day(until, "until"),
                                            reason=reason))
@@ -85,7 +75,7 @@ def decide_command(
     """Decide which household keeps a guide after its household was split."""
     from hub import guide_actions as actions
 
-    engine = _engine()
+    engine = store_engine()
     guide = _run(lambda: actions.decide(engine, actions.account(engine, as_user), guide_id,
                                         household_id))
     console.print(f"guide #{guide.guide_id} stays with {guide.household_id}")
@@ -107,8 +97,8 @@ def list_command(
     from hub.store import guides as store_guides
 
     if conflicts and (pending or include_ended):
-        _wrong("--conflicts cannot be combined with --pending or --all")
-    engine = _engine()
+        fail("--conflicts cannot be combined with --pending or --all")
+    engine = store_engine()
     actions.reconcile(engine)
     if conflicts:
         rows = [g for group in store_guides.conflicts(engine).values() for g in group]
@@ -133,7 +123,7 @@ def history_command(
 
     from hub.store import guides as store_guides
 
-    events = store_guides.history(_engine(), household_id)
+    events = store_guides.history(store_engine(), household_id)
     table = Table("when", "guide", "event", "by", "detail",
                   title=f"{len(events)} change(s) of guides of {household_id}")
     for e in events:
@@ -153,8 +143,8 @@ def demo_command(
     from hub.demo.guides import register_demo_guides
 
     if os.environ.get("HUB_DEMO") != "1":
-        _wrong("hub guide demo writes synthetic guides: only for the demo store (set HUB_DEMO=1)")
-    engine = _engine()
+        fail("hub guide demo writes synthetic guides: only for the demo store (set HUB_DEMO=1)")
+    engine = store_engine()
     added = _run(lambda: register_demo_guides(engine, seed))
     console.print(f"{added} demo guide(s) registered")
 

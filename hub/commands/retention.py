@@ -17,17 +17,12 @@ AS_OF = typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"],
 
 
 def _policies(settings):  # noqa: ANN001, ANN202 - imported lazily
+    """Each partner's retention terms from partners.yaml; a bad configuration exits 2."""
     from connectors.config import load_config
-
-    return {k: p.retention for k, p in load_config(settings).partners.items()}
-
-
-def _policies_or_exit(settings):  # noqa: ANN001, ANN202 - imported lazily, like _policies
-    """The configured retention policies; a configuration error exits 2 with its message."""
     from foundation.errors import HubError
 
     try:
-        return _policies(settings)
+        return {k: p.retention for k, p in load_config(settings).partners.items()}
     except HubError as exc:
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
@@ -73,7 +68,7 @@ def retention(
     from hub.store.engine import open_store
 
     settings = get_settings()
-    policies = _policies_or_exit(settings)
+    policies = _policies(settings)
     engine = open_store(settings.store_url)
     try:
         decided = policy.plan(engine, policies, as_of.date() if as_of else None)
@@ -98,7 +93,7 @@ def apply(
     from pipelines.erasure import erase_everywhere
 
     settings = get_settings()
-    policies = _policies_or_exit(settings)
+    policies = _policies(settings)
     day: date | None = as_of.date() if as_of else None
     engine = open_store(settings.store_url)
     try:

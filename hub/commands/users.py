@@ -1,11 +1,12 @@
 """``hub users``: manage web app accounts (add, list, password, deactivate, demo)."""
 
-import getpass
 import sys
 
 import typer
 
-from hub.console import console, err_console
+from hub.commands._audit import cli_actor
+from hub.commands._errors import FAILED, fail
+from hub.console import console
 
 users_app = typer.Typer(help="Manage accounts of the web app (staff, steward, admin, privacy "
                                  "officer).",
@@ -23,16 +24,17 @@ def _engine():  # noqa: ANN202 - imported lazily to keep `hub --help` fast
         return open_store(get_settings().store_url)
 
 
-def _cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:64]
-    except (KeyError, OSError):
-        return "cli"
+def _new_password(generate: bool, prompt: str) -> tuple[bool, str]:
+    """A generated password (to print once: ``True``) or one typed twice at the terminal."""
+    from hub.access.passwords import generate_password
+
+    if generate or not sys.stdin.isatty():
+        return True, generate_password()
+    return False, typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
+    fail(message, FAILED)
 
 
 @users_app.command("add")
@@ -51,18 +53,15 @@ def add(
     """Add an account; asks for the password (argon2id-hashed) or generates one."""
     from hub.access import audit
     from hub.access.errors import AccessError
-    from hub.access.passwords import generate_password
     from hub.access.users import create_user
 
-    shown = generate or not sys.stdin.isatty()
-    password = generate_password() if shown else typer.prompt(
-        "Password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    shown, password = _new_password(generate, "Password (12+ characters)")
     engine = _engine()
     try:
         user = create_user(engine, username, password, role, partner=partner, display_name=name)
     except AccessError as exc:
         _fail(str(exc))
-    audit.record(engine, "user_created", actor=_cli_actor(), target_kind="user",
+    audit.record(engine, "user_created", actor=cli_actor(), target_kind="user",
                  target_id=user.username, detail={"role": user.role.value,
                                                   "partner": user.partner})
     console.print(f"Created {user.username} ({user.role.value}"
@@ -94,18 +93,15 @@ def passwd(username: str = typer.Argument(..., help="The account."),
     """Set a new password (also lifts a lock-out after failed logins)."""
     from hub.access import audit
     from hub.access.errors import AccessError
-    from hub.access.passwords import generate_password
     from hub.access.users import set_password
 
-    shown = generate or not sys.stdin.isatty()
-    password = generate_password() if shown else typer.prompt(
-        "New password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    shown, password = _new_password(generate, "New password (12+ characters)")
     engine = _engine()
     try:
         set_password(engine, username, password)
     except AccessError as exc:
         _fail(str(exc))
-    audit.record(engine, "password_set", actor=_cli_actor(), target_kind="user",
+    audit.record(engine, "password_set", actor=cli_actor(), target_kind="user",
                  target_id=username.lower())
     console.print(f"Password of {username} changed.")
     if shown:
@@ -127,7 +123,7 @@ def deactivate(username: str = typer.Argument(..., help="The account to switch o
         set_active(engine, username, False)
     except AccessError as exc:
         _fail(str(exc))
-    audit.record(engine, "user_deactivated", actor=_cli_actor(), target_kind="user",
+    audit.record(engine, "user_deactivated", actor=cli_actor(), target_kind="user",
                  target_id=username.lower())
     console.print(f"Deactivated {username}.")
 
@@ -145,7 +141,7 @@ def print_demo_logins(engine) -> None:  # noqa: ANN001
     from hub.access.demo import ensure_demo_users
 
     logins = ensure_demo_users(engine)
-    audit.record(engine, "demo_users", actor=_cli_actor(),
+    audit.record(engine, "demo_users", actor=cli_actor(),
                  detail={"users": [x.username for x in logins]})
     table = Table("user", "role", "partner", "password (shown once)",
                   title="Demo log-ins (synthetic data only)")

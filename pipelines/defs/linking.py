@@ -1,7 +1,13 @@
-"""``linked_persons`` and ``households``: every partner's records linked into persons and
-households, once, for the whole proeftuin."""
+"""``linked_persons`` and ``household_summary``: every partner's records linked into persons and
+households, once, for the whole proeftuin.
+
+Households are formed inside ``matching.link`` (its household step also feeds the person
+clustering's household-context pass and is not part of matching's public API), so
+``linked_persons`` produces persons and households together; ``household_summary`` reports on the
+households it built and carries the blocking check of the merged output before publishing."""
 
 import json
+import re
 from typing import Any
 
 import dagster as dg
@@ -9,9 +15,9 @@ import pandas as pd
 
 from foundation.ids import has_id
 from pipelines.catalog import load_catalog
-from pipelines.io_managers import LINKING_IO, Linked
+from pipelines.io_managers import LINKING_IO, Linked, ValidatedRows
 from pipelines.keys import (
-    HOUSEHOLDS,
+    HOUSEHOLD_SUMMARY,
     LINKED_PERSONS,
     OWNER,
     REGISTRATION_GROUP,
@@ -27,7 +33,7 @@ from pipelines.store_io import (
     previous_assignment,
     steward_decisions,
 )
-from pipelines.validated import read_all_validated
+from pipelines.validated import combine_validated
 
 
 def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame,
@@ -53,12 +59,17 @@ def link_stats_metadata(stats: dict, links: pd.DataFrame, review: pd.DataFrame,
     }
 
 
+def staged_input(partner: str) -> str:
+    """The name of ``linked_persons``' input that receives the partner's validated rows."""
+    return "staged_" + re.sub(r"\W", "_", partner)
+
+
 def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
-    """The linking assets, depending on every partner's staged asset."""
+    """The linking assets; ``linked_persons`` takes every partner's validated rows as inputs."""
 
     @dg.asset(
         key=LINKED_PERSONS,
-        deps=[staged_key(p) for p in partners],
+        ins={staged_input(p): dg.AssetIn(staged_key(p)) for p in partners},
         io_manager_key=LINKING_IO,
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
@@ -69,15 +80,19 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             "applied. Unsure pairs go to the review queue. Uses each partner's last good data."
         ),
     )
-    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource) -> dg.Output[Linked]:
+    def linked_persons(context: dg.AssetExecutionContext, hub: HubResource,
+                       **staged: ValidatedRows | None) -> dg.Output[Linked]:
         # lazy: matching (scipy, rapidfuzz) costs about 0.9 s to import: only when linking runs
         from matching import LinkConfig, link
 
         settings = hub.settings()
         folder = settings.linking
-        configured = [p.key for p in load_catalog(settings)]
-        persons = read_all_validated(settings, configured, "persons")
-        registrations = read_all_validated(settings, configured, "registrations")
+        # every partner's last validated rows (None: never passed validation), by the IO manager
+        handed = [rows for rows in staged.values() if rows is not None]
+        persons = combine_validated(settings, [r.persons for r in handed], "persons")
+        registrations = combine_validated(settings, [r.registrations for r in handed],
+                                          "registrations")
+        del handed, staged
         decisions = steward_decisions(settings)
         previous = None
         config = LinkConfig()
@@ -113,18 +128,20 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
         )
 
     @dg.asset(
-        key=HOUSEHOLDS,
+        key=HOUSEHOLD_SUMMARY,
         ins={"linked": dg.AssetIn(LINKED_PERSONS, metadata={"columns": {
             "links": ["person_id"], "review": ["match_weight"], "events": ["kind"]}})},
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "parquet"},
         description=(
-            "Hub persons grouped into households (H-...): who lives together as a family, "
-            "reporters excluded; separated parents' households linked to each other."
+            "A report on the households (H-...) linked_persons formed while linking: count, "
+            "sizes, households known to several partners, links between separated parents' "
+            "households. Computes no households itself; carries the blocking check of the "
+            "merged output, so a failure keeps the previous version published."
         ),
     )
-    def households(context: dg.AssetExecutionContext, linked: Any) -> dg.MaterializeResult:
+    def household_summary(context: dg.AssetExecutionContext, linked: Any) -> dg.MaterializeResult:
         result = linked  # a matching.LinkResult, read with only the columns named above
         assignments = result.assignments
         housed = assignments[has_id(assignments["household_id"])]  # reporters are in none
@@ -147,7 +164,7 @@ def build_linking_assets(partners: list[str]) -> list[dg.AssetsDefinition]:
             }
         )
 
-    return [linked_persons, households]
+    return [linked_persons, household_summary]
 
 
 @dg.definitions

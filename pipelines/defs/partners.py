@@ -8,6 +8,7 @@ stays down fails its own assets only (see ``pipelines/defs/jobs.py`` for how the
 """
 
 import os
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -19,10 +20,10 @@ from hub.demo.services import demo_services
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
 from pipelines.checks import staging_check_results, staging_check_specs
 from pipelines.freshness import last_extract_time, record_extract, record_validation
+from pipelines.io_managers import VALIDATED_IO, Validated
 from pipelines.keys import OWNER, extracted_key, partner_pool, staged_key
 from pipelines.metadata import counts_metadata
 from pipelines.resources import HubResource
-from pipelines.validated import write_held_back, write_validated, write_validated_info
 from pipelines.validation import validate_partner
 
 KIND_LABELS = {"files": "csv", "sql": "sql", "rest": "api"}
@@ -104,8 +105,10 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         ),
         tags={"hub/partner": partner.key, "hub/stage": "validate"},
         check_specs=staging_check_specs(partner.key, staged_key(partner.key)),
+        io_manager_key=VALIDATED_IO,
     )
-    def staged(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+    def staged(context: dg.AssetExecutionContext, hub: HubResource
+               ) -> Iterator[dg.Output[Validated | None] | dg.AssetCheckResult]:
         settings = hub.settings()
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the
         # merged check when publishing), not once per partner.
@@ -114,16 +117,14 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
         # partner that dropped a file).
         validation = validate_partner(settings, partner.key, context.run.run_id, docs_index=False,
                                       skip_unchanged=True)
+        handed_over = None  # blocked: the IO manager writes nothing, the last good data stays
         if not validation.blocked:
-            write_validated(settings, partner.key, "persons", validation.persons.passed)
-            write_validated(settings, partner.key, "registrations",
-                            validation.registrations.passed)
             persons = validation.persons
-            write_held_back(settings, partner.key,
-                            persons.frame.iloc[persons.quarantined_positions])
-            write_validated_info(settings, partner.key,
-                                 last_extract_time(settings, partner.key, persons.frame),
-                                 context.run.run_id)
+            handed_over = Validated(
+                persons=persons.passed, registrations=validation.registrations.passed,
+                held_back=persons.frame.iloc[persons.quarantined_positions],
+                extracted_at=last_extract_time(settings, partner.key, persons.frame),
+                run_id=context.run.run_id)
         record_validation(settings, partner.key, validation.blocked)
         metadata: dict[str, Any] = {"dagster/row_count": int(len(validation.persons.passed))}
         for outcome in validation.outcomes:
@@ -139,9 +140,8 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             context.log.warning(
                 f"{partner.key}: a blocking rule failed; its last validated data stays in use"
             )
-        return dg.MaterializeResult(
-            metadata=metadata,
-            check_results=staging_check_results(validation, staged_key(partner.key)))
+        yield dg.Output(handed_over, metadata=metadata)
+        yield from staging_check_results(validation, staged_key(partner.key))
 
     return staged
 

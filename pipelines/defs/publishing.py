@@ -14,7 +14,7 @@ from pipelines.catalog import load_catalog
 from pipelines.checks import merged_checks
 from pipelines.freshness import OK, partner_freshness
 from pipelines.keys import (
-    HOUSEHOLDS,
+    HOUSEHOLD_SUMMARY,
     LINKED_PERSONS,
     MERGED_REGISTRATION,
     OWNER,
@@ -78,7 +78,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
     @dg.asset(
         key=MERGED_REGISTRATION,
         ins={"linked": dg.AssetIn(LINKED_PERSONS)},
-        deps=[HOUSEHOLDS],
+        deps=[HOUSEHOLD_SUMMARY],
         group_name=REGISTRATION_GROUP,
         owners=[OWNER],
         kinds={"python", "sqlite", "postgres"},
@@ -147,7 +147,7 @@ def build_publishing_assets(partners: list[str]) -> dg.Definitions:
             }
         )
 
-    checks = merged_checks(HOUSEHOLDS, load_merged_inputs,
+    checks = merged_checks(HOUSEHOLD_SUMMARY, load_merged_inputs,
                            already_published=output_is_published)
     return dg.Definitions(assets=[merged_registration], asset_checks=checks)
 

@@ -7,10 +7,16 @@ step, linking, is one step anyway. Scaling out replaces it (docs/pipeline.md).
 
 import dagster as dg
 
-from pipelines.io_managers import LINKING_IO, LinkingIOManager
+from pipelines.io_managers import (
+    LINKING_IO,
+    VALIDATED_IO,
+    LinkingIOManager,
+    ValidatedIOManager,
+)
 from pipelines.resources import HubResource
 
 defs = dg.Definitions(
-    resources={"hub": HubResource(), LINKING_IO: LinkingIOManager(hub=HubResource())},
+    resources={"hub": HubResource(), LINKING_IO: LinkingIOManager(hub=HubResource()),
+               VALIDATED_IO: ValidatedIOManager(hub=HubResource())},
     executor=dg.in_process_executor,
 )

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.defs.jobs import INGEST_JOB, PUBLISH_JOB
 from pipelines.keys import (
-    HOUSEHOLDS,
+    HOUSEHOLD_SUMMARY,
     LINKED_PERSONS,
     MERGED_REGISTRATION,
     REGISTRATION_KEYS,
@@ -42,8 +42,8 @@ def test_every_configured_partner_gets_its_assets_and_checks(defs: dg.Definition
         assert staged_key(partner) in graph.get(LINKED_PERSONS).parent_keys
         checks = {c.name for c in graph.get_check_keys_for_assets({staged_key(partner)})}
         assert {"persons_blocking_rules", "registrations_blocking_rules"} <= checks
-    assert graph.get(MERGED_REGISTRATION).parent_keys == {LINKED_PERSONS, HOUSEHOLDS}
-    merged_checks = graph.get_check_keys_for_assets({HOUSEHOLDS})
+    assert graph.get(MERGED_REGISTRATION).parent_keys == {LINKED_PERSONS, HOUSEHOLD_SUMMARY}
+    merged_checks = graph.get_check_keys_for_assets({HOUSEHOLD_SUMMARY})
     assert any(c.name == "merged_output_valid" for c in merged_checks)
     metadata = graph.get(MERGED_REGISTRATION).metadata
     assert "dagster/column_schema" in metadata and "dagster/column_lineage" in metadata

@@ -1,13 +1,10 @@
 """The monitor assets run downstream of the merged registration and publish aggregates only."""
 
 import re
-import sys
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
 import storefakes as fakes
 from store_linking import link_and_publish
 

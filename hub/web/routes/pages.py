@@ -5,11 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from hub.access.roles import Permission, Role
+from hub.access.roles import Permission
 from hub.access.sessions import Session
 from hub.web import views
 from hub.web.guide_view import guides_for
 from hub.web.i18n import N_
+from hub.web.routes.auth import HOME
 from hub.web.routes.render import render
 from hub.web.search.index import Query
 from hub.web.search.parse import (
@@ -31,10 +32,7 @@ Viewer = Annotated[Session, Depends(guard(Permission.VIEW))]
 
 @router.get("/")
 def home(session: Annotated[Session, Depends(guard())]) -> Response:
-    target = {Role.STAFF: "/search", Role.STEWARD: "/review", Role.ADMIN: "/admin/users",
-              Role.PRIVACY_OFFICER: "/privacy/inzage", Role.RST_COORDINATOR: "/search",
-              Role.MANAGER: "/monitor", Role.OUTSIDE_PROFESSIONAL: "/lookup"}
-    return RedirectResponse(target[session.user.role], status_code=303)
+    return RedirectResponse(HOME[session.user.role], status_code=303)
 
 
 RESULT_PATTERN = r"^[A-Za-z0-9_-]{16,32}$"

@@ -6,6 +6,7 @@ from validation_cases import PARTNER, person, registration
 from pipelines.catalog import PartnerEntry
 from pipelines.checks import merged_checks
 from pipelines.defs.partners import build_staged
+from pipelines.io_managers import VALIDATED_IO, ValidatedIOManager
 from pipelines.keys import staged_key
 from pipelines.resources import HubResource
 
@@ -22,7 +23,8 @@ def linked_persons() -> None:
 def _run(home) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [staged, linked_persons],
-        resources={"hub": HubResource(home=str(home))},
+        resources={"hub": HubResource(home=str(home)),
+                   VALIDATED_IO: ValidatedIOManager(hub=HubResource(home=str(home)))},
         raise_on_error=False,
     )
 

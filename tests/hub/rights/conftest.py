@@ -1,15 +1,10 @@
-"""Fixtures of the rights tests: the web tests' known family (tests/web/web_store.py) in a
+"""Fixtures of the rights tests: the web tests' known family (tests/hub/web/web_store.py) in a
 migrated store, with a settings home, and the partner configuration of the repository."""
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "web"))
-
 from web_store import PASSWORD, fill_store
 
 from foundation.settings import Settings

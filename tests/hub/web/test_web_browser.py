@@ -20,7 +20,7 @@ from hub.web.app import create_app
 from hub.web.config import WebConfig
 
 CHROMIUM = Path(os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(os.environ.get("HUB_AXE_JS") or Path(__file__).resolve().parents[2] / ".venv" / "npm"
+AXE = Path(os.environ.get("HUB_AXE_JS") or Path(__file__).resolve().parents[3] / ".venv" / "npm"
            / "node_modules" / "axe-core" / "axe.min.js")
 """axe-core from the npm registry, installed by ``make axe`` (``make test`` depends on it)."""
 GROUP = min(REVIEW_ITEM, SECOND_ITEM)

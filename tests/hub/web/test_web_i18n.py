@@ -12,7 +12,7 @@ from web_store import PASSWORD
 
 from hub.web import i18n, labels
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "hub" / "web" / "templates"
 CATALOG = ROOT / "hub" / "web" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

@@ -1,16 +1,13 @@
 """``hub guide`` and ``hub monitor`` from the command line: wrong values exit 2 and change
 nothing; the right ones register, list and write."""
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
 import storefakes as fakes
 from store_linking import link_and_publish
+from typer.testing import CliRunner
 
 from foundation.settings import Settings
 from hub.access.users import create_user

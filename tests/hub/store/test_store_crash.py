@@ -59,7 +59,7 @@ def test_sigkill_during_publish_keeps_previous_version(store, store_url: str,
     inputs.write_bytes(pickle.dumps((grown, grown_registrations, linked)))
     flag = tmp_path / "loading.flag"
     script = CHILD.format(inputs=str(inputs), flag=str(flag), url=store_url)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[3],
                              start_new_session=True)
     try:
         deadline = time.monotonic() + 120

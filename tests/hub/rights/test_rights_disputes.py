@@ -91,10 +91,6 @@ def test_cli_add_list_clear_and_wrong_values(family: sa.Engine) -> None:
 
 
 def test_the_publish_of_a_changed_delivery_closes_the_dispute(hub_settings) -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
     import storefakes as fakes
     from store_linking import link_and_publish
 

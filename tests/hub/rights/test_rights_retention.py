@@ -28,7 +28,7 @@ from schemas import store as s
 
 runner = CliRunner()
 AS_OF = date(2026, 12, 4)
-REPO_CONFIG = Path(__file__).resolve().parents[2] / "connectors" / "partners.yaml"
+REPO_CONFIG = Path(__file__).resolve().parents[3] / "connectors" / "partners.yaml"
 
 
 # --- configuration ------------------------------------------------------------------------------
