@@ -30,7 +30,8 @@ def isin(values: np.ndarray, test: np.ndarray) -> np.ndarray:
     if table.size == 0 or values.size == 0:
         return np.zeros(values.shape, dtype=bool)
     position = np.minimum(np.searchsorted(table, values), table.size - 1)
-    return table[position] == values
+    found: np.ndarray = table[position] == values
+    return found
 
 
 _LIMIT = 2**62

@@ -11,8 +11,10 @@ linear while a chain of matches still connects a person's many records.
 """
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from matching.arrays import sort_pairs, unique_sorted
@@ -57,7 +59,7 @@ def _person_only(p: Prepared, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _single(np.where(p.reporter, -1, key))
 
 
-def _full_date(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+def _full_date(p: Prepared) -> npt.NDArray[np.int64]:
     """Day and month in sorted order, so a day/month swap lands in the same block."""
     lo = np.minimum(p.month, p.day).astype(np.int64)
     hi = np.maximum(p.month, p.day).astype(np.int64)
@@ -284,7 +286,8 @@ it."""
 
 def _one_side_initials(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     initials = _initials_only(p)
-    return initials[left] | initials[right]
+    either: np.ndarray = initials[left] | initials[right]
+    return either
 
 
 PAIR_FILTERS: dict[str, Callable[[Prepared, np.ndarray, np.ndarray], np.ndarray]] = {
@@ -383,7 +386,7 @@ def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
 
 
 def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window: int = 8
-          ) -> tuple[np.ndarray, np.ndarray, dict, dict[str, np.ndarray]]:
+          ) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, int]], dict[str, np.ndarray]]:
     """Union of the candidate pairs of all rules, sorted; stats give pairs per rule.
 
     Also returns each rule's own pairs as codes ``left * n + right`` (for per-rule EM sessions).
@@ -411,7 +414,7 @@ def block(p: Prepared, rule_names: tuple[str, ...], max_block_size: int, window:
         return unique_sorted(left * p.n + right), windowed, windowed_records
 
     # the rules are independent: run them on both cores
-    results = run_all([lambda name=name: pairs_of(name) for name in rule_names])
+    results = run_all([partial(pairs_of, name) for name in rule_names])
     for name, (code, windowed, windowed_records) in zip(rule_names, results, strict=True):
         per_rule[name] = code
         stats[name] = {"pairs": int(code.size), "windowed_blocks": windowed,

@@ -32,6 +32,7 @@ class Clusters:
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(n, n))
+    labels: np.ndarray
     _, labels = connected_components(graph, directed=False)
     return labels
 

@@ -6,6 +6,7 @@ pair of values with ``process.cpdist`` and mapped back, never in a Python loop o
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -184,7 +185,8 @@ def _digit_table() -> np.ndarray:
     """Number of differing decimal digits of every pair of 3-digit groups (1000 x 1000, int8)."""
     d = np.arange(1000)
     digits = np.stack([d // 100, d // 10 % 10, d % 10], axis=1)
-    return (digits[:, None, :] != digits[None, :, :]).sum(axis=2).astype(np.int8)
+    table: np.ndarray = (digits[:, None, :] != digits[None, :, :]).sum(axis=2).astype(np.int8)
+    return table
 
 
 _DIGIT_DIFF = _digit_table()
@@ -300,13 +302,14 @@ def contested_bsns(p: Prepared, left: np.ndarray, right: np.ndarray,
         & (levels[:, bd_i] >= 0) & (levels[:, bd_i] <= level_code("birth_date", "different"))
         & (levels[:, fn_i] <= level_code("first_name", "initial"))
     )
-    return isin(p.bsn, p.bsn[left[clash]]) & (p.bsn >= 0)
+    contested: np.ndarray = isin(p.bsn, p.bsn[left[clash]]) & (p.bsn >= 0)
+    return contested
 
 
 def compare_sex(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Sex levels: equal or different (missing when unknown)."""
     sa, sb = p.sex[left], p.sex[right]
-    lv = (sa == sb).astype(np.int8)
+    lv: np.ndarray = (sa == sb).astype(np.int8)
     lv[(sa < 0) | (sb < 0)] = MISSING
     return lv
 
@@ -373,7 +376,7 @@ def compare(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """
     out = np.empty((left.shape[0], len(FIELDS)), dtype=np.int8)
     # the fields are independent: compare them on both cores
-    columns = run_all([lambda c=comparator: c(p, left, right) for comparator in COMPARATORS])
+    columns = run_all([partial(comparator, p, left, right) for comparator in COMPARATORS])
     for column, levels in enumerate(columns):
         out[:, column] = levels
     swapped = swapped_names(p, left, right, out)

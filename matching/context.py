@@ -150,4 +150,5 @@ def _fits(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray) 
     close_years = (ya > 0) & (yb > 0) & (np.abs(ya - yb) <= 1)
     dates = (bd < 0) | (bd >= level_code("birth_date", "one_typo")) | (
         (bd == level_code("birth_date", "different")) & close_years)
-    return names & dates & (bsn != level_code("bsn", "both_valid_different"))
+    plausible: np.ndarray = names & dates & (bsn != level_code("bsn", "both_valid_different"))
+    return plausible

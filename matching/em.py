@@ -27,6 +27,7 @@ The fitted parameters and each session's diagnostics are reported (:meth:`Model.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class Model:
     """Whether the twin and sibling guards applied (:func:`matching.scoring.families_in_data`),
     or 'pair_evidence' when the data could not tell (then only pairs sharing an address or a
     dossier, or of different sex, are guarded); set by score."""
-    sessions: list[dict] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
     """Per EM session: rule, pairs, lambda, iterations, fields taken, and why not (degenerate)."""
 
     def weights(self) -> np.ndarray:
@@ -73,6 +74,7 @@ class Model:
         m is floored at ``M_FLOOR`` (a level EM never saw is rare, not impossible) and a BSN
         one digit off is capped at ``WEAK_HINT`` bits: a hint, never a key.
         """
+        w: np.ndarray
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.log2(np.maximum(self.m, M_FLOOR) / self.u)
         for name, level in WEAK_LEVELS:
@@ -88,7 +90,7 @@ class Model:
                 w[row, lower] = min(w[row, lower], w[row, upper])
         return w
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """m, u and weights per field and level, for documentation and stats."""
         w = self.weights()
         return {
@@ -240,7 +242,7 @@ def _em_session(levels: np.ndarray, u: np.ndarray, fields: np.ndarray, config: L
         other = np.log(1 - prior) + np.log(uf[field_range, patterns]).sum(axis=1)
         posterior = np.exp(numerator - np.logaddexp(numerator, other)) * counts
         new_m = np.full_like(m, 1e-6)
-        for i in field_range:
+        for i in range(fields.size):
             new_m[i] += np.bincount(patterns[:, i], weights=posterior, minlength=_LEVELS)
             if labels is not None and labels[0].shape[0]:
                 new_m[i] += np.bincount(labels[0][:, fields[i]].astype(np.int64) + 1,
@@ -322,7 +324,7 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
     done = np.zeros(len(FIELDS), dtype=bool)
     iterations = 0
     names_together: float | None = None
-    reports: list[dict] = []
+    reports: list[dict[str, Any]] = []
     fn_i, sn_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"]
     for name, rows, blocked in sessions:
         fields = np.array([i for i, f in enumerate(FIELDS) if f.name not in blocked], dtype=int)
@@ -339,7 +341,7 @@ def estimate_m(levels: np.ndarray, u: np.ndarray, config: LinkConfig,
         session_m, used, patterns, matches, lam = _em_session(levels[rows], u, fields, config,
                                                               labels)
         iterations += used
-        report: dict = {"rule": name, "pairs": int(rows.size), "lambda": round(lam, 5),
+        report: dict[str, Any] = {"rule": name, "pairs": int(rows.size), "lambda": round(lam, 5),
                         "iterations": used}
         if lam <= LAMBDA_BOUNDS[0]:
             # no matches found; at the upper bound a clean block (one BSN) is simply all matches

@@ -6,12 +6,14 @@ module only wires them and turns the arrays back into the frames of :class:`Link
 
 import json
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from foundation.decisions import DECISIONS
+from foundation.decisions import DECISIONS, Decision
 from foundation.errors import MappingError
 from matching.arrays import unique_inverse, unique_sorted
 from matching.blocking import BLOCKED_FIELDS, block
@@ -42,7 +44,7 @@ class LinkResult:
     review: pd.DataFrame
     events: pd.DataFrame
     household_links: pd.DataFrame
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
     config_version: str = ""
 
 
@@ -50,10 +52,16 @@ def _keys(frame: pd.DataFrame, source: str, record: str) -> pd.Series:
     return frame[source].astype("str") + "\x1f" + frame[record].astype("str")
 
 
-def _decision_pairs(decisions: pd.DataFrame | None, keys: pd.Series
-                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+Event = dict[str, Any]
+"""A merge, split or new-ID event (:func:`matching.stable_ids.assign_ids`)."""
+
+DecisionPairs = dict[Decision, tuple[np.ndarray, np.ndarray]]
+"""Record-index pairs (left < right) per steward decision."""
+
+
+def _decision_pairs(decisions: pd.DataFrame | None, keys: pd.Series) -> DecisionPairs:
     """Steward decisions as record-index pairs; decisions about absent records are ignored."""
-    out = {d: (np.zeros(0, np.int64), np.zeros(0, np.int64)) for d in DECISIONS}
+    out: DecisionPairs = {d: (np.zeros(0, np.int64), np.zeros(0, np.int64)) for d in DECISIONS}
     if decisions is None or decisions.empty:
         return out
     index = pd.Index(keys)
@@ -80,7 +88,8 @@ def _previous(previous: pd.DataFrame | None, keys: pd.Series, column: str
         return None
     prev = previous.assign(_key=_keys(previous, "source", "source_record_id"))
     mapping = prev.drop_duplicates("_key").set_index("_key")[column].astype("str").fillna("")
-    return keys.map(mapping).fillna("").to_numpy(dtype=object)
+    ids: np.ndarray = keys.map(mapping).fillna("").to_numpy(dtype=object)
+    return ids
 
 
 def _empty_result(config: LinkConfig) -> LinkResult:
@@ -127,7 +136,7 @@ class _Candidates:
     right: np.ndarray
     levels: np.ndarray
     rule_pairs: dict[str, np.ndarray]
-    rule_stats: dict
+    rule_stats: dict[str, dict[str, int]]
 
 
 @dataclass
@@ -156,7 +165,7 @@ def _candidates(p: Prepared, config: LinkConfig) -> _Candidates:
     return _Candidates(left, right, levels, rule_pairs, rule_stats)
 
 
-def _train(p: Prepared, c: _Candidates, decided: dict, config: LinkConfig) -> Model:
+def _train(p: Prepared, c: _Candidates, decided: DecisionPairs, config: LinkConfig) -> Model:
     """u from random pairs, m by EM per blocking rule, steward decisions as labelled pairs."""
     u = estimate_u(p, config)
     labelled = None
@@ -168,8 +177,7 @@ def _train(p: Prepared, c: _Candidates, decided: dict, config: LinkConfig) -> Mo
                         decided["cannot_link"][0].size)])
     codes = c.left * p.n + c.right
     names = list(c.rule_pairs)
-    positions = run_all([lambda name=name: np.searchsorted(codes, c.rule_pairs[name])
-                         for name in names])
+    positions = run_all([partial(np.searchsorted, codes, c.rule_pairs[name]) for name in names])
     sessions = [(name, where, BLOCKED_FIELDS.get(name, ()))
                 for name, where in zip(names, positions, strict=True)]
     return estimate_m(c.levels, u, config, sessions, labelled)
@@ -190,8 +198,8 @@ def _predict(p: Prepared, c: _Candidates, model: Model, config: LinkConfig
     return scores, cannot
 
 
-def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray, decided: dict,
-             config: LinkConfig) -> _Clustering:
+def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
+             decided: DecisionPairs, config: LinkConfig) -> _Clustering:
     """Persons: constrained clustering, then the household-context pass and a second
     clustering with its pairs (which obeys every constraint of the first)."""
     def run(left: np.ndarray, right: np.ndarray, weight: np.ndarray, cannot: np.ndarray
@@ -217,7 +225,7 @@ def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray, de
 
 def _household_step(p: Prepared, labels: np.ndarray, keys: pd.Series,
                     previous: pd.DataFrame | None, config: LinkConfig,
-                    ) -> tuple[pd.Series, list, Households, pd.Series, list]:
+                    ) -> tuple[pd.Series, list[Event], Households, pd.Series, list[Event]]:
     """Person IDs and households; hashing (holds the GIL) and numpy overlap on two cores."""
     (person_ids, person_events), homes = run_all([
         lambda: assign_ids(labels, keys, _previous(previous, keys, "person_id"), "P",
@@ -267,9 +275,9 @@ def link(persons: pd.DataFrame, previous: pd.DataFrame | None = None,
 
 
 def _outputs(p: Prepared, c: _Candidates, model: Model, scores: Scores, clustering: _Clustering,
-             person_ids: pd.Series, person_events: list, homes: Households,
+             person_ids: pd.Series, person_events: list[Event], homes: Households,
              household_ids: pd.Series,
-             household_events: list, config: LinkConfig) -> LinkResult:
+             household_events: list[Event], config: LinkConfig) -> LinkResult:
     """The frames of :class:`LinkResult`: assignments, links with explanations, review,
     household links, events and run statistics."""
     frame = p.frame

@@ -75,7 +75,8 @@ def given_name_replaced(p: Prepared, left: np.ndarray, right: np.ndarray,
     involved[left[candidate]] = True
     involved[right[candidate]] = True
     evidence = _has_namesake_without_identifier(p, left, right, levels, involved)
-    return candidate & ~evidence[left] & ~evidence[right]
+    unguarded: np.ndarray = candidate & ~evidence[left] & ~evidence[right]
+    return unguarded
 
 
 RELATIVES_MIN_SHARE = 0.03
@@ -139,9 +140,10 @@ def family_evidence(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np
     sex, while in a names-and-dates file a replaced given name is an error, not a twin."""
     ad_i, sex_i = FIELD_INDEX["address"], FIELD_INDEX["sex"]
     ref = p.household_ref
-    return ((levels[:, ad_i] == level_code("address", "exact"))
-            | (levels[:, sex_i] == level_code("sex", "different"))
-            | ((ref[left] >= 0) & (ref[left] == ref[right])))
+    relatives: np.ndarray = ((levels[:, ad_i] == level_code("address", "exact"))
+                             | (levels[:, sex_i] == level_code("sex", "different"))
+                             | ((ref[left] >= 0) & (ref[left] == ref[right])))
+    return relatives
 
 
 def not_contesting(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
@@ -157,4 +159,5 @@ def not_contesting(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.
     if not holds_families(p, left, right, levels, config):
         return np.ones(left.shape[0], dtype=bool)
     swapped = levels[:, FIELD_INDEX["surname"]] == level_code("surname", "swapped_with_first_name")
-    return swapped | given_name_replaced(p, left, right, levels)
+    not_contested: np.ndarray = swapped | given_name_replaced(p, left, right, levels)
+    return not_contested

@@ -68,7 +68,8 @@ def _distinct_rows(**columns: np.ndarray) -> pd.DataFrame:
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    labels: np.ndarray = connected_components(graph, directed=False)[1]
+    return labels
 
 
 def institutional(residents: pd.DataFrame, surnames: pd.DataFrame, min_surnames: int,

@@ -18,6 +18,7 @@ lookup must never offer a twin as the entered child.
 """
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ SCORE_COLUMNS = ["query_index", "candidate_id", "match_weight", "match_probabili
                  "explanation", "twin_guard"]
 
 
-def model_from_dict(data: dict) -> Model:
+def model_from_dict(data: dict[str, Any]) -> Model:
     """The :class:`~matching.em.Model` that ``Model.as_dict`` wrote (e.g. a run's stats).
 
     The stats keep m and u to six decimals, too coarse for a rare level's u (a day/month swap

@@ -35,7 +35,8 @@ def shares_bsn(bsn_left: np.ndarray, bsn_right: np.ndarray, evidence: np.ndarray
     as 'contested', also pairs with a record holding another BSN; without the equality check
     those pairs were sent to review as "same valid BSN in different persons".
     """
-    return evidence & (bsn_left == bsn_right) & (bsn_left >= 0)
+    shared: np.ndarray = evidence & (bsn_left == bsn_right) & (bsn_left >= 0)
+    return shared
 
 
 def review_rows(

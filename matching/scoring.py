@@ -69,7 +69,8 @@ class Scores:
 
     @property
     def probability(self) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp2(-self.weight))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp2(-self.weight))
+        return probability
 
 
 def _tf_term(freq: np.ndarray, left: np.ndarray, right: np.ndarray, u_exact: float,

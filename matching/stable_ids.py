@@ -10,6 +10,7 @@ others are retired (a ``merge`` event). Records that were never seen before do n
 
 import base64
 import hashlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def assign_ids(
     prefix: str,
     kind: str,
     keys_sorted: bool = False,
-) -> tuple[pd.Series, list[dict]]:
+) -> tuple[pd.Series, list[dict[str, Any]]]:
     """IDs per record (a string Series) for cluster ``labels`` (-1 = no cluster, gets '').
 
     Args:
@@ -119,13 +120,13 @@ def assign_ids(
     first_rank, size = _first_rows(labels, rank)
     live = np.flatnonzero(size > 0)
     ids = np.full(first_rank.size, "", dtype=object)
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     taken: set[str] = set()
 
     prev = None if previous_ids is None else np.asarray(previous_ids, dtype=object)
     has_prev = (np.zeros(n, bool) if prev is None
                 else (labels >= 0) & (prev != "") & pd.notna(prev))
-    if has_prev.any():
+    if prev is not None and has_prev.any():
         old = pd.DataFrame({"label": labels[has_prev], "prev": prev[has_prev]})
         votes = old.groupby(["prev", "label"]).size().rename("votes").reset_index()
         votes["first_key"] = first_rank[votes["label"].to_numpy()]

@@ -86,7 +86,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _map_unique(codes: np.ndarray, uniques: np.ndarray, func: Callable[[str], object]
-                ) -> tuple[np.ndarray, list]:
+                ) -> tuple[np.ndarray, list[object]]:
     """Apply ``func`` once per distinct value; returns (codes into results, results)."""
     return codes, [func(u) for u in uniques]
 
@@ -219,11 +219,12 @@ def _confidential(persons: pd.DataFrame, order: np.ndarray | None) -> np.ndarray
     """Unknown confidentiality counts as confidential: failing safe."""
     if "address_confidential" in persons.columns and pd.api.types.is_bool_dtype(
             persons["address_confidential"]):
-        flag = persons["address_confidential"].to_numpy(dtype=bool)
-        return flag if order is None else flag[order]
+        flag: np.ndarray = persons["address_confidential"].to_numpy(dtype=bool)
+        return flag if order is None else np.asarray(flag[order], dtype=bool)
     codes, text = _distinct(persons, "address_confidential", order)
     lowered = pd.Series(text, dtype="str").str.lower()
-    return ~lowered.isin(["false", "0", "nee", "no", "f"]).to_numpy()[codes]
+    confidential: np.ndarray = ~lowered.isin(["false", "0", "nee", "no", "f"]).to_numpy()[codes]
+    return confidential
 
 
 def _frequency(codes: np.ndarray) -> np.ndarray:
