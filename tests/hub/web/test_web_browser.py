@@ -5,14 +5,11 @@ staff after a stated reason; decide a review item as a steward; axe-core finds n
 critical accessibility problem on any page, at phone and tablet width."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from web_helpers import live_server
 from web_store import PASSWORD, REVIEW_ITEM, SECOND_ITEM, SHELTER
 
 from hub.store.decisions import decisions_for_matching
@@ -33,29 +30,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(filled_engine) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(filled_engine, WebConfig()), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(filled_engine, WebConfig())) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

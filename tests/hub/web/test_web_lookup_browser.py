@@ -3,16 +3,14 @@ asks about a mother and child and sees only 'known' and whom to call; axe-core f
 or critical problem on the form, the answer or the error message."""
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
-from test_web_browser import AXE, PHONE, _axe, _free_port, _login, _no_horizontal_scroll
+from test_web_browser import AXE, PHONE, _axe, _login, _no_horizontal_scroll
 from test_web_browser import browser as browser
 from test_web_lookup import PURPOSE
 from test_web_lookup import engine as engine
+from web_helpers import live_server
 
 from hub.web.app import create_app
 from hub.web.config import WebConfig
@@ -22,19 +20,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def lookup_server(engine) -> Iterator[str]:
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(engine, WebConfig()), host="127.0.0.1",
-                                        port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(engine, WebConfig())) as url:
+        yield url
 
 
 def test_outside_professional_asks_on_a_phone(lookup_server: str, browser) -> None:
