@@ -22,7 +22,7 @@ import jinja2
 import sqlalchemy as sa
 
 from foundation.errors import HubError
-from foundation.i18n import N_
+from foundation.i18n import N_, compiled_catalogue
 from hub.access import audit
 from hub.access.roles import Role, User
 from hub.rights.access_log import Access, accesses
@@ -105,16 +105,8 @@ def partner_infos(config: Any) -> dict[str, PartnerInfo]:
 
 @cache
 def translations() -> _gettext.NullTranslations:
-    """The Dutch catalogue, compiled in memory with Babel (no .mo file to go stale)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with CATALOGUE.open("rb") as handle:
-        catalog = read_po(handle, locale="nl")
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+    """The Dutch catalogue of the staff pages (the report speaks Dutch only)."""
+    return compiled_catalogue(CATALOGUE, "nl")
 
 
 def _dmy(value: Any) -> str:

@@ -12,13 +12,12 @@ read the language of the request being rendered from a context variable.
 import gettext as _gettext
 from contextvars import ContextVar
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
-from foundation.i18n import N_  # noqa: F401 - re-exported for the web layer
+from foundation.i18n import (
+    N_,  # noqa: F401 - re-exported for the web layer
+    compiled_catalogue,
+)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("nl", "en")
@@ -33,13 +32,7 @@ def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``language`` (English: the msgids themselves)."""
     if language == "en":
         return _gettext.NullTranslations()
-    po = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)  # fuzzy entries are left out, as msgfmt does
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+    return compiled_catalogue(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po", language)
 
 
 def choose_language(query_value: str | None, cookie_value: str | None) -> str:
