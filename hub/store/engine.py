@@ -95,14 +95,15 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str) -> None:
-    """Bring the store at ``url`` to the newest schema (creates it when empty)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the store at ``url`` to the newest schema, or to ``revision`` (creates it when
+    empty)."""
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "heads")
+            command.upgrade(config, revision)
     finally:
         engine.dispose()
 

@@ -45,17 +45,11 @@ def test_upgrade_creates_store_on_postgres(pg_url: str) -> None:
 def test_upgrading_drops_quarantine_rows_copied_in_clear(tmp_path) -> None:
     """A store whose quarantine table holds a row copied before masking loses it on upgrade;
     the next publish copies the (re-masked) quarantine files back."""
-    from alembic import command
-
-    from hub.store.engine import alembic_config
-
     url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    upgrade(url, "0006_review_assignments")
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0006_review_assignments")
             connection.execute(sa.text(
                 "INSERT INTO quarantine (partner, run_id, stage, dataset, origin, rule, reason,"
                 " severity, quarantined_at, record) VALUES ('blijf_groep', 'r1', 'extract',"
