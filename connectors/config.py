@@ -297,6 +297,12 @@ def partner_keys(settings: Settings) -> tuple[str, ...]:
     return tuple(str(k) for k in _partner_blocks(settings))
 
 
+def partner_names(settings: Settings) -> dict[str, str]:
+    """Partner key -> display name (the ``name:`` key), read without expanding connections."""
+    return {str(key): str(block.get("name") or key)
+            for key, block in _partner_blocks(settings).items() if isinstance(block, dict)}
+
+
 def trust_ranks(settings: Settings) -> dict[str, dict[str, int]]:
     """Survivorship ranks from the configuration: field group -> partner -> rank.
 

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-import yaml
-
+from connectors import config
+from foundation.errors import HubError
 from foundation.settings import get_settings
 from hub.web.i18n import N_, gettext
 
@@ -195,14 +195,18 @@ def label(code: Any, kind: str) -> str:
 
 @cache
 def partner_names() -> dict[str, str]:
-    """Partner key -> display name (the ``name:`` key of the partner configuration)."""
+    """Partner key -> display name (the ``name:`` key of the partner configuration), read once
+    per process; an unreadable configuration shows keys instead."""
     try:
-        path = get_settings().partners_config
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        return config.partner_names(get_settings())
+    except (OSError, HubError):
         return {}
-    return {key: str(block.get("name") or key)
-            for key, block in (raw.get("partners") or {}).items() if isinstance(block, dict)}
+
+
+@cache
+def name_ranks() -> dict[str, int]:
+    """Partner key -> survivorship rank for names (``trust: name``), read once per process."""
+    return config.trust_ranks(get_settings()).get("name", {})
 
 
 def partner(key: Any) -> str:

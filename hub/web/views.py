@@ -11,11 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.config import trust_ranks
 from foundation.decisions import DECISIONS
 from foundation.errors import HubError, StoreError
 from foundation.privacy import mask_bsn
-from foundation.settings import get_settings
 from hub.access import audit
 from hub.access.roles import Permission, Role, User
 from hub.access.users import list_accounts
@@ -23,6 +21,7 @@ from hub.rights.contacts import open_disputes
 from hub.store import query
 from hub.store.assignments import assign, assignments
 from hub.store.decisions import decide_review_item, record_decision, revoke_decision
+from hub.web import labels
 from hub.web import overview as charts
 from hub.web.guide_view import household_guides
 from hub.web.i18n import N_
@@ -175,7 +174,7 @@ def _household_title(members: list[dict[str, Any]]) -> dict[str, Any]:
 def _add_names(members: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
     """Per member: the spellings partners use that differ from the golden name ("also known
     as"), and which partner's record gave the golden name."""
-    ranks = trust_ranks(get_settings()).get("name", {})
+    ranks = labels.name_ranks()
     by_person: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_person.setdefault(r["person_id"], []).append(r)
@@ -197,7 +196,7 @@ def name_rule(source: str | None, ranks: dict[str, int] | None = None) -> str | 
     if source is None:
         return None
     if ranks is None:
-        ranks = trust_ranks(get_settings()).get("name", {})
+        ranks = labels.name_ranks()
     rank = ranks.get(source)
     if rank is None:
         return N_("the only or highest-ranked partner that knows this person")
