@@ -92,19 +92,15 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
         config = replace(config, family_guards=fitted_in.family_guards)
     config = replace(config, tf_adjustment=False)
 
-    new_keys = set((new["source"].astype("str") + "\x1f"
-                    + new["source_record_id"].astype("str")).tolist())
-    known = known if known is not None else pd.DataFrame()
-    if len(known):
-        known_keys = known["source"].astype("str") + "\x1f" + known["source_record_id"].astype(
-            "str")
-        known = known[~known_keys.isin(new_keys).to_numpy()]
-    frame = pd.concat([new.drop(columns=KNOWN_ID_COLUMNS, errors="ignore"),
-                       known.drop(columns=KNOWN_ID_COLUMNS, errors="ignore")], ignore_index=True)
+    frame, is_new_key, known = _combined(new, known)
+    before = {c: set(known[c].astype("str")) - {"", "nan"} if c in known.columns else set()
+              for c in KNOWN_ID_COLUMNS}
+    known = known[~is_new_key]
     with sequential():
         p = prepare(frame)
-    is_new = p.keys.isin(new_keys).to_numpy()
+    is_new = p.keys.isin(set(_key(new))).to_numpy()
     published = _published(known, p.keys)
+    known_pid = published["person_id"].to_numpy(dtype=object)
 
     with sequential():
         c = _candidates(p, config)
@@ -113,11 +109,9 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
                         c.rule_stats)
         scores, used = score_with_model(p, c.left, c.right, c.levels, fitted_in, config)
     cannot = constraints(p, c.left, c.right, scores, config)
-    decided = _decision_pairs(decisions, p.keys)
-    clustering = _cluster(p, c, scores, cannot, decided,
-                          published["person_id"].to_numpy(dtype=object), is_new, config)
-    person_ids = _person_ids(p, clustering.clusters.labels,
-                            published["person_id"].to_numpy(dtype=object), is_new)
+    clustering = _cluster(p, c, scores, cannot, _decision_pairs(decisions, p.keys), known_pid,
+                          is_new, config)
+    person_ids = _person_ids(p, clustering.clusters.labels, known_pid, is_new)
     labels = pd.factorize(person_ids, sort=True)[0].astype(np.int64)
     clustering.clusters = Clusters(labels=labels, refused=clustering.clusters.refused)
 
@@ -137,15 +131,33 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
     hl = full.household_links
     household_links = hl[hl["household_id"].isin(new_households)
                          | hl["other_household_id"].isin(new_households)].reset_index(drop=True)
-    events = _events(person_ids, household_ids, published, new_rows)
+    ids = {"person_id": person_ids.iloc[new_rows], "household_id": household_ids.iloc[new_rows]}
     result = LinkResult(
         assignments=full.assignments.iloc[new_rows].reset_index(drop=True),
         links=full.links.iloc[new_rows].reset_index(drop=True),
-        review=review, events=events, household_links=household_links,
+        review=review, events=_events(ids, before), household_links=household_links,
         config_version=config.version())
     return _with_stats(result, {"compared": int(c.left.size),
                                 "household_context_pairs": int(clustering.context.left.size)},
-                       used.as_dict(), person_ids, household_ids, published, new_rows)
+                       used.as_dict(), ids, before)
+
+
+def _key(frame: pd.DataFrame) -> pd.Series:
+    return frame["source"].astype("str") + "\x1f" + frame["source_record_id"].astype("str")
+
+
+def _combined(new: pd.DataFrame, known: pd.DataFrame | None
+              ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """New rows then known rows (published IDs dropped) as one frame; per known row whether
+    ``new`` delivers it again (then it counts as new); and ``known`` (a frame even when None)."""
+    known = known if known is not None and len(known) else pd.DataFrame(
+        {c: pd.Series(dtype="str") for c in ["source", "source_record_id", *KNOWN_ID_COLUMNS]})
+    new_keys = _key(new)
+    again = _key(known).isin(set(new_keys)).to_numpy()
+    frame = pd.concat([new.drop(columns=KNOWN_ID_COLUMNS, errors="ignore"),
+                       known[~again].drop(columns=KNOWN_ID_COLUMNS, errors="ignore")],
+                      ignore_index=True)
+    return frame, again, known
 
 
 def _published(known: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
@@ -153,8 +165,7 @@ def _published(known: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame({c: np.full(keys.size, "", dtype=object) for c in KNOWN_ID_COLUMNS})
     if len(known) == 0:
         return out
-    by_key = known.assign(_key=(known["source"].astype("str") + "\x1f"
-                                + known["source_record_id"].astype("str")))
+    by_key = known.assign(_key=_key(known))
     by_key = by_key.drop_duplicates("_key").set_index("_key")
     for column in KNOWN_ID_COLUMNS:
         values = by_key[column] if column in by_key.columns else pd.Series(dtype=object)
@@ -261,6 +272,13 @@ def _majority(ids: pd.Series, groups: np.ndarray) -> pd.Series:
     return votes.drop_duplicates("group").set_index("group")["id"]
 
 
+def _look_up(codes: np.ndarray, table: pd.Series) -> np.ndarray:
+    """``table[code]`` per code, '' where the table has none."""
+    out: np.ndarray = pd.Series(codes).map(table).to_numpy(dtype=object)
+    out[pd.isna(out)] = ""
+    return out
+
+
 def _new_ids(prefix: str, keys: pd.Series, groups: np.ndarray, rows: np.ndarray) -> pd.Series:
     """``make_id(prefix, smallest member key)`` per group of ``rows`` (keys are sorted, so the
     first row of a group holds its smallest key): what a full run gives a new cluster."""
@@ -276,7 +294,7 @@ def _person_ids(p: Prepared, labels: np.ndarray, known_pid: np.ndarray, is_new: 
     ids = known_pid.astype(object).copy()
     known_of = _majority(pd.Series(known_pid, dtype=object), labels)
     new_rows = np.flatnonzero(is_new)
-    joined = pd.Series(labels[new_rows]).map(known_of).fillna("").to_numpy(dtype=object)
+    joined = _look_up(labels[new_rows], known_of)
     ids[new_rows] = joined
     alone = new_rows[joined == ""]
     if alone.size:
@@ -294,8 +312,8 @@ def _household_ids(p: Prepared, labels: np.ndarray, homes: np.ndarray, published
     new_rows = np.flatnonzero(is_new)
     of_person = _majority(known_home, labels)
     of_group = _majority(known_home, np.where(homes >= 0, homes, -1))
-    person_home = pd.Series(labels[new_rows]).map(of_person).fillna("").to_numpy(dtype=object)
-    group_home = pd.Series(homes[new_rows]).map(of_group).fillna("").to_numpy(dtype=object)
+    person_home = _look_up(labels[new_rows], of_person)
+    group_home = _look_up(homes[new_rows], of_group)
     member = homes[new_rows] >= 0
     choice = np.where(person_home != "", person_home, np.where(member, group_home, ""))
     ids[new_rows] = choice
@@ -336,15 +354,12 @@ def _new_review(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
     return pd.concat([review, bridges], ignore_index=True)[REVIEW_COLUMNS]
 
 
-def _events(person_ids: pd.Series, household_ids: pd.Series, published: pd.DataFrame,
-            new_rows: np.ndarray) -> pd.DataFrame:
+def _events(ids: dict[str, pd.Series], before: dict[str, set[str]]) -> pd.DataFrame:
     """A "new" event per person or household ID that no published record carries."""
     events = []
-    for kind, ids, column in (("person", person_ids, "person_id"),
-                              ("household", household_ids, "household_id")):
-        old = set(published[column]) - {""}
-        counts = ids.iloc[new_rows].value_counts()
-        for new_id in sorted(set(counts.index) - old - {""}):
+    for kind, column in (("person", "person_id"), ("household", "household_id")):
+        counts = ids[column].value_counts()
+        for new_id in sorted(set(counts.index) - before[column] - {""}):
             events.append({"kind": kind, "event": "new", "id": new_id,
                            "related_ids": json.dumps([]),
                            "reason": f"{int(counts[new_id])} record(s)"})
@@ -352,20 +367,18 @@ def _events(person_ids: pd.Series, household_ids: pd.Series, published: pd.DataF
 
 
 def _with_stats(result: LinkResult, counts: dict[str, int], model: dict[str, Any],
-                person_ids: pd.Series | None = None, household_ids: pd.Series | None = None,
-                published: pd.DataFrame | None = None, new_rows: np.ndarray | None = None
-                ) -> LinkResult:
+                ids: dict[str, pd.Series] | None = None,
+                before: dict[str, set[str]] | None = None) -> LinkResult:
     """The increment's statistics (what joined what, what is new) on ``result``."""
     stats: dict[str, Any] = {"records_new": 0, "joined_existing_person": 0, "new_persons": 0,
                              "joined_existing_household": 0, "new_households": 0,
                              "review": int(len(result.review)), "compared": 0,
                              "household_context_pairs": 0, **counts, "model": model}
-    if person_ids is not None and household_ids is not None and published is not None \
-            and new_rows is not None:
-        pid, hid = person_ids.iloc[new_rows], household_ids.iloc[new_rows]
-        old_p, old_h = set(published["person_id"]) - {""}, set(published["household_id"]) - {""}
+    if ids is not None and before is not None:
+        pid, hid = ids["person_id"], ids["household_id"]
+        old_p, old_h = before["person_id"], before["household_id"]
         stats.update({
-            "records_new": int(new_rows.size),
+            "records_new": int(pid.size),
             "joined_existing_person": int(pid.isin(old_p).sum()),
             "new_persons": int(len(set(pid) - old_p)),
             "joined_existing_household": int(hid.isin(old_h).sum()),

@@ -26,12 +26,21 @@ DAAN = {"first_names": "Daan", "surname_prefix": "de", "surname": "Jong",
         "birth_date": "2019-05-01", "sex": "M", "bsn": "123456782", "role": "child", **HOME}
 
 
+SMIT_HOME = {"street": "Vinkenstraat", "house_number": 5, "postcode": "1507AB",
+             "city": "Zaandam"}
+ANNA = {"first_names": "Anna", "surname": "Smit", "birth_date": "1984-11-20", "sex": "V",
+        "bsn": "725763863", "role": "parent_with_custody"}
+PIETER = {"first_names": "Pieter", "surname": "Smit", "birth_date": "1982-04-09", "sex": "M",
+          "bsn": "162275869", "role": "parent_with_custody"}
+
+
 def _rows(*rows: dict) -> pd.DataFrame:
     return pd.DataFrame([{**BASE, **row} for row in rows])
 
 
 def _family() -> pd.DataFrame:
-    """Fatma Yilmaz and her son Daan de Jong, known to Veilig Thuis and the JGZ."""
+    """Fatma Yilmaz and her son Daan de Jong, known to Veilig Thuis and the JGZ; the Smit
+    family (Anna, Pieter and their daughter Noor), known to Veilig Thuis."""
     return _rows(
         {**FATMA, "source": "veilig_thuis", "source_record_id": "VT-F1",
          "source_household_ref": "VT-M9001"},
@@ -41,6 +50,13 @@ def _family() -> pd.DataFrame:
          "source_household_ref": "JGB-Z9001"},
         {**DAAN, "source": "jgb", "source_record_id": "JGB-F2",
          "source_household_ref": "JGB-Z9001"},
+        {**ANNA, **SMIT_HOME, "source": "veilig_thuis", "source_record_id": "VT-S1",
+         "source_household_ref": "VT-M9300"},
+        {**PIETER, **SMIT_HOME, "source": "veilig_thuis", "source_record_id": "VT-S2",
+         "source_household_ref": "VT-M9300"},
+        {"first_names": "Noor", "surname": "Smit", "birth_date": "2016-08-09", "sex": "V",
+         "role": "child", **SMIT_HOME, "source": "veilig_thuis", "source_record_id": "VT-S3",
+         "source_household_ref": "VT-M9300"},
     )
 
 
@@ -115,6 +131,40 @@ def test_new_family_gets_the_ids_a_full_run_of_everything_gives_it() -> None:
     assert sorted(result.events["kind"]) == ["household", "person", "person"]
 
 
+def test_child_named_by_first_name_and_year_joins_through_her_known_parents() -> None:
+    known, model = _known()
+    dossier = {"source": "jgb", "source_household_ref": "JGB-Z9300"}
+    new = _rows({**ANNA, **dossier, "source_record_id": "JGB-S1"},
+                {**PIETER, **dossier, "source_record_id": "JGB-S2"},
+                {"first_names": "Noor", "birth_date": "2016", "sex": "V", "role": "child",
+                 **dossier, "source_record_id": "JGB-S3"})
+    result = link_increment(new, known, model)
+    assert _ids_of(result.assignments, "JGB-S3") == _ids_of(known, "VT-S3")
+    assert _ids_of(result.assignments, "JGB-S1") == _ids_of(known, "VT-S1")
+    explanation = json.loads(result.links.set_index("source_record_id").loc[
+        "JGB-S3", "explanation"])
+    assert explanation["household_context"].startswith("linked through household")
+    assert result.stats["household_context_pairs"] >= 1
+
+    alone = link_increment(new.iloc[2:], known, model)  # without the parents: no context
+    assert alone.assignments["person_id"].item() != _ids_of(known, "VT-S3")[0]
+
+
+def test_steward_cannot_link_keeps_a_new_record_out_of_a_known_person() -> None:
+    known, model = _known()
+    new = _rows({**FATMA, "source": "wss", "source_record_id": "W-78",
+                 "source_household_ref": "W-D78"})
+    decisions = pd.DataFrame([{"left_source": "wss", "left_record_id": "W-78",
+                               "right_source": source, "right_record_id": record,
+                               "decision": "cannot_link"}
+                              for source, record in (("veilig_thuis", "VT-F1"),
+                                                     ("jgb", "JGB-F1"))])
+    fatma = _ids_of(known, "VT-F1")[0]
+    assert link_increment(new, known, model).assignments["person_id"].item() == fatma
+    refused = link_increment(new, known, model, decisions=decisions)
+    assert refused.assignments["person_id"].item() != fatma
+
+
 def test_record_bridging_two_known_persons_goes_to_review_without_a_merge() -> None:
     known, model = _known()
     mila = {"first_names": "Mila", "surname": "Visser", "birth_date": "2012-03-04", "sex": "V",
@@ -161,6 +211,26 @@ def test_same_delivery_twice_gives_the_same_ids_whatever_the_row_order() -> None
     shuffled = link_increment(new.sample(frac=1.0, random_state=1),
                               known.sample(frac=1.0, random_state=2), model).assignments
     pd.testing.assert_frame_equal(first, shuffled)
+
+
+def test_a_published_record_delivered_again_keeps_its_ids() -> None:
+    known, model = _known()
+    again = known[known["source_record_id"].isin(["VT-F1", "JGB-F2", "VT-S3"])]
+    result = link_increment(again.drop(columns=["person_id", "household_id"]), known, model)
+    expected = again[[*KEYS, "person_id", "household_id"]].sort_values(KEYS)
+    pd.testing.assert_frame_equal(result.assignments.reset_index(drop=True),
+                                  expected.reset_index(drop=True), check_dtype=False)
+    assert result.events.empty and result.stats["new_persons"] == 0
+
+
+def test_without_known_records_every_new_person_is_new() -> None:
+    _, model = _known()
+    family = _family()
+    result = link_increment(family, None, model)
+    assert result.stats["records_new"] == len(family)
+    assert result.stats["new_persons"] == result.assignments["person_id"].nunique() == 5
+    assert set(result.events["id"]) == set(result.assignments["person_id"]) | set(
+        result.assignments["household_id"])
 
 
 def _pair_f1(predicted: pd.Series, truth: pd.Series) -> float:
