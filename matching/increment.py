@@ -81,11 +81,14 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
     Returns:
         A :class:`LinkResult` over the new records only: assignments, links (strongest link and
         its explanation), review (pairs with a new record), events ("new" per new person and
-        household ID), household links naming a household of a new record, and stats.
+        household ID), household links naming a household of a new record, stats, and the
+        version of the given ``config`` (the increment's own settings, no training and no
+        term frequencies, are part of the method, not of the configuration).
     """
     config = config or LinkConfig()
     if len(new) == 0:
         return _with_stats(_empty_result(config), {}, model)
+    version = config.version()
     fitted_in = model_from_dict(model)
     if config.family_guards is None and isinstance(fitted_in.family_guards, bool):
         # the full run decided whether the data holds families; a few records cannot
@@ -95,11 +98,10 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
     frame, is_new_key, known = _combined(new, known)
     before = {c: set(known[c].astype("str")) - {"", "nan"} if c in known.columns else set()
               for c in KNOWN_ID_COLUMNS}
-    known = known[~is_new_key]
     with sequential():
         p = prepare(frame)
     is_new = p.keys.isin(set(_key(new))).to_numpy()
-    published = _published(known, p.keys)
+    published = _published(known[~is_new_key], p.keys)
     known_pid = published["person_id"].to_numpy(dtype=object)
 
     with sequential():
@@ -114,7 +116,6 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
     person_ids = _person_ids(p, clustering.clusters.labels, known_pid, is_new)
     labels = pd.factorize(person_ids, sort=True)[0].astype(np.int64)
     clustering.clusters = Clusters(labels=labels, refused=clustering.clusters.refused)
-
     homes = build_households(labels, p.address, p.sn, p.sn2, p.household_ref, p.role,
                              config.institution_min_surnames,
                              _listed_addresses(p.address_strings,
@@ -124,22 +125,30 @@ def link_increment(new: pd.DataFrame, known: pd.DataFrame, model: dict[str, Any]
 
     full = _outputs(p, c, used, scores, clustering, person_ids, [], homes, household_ids, [],
                     config)
-    new_rows = np.flatnonzero(is_new)
-    review = _new_review(p, c, scores, clustering.cannot[:c.left.size], person_ids, labels,
-                         is_new, used, config, full.review)
-    new_households = set(household_ids.iloc[new_rows]) - {""}
+    full.review = _new_review(p, c, scores, clustering.cannot[:c.left.size], person_ids,
+                              labels, is_new, used, config, full.review)
+    full.config_version = version
+    return _new_only(full, np.flatnonzero(is_new), before,
+                     {"compared": int(c.left.size),
+                      "household_context_pairs": int(clustering.context.left.size)},
+                     used.as_dict())
+
+
+def _new_only(full: LinkResult, new_rows: np.ndarray, before: dict[str, set[str]],
+              counts: dict[str, int], model: dict[str, Any]) -> LinkResult:
+    """The frames of the combined run cut down to the new records, with events and stats."""
+    ids = {c: full.assignments[c].iloc[new_rows] for c in KNOWN_ID_COLUMNS}
+    new_households = set(ids["household_id"]) - {""}
     hl = full.household_links
     household_links = hl[hl["household_id"].isin(new_households)
-                         | hl["other_household_id"].isin(new_households)].reset_index(drop=True)
-    ids = {"person_id": person_ids.iloc[new_rows], "household_id": household_ids.iloc[new_rows]}
+                         | hl["other_household_id"].isin(new_households)]
     result = LinkResult(
         assignments=full.assignments.iloc[new_rows].reset_index(drop=True),
         links=full.links.iloc[new_rows].reset_index(drop=True),
-        review=review, events=_events(ids, before), household_links=household_links,
-        config_version=config.version())
-    return _with_stats(result, {"compared": int(c.left.size),
-                                "household_context_pairs": int(clustering.context.left.size)},
-                       used.as_dict(), ids, before)
+        review=full.review, events=_events(ids, before),
+        household_links=household_links.reset_index(drop=True),
+        config_version=full.config_version)
+    return _with_stats(result, counts, model, ids, before)
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:

@@ -91,6 +91,7 @@ def test_misspelled_mother_joins_her_person_and_household() -> None:
     explanation = json.loads(result.links["explanation"].item())
     assert explanation["prior"] == round(model["prior_weight"], 2)
     assert explanation["surname"][0] == "jw_0.92"
+    assert result.config_version == _published()[1].config_version
 
 
 def test_twin_of_a_known_child_is_not_joined_to_him() -> None:
@@ -245,10 +246,11 @@ def _pair_f1(predicted: pd.Series, truth: pd.Series) -> float:
     return 2 * precision * recall / max(precision + recall, 1e-9)
 
 
-def _deliveries(households: int, seed: int, rounds: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _deliveries(households: int, seed: int, rounds: int, profile: str = "normal"
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each record's delivery: a family first turns up in the initial load (60 %) or in a later
     delivery; about a third of its records are repeat reports that come in a later one."""
-    population = generate_population(households, seed=seed)
+    population = generate_population(households, seed=seed, profile=profile)
     truth = population.truth
     rng = np.random.default_rng(seed)
     families = truth["true_household_id"].astype("str").unique()
@@ -262,10 +264,10 @@ def _deliveries(households: int, seed: int, rounds: int) -> tuple[pd.DataFrame, 
     return persons, truth
 
 
-@pytest.mark.parametrize("seed", [7])
-def test_stream_of_deliveries_then_the_nightly_run_agrees(seed: int) -> None:
+@pytest.mark.parametrize(("profile", "seed"), [("normal", 7), ("hard", 1)])
+def test_stream_of_deliveries_then_the_nightly_run_agrees(profile: str, seed: int) -> None:
     rounds = 10
-    persons, truth = _deliveries(240, seed, rounds)
+    persons, truth = _deliveries(240, seed, rounds, profile)
     initial = persons[persons["delivery"] == 0].drop(columns="delivery")
     full = link(initial)
     model = full.stats["model"]
