@@ -16,7 +16,6 @@ from hub.demo import generate_population
 from matching import LinkResult, link, link_increment
 from matching.increment import BRIDGE_REASON
 from matching.stable_ids import make_id
-from tests.matching.conftest import BASE
 
 KEYS = ["source", "source_record_id"]
 HOME = {"street": "Rosmolenstraat", "house_number": 12, "postcode": "1501AB", "city": "Zaandam"}
@@ -35,7 +34,9 @@ PIETER = {"first_names": "Pieter", "surname": "Smit", "birth_date": "1982-04-09"
 
 
 def _rows(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame([{**BASE, **row} for row in rows])
+    """Canonical person rows; fields not given are missing (a missing confidentiality flag
+    would count as confidential, so it is set)."""
+    return pd.DataFrame([{"address_confidential": False, **row} for row in rows])
 
 
 def _family() -> pd.DataFrame:
