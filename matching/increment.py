@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from foundation.errors import MappingError
 from matching.clustering import Clusters
 from matching.config import LinkConfig
 from matching.context import ContextPairs, context_pairs
@@ -161,6 +162,12 @@ def _combined(new: pd.DataFrame, known: pd.DataFrame | None
     ``new`` delivers it again (then it counts as new); and ``known`` (a frame even when None)."""
     known = known if known is not None and len(known) else pd.DataFrame(
         {c: pd.Series(dtype="str") for c in ["source", "source_record_id", *KNOWN_ID_COLUMNS]})
+    for name in ["source", "source_record_id", "person_id"]:
+        if name not in known.columns:
+            raise MappingError("known records lack a column", origin="known", field=name)
+    # a row without a published person is not published: it would pose as one shared person
+    person = known["person_id"]
+    known = known[(person.notna() & (person.astype("str") != "")).to_numpy()]
     new_keys = _key(new)
     again = _key(known).isin(set(new_keys)).to_numpy()
     frame = pd.concat([new.drop(columns=KNOWN_ID_COLUMNS, errors="ignore"),
