@@ -14,11 +14,13 @@ explanations. What differs, on purpose:
 * **Term-frequency adjustment off.** Its frequencies would come from the selected records, which
   share surnames and addresses with the new ones by construction: every surname would look
   common. (The lookup leaves it out for the same reason.)
-* **Published persons are fixed.** Each known person's records are tied together like a
-  steward's must_link, and two known persons that new records would bridge get a cannot_link
-  between them: an increment never merges or splits a published person. The bridging pair goes
-  to review ("would_merge_known_persons"); the next full run does the merge and records it as
-  an event.
+* **Published persons and households are fixed.** Each known person's records are tied
+  together like a steward's must_link, and a cluster in which new records would bridge two
+  known persons is rebuilt strongest link first without joining them (:func:`_split_bridges`):
+  an increment never merges or splits a published person. The skipped pair goes to review
+  ("would_merge_known_persons"); the next full run does the merge and records it as an event.
+  Published households are kept the same way (a new record showing that two are one family
+  joins one of them; the full run merges them).
 * **IDs as a full run would give them.** A new record joins the known person it links to (and
   that person's household); new records forming a person of their own get
   ``make_id("P", smallest member key)``, which is what a later full run with the increment's
