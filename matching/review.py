@@ -86,17 +86,32 @@ def review_rows(
     return rows, reasons[rows]
 
 
+def two_people(weight: np.ndarray, twin_guard: np.ndarray, distinct_bsns: np.ndarray,
+               one_dossier: np.ndarray, match_weight: float, cannot_weight: float) -> np.ndarray:
+    """Candidate pairs that show their two records to be two people: below the match weight,
+    and the twin guard fired on family evidence, or the pair scores below ``cannot_weight`` (a
+    sibling guard's penalty on a birth date decades apart), or two different valid BSNs, or two
+    rows of one dossier.
+
+    A twin-like pair no guard fired on is *not* among them: the engine keeps it apart because it
+    cannot rule out twins, not because it knows better; without family evidence (a file of names
+    and birth dates) it is as likely one person whose given name was replaced.
+    """
+    shown: np.ndarray = (twin_guard | (weight < cannot_weight) | distinct_bsns | one_dossier) & (
+        weight < match_weight)
+    return shown
+
+
 def held_apart(label_left: np.ndarray, label_right: np.ndarray, apart_left: np.ndarray,
                apart_right: np.ndarray) -> np.ndarray:
     """Review rows whose two persons the engine's own evidence already shows to be two people.
 
     ``label_left/right``: the persons (cluster labels) of each review row; ``apart_left/right``:
-    the persons at the ends of every candidate pair the engine keeps apart *and* whose records
-    do not look alike (a twin or sibling guard, a pair far below the review band, two rows of one
-    dossier, two valid BSNs on weak agreement). A steward asked "is this one person?" would
-    see a mother and daughter at one address whose other records are decades apart: nothing to
-    decide, so such items are not sent (on the tuning sets: most false items of the normal
-    profile, none of the true ones; docs/matching.md, round 3).
+    the persons at the ends of every candidate pair that shows two people (:func:`two_people`).
+    A steward asked "is this one person?" would see a father and son at one address whose other
+    records are decades apart: nothing to decide, so such items are not sent (on the tuning
+    sets: most false items of the normal profile, none of the true ones; docs/matching.md,
+    round 3).
     """
     if label_left.size == 0 or apart_left.size == 0:
         return np.zeros(label_left.size, dtype=bool)
