@@ -386,8 +386,8 @@ def _review(p: Prepared, c: _Candidates, scores: Scores, clustering: _Clustering
     if config.distinct_within_reference:
         one_dossier = (p.household_ref[left] >= 0) & (
             p.household_ref[left] == p.household_ref[right])
-    apart = two_people(weight, scores.twin_guard, both_valid_different, one_dossier,
-                       config.match_weight, config.cannot_weight)
+    apart = two_people(weight, scores.twin_guard | scores.sibling_guard, both_valid_different,
+                       one_dossier, config.match_weight)
     known_apart = held_apart(person_labels[left[rows]], person_labels[right[rows]],
                              person_labels[left[apart]], person_labels[right[apart]])
     sent = (~known_apart | bsn_shared[rows]) & ~names_only[rows]
