@@ -24,7 +24,15 @@ from matching.context import ContextPairs, context_pairs
 from matching.em import Model, estimate_m, estimate_u
 from matching.households import Households, build_households
 from matching.parallel import run_all
-from matching.review import REVIEW_COLUMNS, review_frame, review_groups, review_rows, shares_bsn
+from matching.review import (
+    REVIEW_COLUMNS,
+    held_apart,
+    review_frame,
+    review_groups,
+    review_rows,
+    shares_bsn,
+    two_people,
+)
 from matching.scoring import Scores, explain, not_contesting, score
 from matching.stable_ids import EVENT_COLUMNS, assign_ids
 from matching.standardise import Prepared, prepare
@@ -386,6 +394,18 @@ def _review(p: Prepared, c: _Candidates, scores: Scores, clustering: _Clustering
     rows, reasons = review_rows(left, right, weight, person_labels, config.match_weight,
                                 config.review_weight, bsn_shared, clustering.clusters.refused,
                                 contradicted)
+    # two persons the engine already knows to be two people from their other records: nothing
+    # to decide (matching.review.two_people); nor is a names-only pair, whatever refused it
+    one_dossier = np.zeros(left.size, dtype=bool)
+    if config.distinct_within_reference:
+        one_dossier = (p.household_ref[left] >= 0) & (
+            p.household_ref[left] == p.household_ref[right])
+    apart = two_people(weight, scores.twin_guard | scores.sibling_guard, both_valid_different,
+                       one_dossier, config.match_weight)
+    known_apart = held_apart(person_labels[left[rows]], person_labels[right[rows]],
+                             person_labels[left[apart]], person_labels[right[apart]])
+    sent = (~known_apart | bsn_shared[rows]) & ~names_only[rows]
+    rows, reasons = rows[sent], reasons[sent]
     # only the records a review pair names: converting all 1M keys to objects cost seconds
     named = unique_sorted(np.concatenate([left[rows], right[rows]]))
     named_ids = person_ids.iloc[named].to_numpy(dtype=object)

@@ -5,7 +5,10 @@ different: its weight lies in the uncertain band ``[review_weight, match_weight)
 contradicts it outright (a twin-like pair, a birth date that is no typo, two valid BSNs: the
 engine already knows those are two people), or it scored above the threshold but a constraint
 refused the merge (two valid BSNs, a twin), or two persons share one valid BSN while the pair is
-itself uncertain. A steward's own cannot_link is never sent back.
+itself uncertain. A steward's own cannot_link is never sent back. Nor is a pair whose two
+persons the engine already knows to be two people from their other records (:func:`held_apart`),
+unless the pair shares a valid BSN: one BSN in two persons is a data error a steward must settle
+either way.
 
 Items are grouped by the person they would change: the smaller of the two persons (fewer
 records; ties: the one in more review pairs, then the lower person ID), whose records would
@@ -19,6 +22,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+
+from matching.arrays import isin
 
 REVIEW_COLUMNS = [
     "left_source", "left_record_id", "left_person_id", "right_source", "right_record_id",
@@ -79,6 +84,47 @@ def review_rows(
         reasons[contradicted & (reasons != "distinct_valid_bsns")] = ""
     rows = np.flatnonzero(reasons != "")
     return rows, reasons[rows]
+
+
+def two_people(weight: np.ndarray, family_guard: np.ndarray, distinct_bsns: np.ndarray,
+               one_dossier: np.ndarray, match_weight: float) -> np.ndarray:
+    """Candidate pairs that show their two records to be two people: below the match weight,
+    and a twin or sibling guard fired on family evidence (``family_guard``), or two different
+    valid BSNs, or two rows of one dossier.
+
+    Not among them: a twin-like pair no guard fired on (the engine keeps it apart because it
+    cannot rule out twins; in a file of names and birth dates it is as likely one person whose
+    given name was replaced), nor a pair that merely scores very low (one badly corrupted record
+    of a person scores low against the others; the first held-out run of round 3 lost true
+    review items through that rule, which on the tuning sets caught nothing the guards miss).
+    """
+    shown: np.ndarray = (family_guard | distinct_bsns | one_dossier) & (weight < match_weight)
+    return shown
+
+
+def held_apart(label_left: np.ndarray, label_right: np.ndarray, apart_left: np.ndarray,
+               apart_right: np.ndarray) -> np.ndarray:
+    """Review rows whose two persons the engine's own evidence already shows to be two people.
+
+    ``label_left/right``: the persons (cluster labels) of each review row; ``apart_left/right``:
+    the persons at the ends of every candidate pair that shows two people (:func:`two_people`).
+    A steward asked "is this one person?" would see a father and son at one address whose other
+    records are decades apart: nothing to decide, so such items are not sent (on the tuning
+    sets: most false items of the normal profile, none of the true ones; docs/matching.md,
+    round 3).
+    """
+    if label_left.size == 0 or apart_left.size == 0:
+        return np.zeros(label_left.size, dtype=bool)
+    base = int(max(label_left.max(), label_right.max(), apart_left.max(), apart_right.max())) + 1
+
+    def code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+        codes: np.ndarray = lo * base + hi
+        return codes
+
+    rows = code(label_left, label_right)
+    held: np.ndarray = isin(rows, code(apart_left, apart_right)) & (label_left != label_right)
+    return held
 
 
 def review_groups(left: np.ndarray, right: np.ndarray, weight: np.ndarray, labels: np.ndarray,
