@@ -66,6 +66,9 @@ REVIEW_REASONS = {
     "conflict_with_cluster_member": N_(
         "Merging them would join records that a partner keeps apart as different people."),
     "cannot_link": N_("A steward decided earlier that these are different persons."),
+    "would_merge_known_persons": N_(
+        "A newly arrived record fits two persons the registration keeps apart; the new record "
+        "joined one of them. Decide whether they are one person."),
 }
 
 REVIEW_REASONS_SHORT = {
@@ -74,6 +77,7 @@ REVIEW_REASONS_SHORT = {
     "distinct_valid_bsns": N_("alike, but two different BSNs"),
     "conflict_with_cluster_member": N_("would join records a partner keeps apart"),
     "cannot_link": N_("kept apart by an earlier decision"),
+    "would_merge_known_persons": N_("new record fits two known persons"),
 }
 
 DECISIONS = {
