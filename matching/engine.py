@@ -187,15 +187,32 @@ def _predict(p: Prepared, c: _Candidates, model: Model, config: LinkConfig
              ) -> tuple[Scores, np.ndarray]:
     """Match weights, and the pairs that may never be inside one person (even via a chain)."""
     scores = score(p, c.left, c.right, c.levels, model, config)
+    return scores, constraints(p, c.left, c.right, scores, config)
+
+
+def constraints(p: Prepared, left: np.ndarray, right: np.ndarray, scores: Scores,
+                config: LinkConfig) -> np.ndarray:
+    """Per scored pair: may these two records never be inside one person (even via a chain)?
+    Shared by the full run and the increment (:mod:`matching.increment`)."""
     weight = scores.weight
-    both_valid_different = c.levels[:, _BSN] == level_code("bsn", "both_valid_different")
-    cannot = scores.twin_guard | (scores.twin_like & (weight < config.match_weight)) | (
+    both_valid_different = scores.levels[:, _BSN] == level_code("bsn", "both_valid_different")
+    cannot: np.ndarray = scores.twin_guard | (scores.twin_like & (weight < config.match_weight)) | (
         weight < config.cannot_weight) | (
         both_valid_different & (weight < config.match_weight + config.distinct_bsn_margin))
     if config.distinct_within_reference:
         ref = p.household_ref
-        cannot |= (ref[c.left] >= 0) & (ref[c.left] == ref[c.right])
-    return scores, cannot
+        cannot |= (ref[left] >= 0) & (ref[left] == ref[right])
+    return cannot
+
+
+def cluster_records(p: Prepared, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                    cannot: np.ndarray, decided: DecisionPairs, config: LinkConfig) -> Clusters:
+    """One constrained clustering of the records (:func:`matching.clustering.cluster`) with the
+    run's settings; shared by the full run and the increment."""
+    return cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
+                   must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
+                   ambiguity_margin=config.ambiguity_margin,
+                   reference=p.household_ref if config.distinct_within_reference else None)
 
 
 def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
@@ -204,10 +221,7 @@ def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
     clustering with its pairs (which obeys every constraint of the first)."""
     def run(left: np.ndarray, right: np.ndarray, weight: np.ndarray, cannot: np.ndarray
             ) -> Clusters:
-        return cluster(p.n, left, right, weight, config.match_weight, cannot, p.bsn, p.bsn_valid,
-                       must_pairs=decided["must_link"], cannot_pairs=decided["cannot_link"],
-                       ambiguity_margin=config.ambiguity_margin,
-                       reference=p.household_ref if config.distinct_within_reference else None)
+        return cluster_records(p, left, right, weight, cannot, decided, config)
 
     clusters = run(c.left, c.right, scores.weight, cannot)
     context = context_pairs(p, clusters.labels, config.context_min_shared,

@@ -27,8 +27,8 @@ from matching.compare import FIELDS, compare
 from matching.config import LinkConfig
 from matching.em import _LEVELS, M_FLOOR, Model
 from matching.parallel import sequential
-from matching.scoring import explain, score
-from matching.standardise import prepare
+from matching.scoring import Scores, explain, score
+from matching.standardise import Prepared, prepare
 
 QUERY_SOURCE = "\x01lookup"
 """Source key of the entered records (sorts before every real partner key)."""
@@ -58,6 +58,21 @@ def model_from_dict(data: dict[str, Any]) -> Model:
                  iterations=int(data.get("em_iterations", 0)),
                  names_together=float(data.get("names_together", 0.0)),
                  family_guards=data.get("family_guards", True))
+
+
+def score_with_model(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
+                     model: Model, config: LinkConfig) -> tuple[Scores, Model]:
+    """:func:`matching.scoring.score` with a fitted model and the full run's prior.
+
+    ``score`` re-estimates the prior from the pairs at hand; a handful of pairs says nothing
+    about the share of matches in the population, so the full run's prior is kept. Returns the
+    scores and the model as used (a copy: ``score`` records its guard decision on it).
+    """
+    fitted = replace(model, sessions=[])
+    scores = score(p, left, right, levels, fitted, config)
+    scores.weight = scores.weight - fitted.prior + model.prior
+    fitted.prior = model.prior
+    return scores, fitted
 
 
 def score_lookup(queries: pd.DataFrame, candidates: pd.DataFrame, model: Model,
@@ -92,11 +107,7 @@ def score_lookup(queries: pd.DataFrame, candidates: pd.DataFrame, model: Model,
     right = np.tile(cand_rows, query_rows.size).astype(np.int64)
     with sequential():
         levels = compare(p, left, right)
-        fitted = replace(model, sessions=[])
-        scores = score(p, left, right, levels, fitted, config)
-    # score re-estimates the prior from the pairs at hand; a lookup keeps the full run's
-    scores.weight = scores.weight - fitted.prior + model.prior
-    fitted.prior = model.prior
+        scores, fitted = score_with_model(p, left, right, levels, model, config)
     texts = explain(scores, fitted, np.arange(left.size), config)
     twin = scores.twin_guard | (scores.twin_like & (scores.weight < config.match_weight))
     cand_ids = np.array([k.split("\x1f", 1)[1] for k in keys], dtype=object)
