@@ -30,6 +30,7 @@ from hub.store.build import (
     RECORD_KEY,
     LinkResultLike,
     event_rows,
+    household_link_rows,
     person_links,
     registration_rows,
     review_rows,
@@ -129,15 +130,26 @@ def _values(frame: pd.DataFrame, column: str) -> list[Any]:
 
 
 def _seed_condition(new: pd.DataFrame) -> sa.ColumnElement[bool] | None:
-    """Records sharing a BSN, birth date, surname, address or dossier reference with ``new``:
-    every blocking rule of matching keys on at least one of these, so no candidate pair a full
-    run would compare is missed."""
+    """Records sharing a BSN, a birth date, a surname and first initial, an address (postcode
+    and house number) or a dossier reference with ``new``.
+
+    Every blocking rule of matching keys on one of these (the name rules on a surname and a
+    given name, whose first letter the seed asks for): a surname alone would select a few per
+    cent of a million records for 'Jansen' or 'Yilmaz'. A pair only a name rule finds through a
+    given-name variant of another initial ('Hans' for 'Johannes') with nothing else in common
+    is left to the full run.
+    """
     t = s.source_records
     parts: list[sa.ColumnElement[bool]] = []
     for column in ("bsn", "birth_date"):
         parts += [t.c[column].in_(chunk) for chunk in _chunks(_values(new, column))]
-    surnames = sorted({str(v).lower() for v in _values(new, "surname")})
-    parts += [sa.func.lower(t.c.surname).in_(chunk) for chunk in _chunks(surnames)]
+    if {"surname", "first_names"} <= set(new.columns):
+        named = new.dropna(subset=["surname", "first_names"])
+        names = sorted({(str(a).lower(), str(b)[:1].lower()) for a, b in zip(
+            named["surname"], named["first_names"], strict=True) if a and b})
+        initial = sa.func.lower(sa.func.substr(t.c.first_names, 1, 1))
+        parts += [sa.tuple_(sa.func.lower(t.c.surname), initial).in_(chunk)
+                  for chunk in _chunks(names)]
     if {"postcode", "house_number"} <= set(new.columns):
         homes = new.dropna(subset=["postcode", "house_number"])
         homes_at = sorted({(str(p), int(n)) for p, n in zip(homes["postcode"],
@@ -312,6 +324,19 @@ def _review_items(conn: sa.Connection, version: int, result: LinkResultLike,
                                          ignore_index=True))
 
 
+def fitted_model(conn: sa.Connection, version: int) -> dict[str, Any] | None:
+    """The model the full run that published ``version`` fitted (its ``runs.stats['model']``):
+    an increment scores with it, so it is the same matcher as that run."""
+    rows: Any = conn.execute(sa.select(s.runs.c.stats).where(
+        s.runs.c.version_id == version, s.runs.c.kind != INCREMENT, s.runs.c.stats.is_not(None))
+        .order_by(s.runs.c.started_at.desc())).scalars()
+    for text in rows:
+        model = json.loads(text).get("model")
+        if model:
+            return dict(model)
+    return None
+
+
 def increment_generation(conn: sa.Connection) -> int:
     """How many increments were published: a reader holding copies of store rows (the web
     app's search index) compares it, like the erasure generation, and rebuilds when it moved."""
@@ -333,6 +358,7 @@ def publish_increment(
     *,
     snapshots: Path | None = None,
     started_at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> IncrementResult:
     """Amend the published version with new or changed records and their matching result.
 
@@ -345,6 +371,9 @@ def publish_increment(
         snapshots: the snapshot folder: the amended version's Parquet snapshot is removed there
             (it no longer matches the store; rewriting a million rows would take longer than
             the increment, and the next full run writes the next version's snapshot).
+        expected_version: the version the candidates were read from; when another version was
+            published since, nothing is written (:class:`StoreError`): the matching result
+            would name that version's IDs.
     """
     clock = time.perf_counter()
     started_at = started_at or ver.now()
@@ -361,6 +390,9 @@ def publish_increment(
         version = ver.current_version_id(conn)
         if version is None:
             raise StoreError("nothing is published yet: an increment needs a full run first")
+        if expected_version is not None and version != expected_version:
+            raise StoreError(f"version {version} was published while this increment linked "
+                             f"against version {expected_version}: run the increment again")
         previous = _previous_ids(conn, version, records)
         counts["source_records"] = _replace(conn, s.source_records, version, records, RECORD_KEY)
         counts["confidential_addresses"] = _replace(conn, s.confidential_addresses, version,
@@ -379,6 +411,9 @@ def publish_increment(
         household_ids = sorted(set(records["household_id"].dropna())
                                | set(previous["household_id"].dropna()))
         counts |= _recompute(conn, version, person_ids, household_ids)
+        counts["household_links"] = _replace(
+            conn, s.household_links, version, household_link_rows(result.household_links),
+            ["household_id", "other_household_id", "relation"])
         events = event_rows(result.events, links)
         insert_frame(conn, s.id_events, events, run_id=run_id, version_id=version,
                      created_at=ver.now())

@@ -139,3 +139,39 @@ def test_the_loaded_definitions_start_stopped_in_development(defs: dg.Definition
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
     for sensor in defs.sensors:
         assert sensor.default_status == dg.DefaultSensorStatus.STOPPED, sensor.name
+
+
+def _publish_a_version() -> None:
+    """A published (empty) version in the home's store, as a full run leaves one."""
+    from datetime import UTC
+
+    from foundation.settings import get_settings
+    from hub.store.engine import open_store
+    from schemas import store as s
+
+    engine = open_store(get_settings().store_url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(s.versions.insert().values(version_id=1, run_id="full", status="published",
+                                                created_at=now, published_at=now))
+        conn.execute(s.published_version.insert().values(id=1, version_id=1, published_at=now))
+    engine.dispose()
+
+
+def test_drop_folder_sensor_takes_the_incremental_path_once_a_version_is_published(
+        defs: dg.Definitions, demo_home: Path) -> None:
+    from pipelines.keys import increment_key
+
+    sensor = defs.resolve_sensor_def("partner_drop_folders")
+    _publish_a_version()
+    with dg.instance_for_test() as instance:
+        result = sensor(dg.build_sensor_context(instance=instance, cursor=None))
+    request = {r.tags["hub/partner"]: r for r in result.run_requests}["veilig_thuis"]
+    assert set(request.asset_selection) == {
+        extracted_key("veilig_thuis"), staged_key("veilig_thuis"), increment_key("veilig_thuis")}
+    assert request.tags["hub/path"] == "increment"
+    graph = defs.resolve_asset_graph()
+    assert graph.get(increment_key("veilig_thuis")).group_name == "increment"
+    for job in (INGEST_JOB, PUBLISH_JOB):  # the nightly full run stays a full re-link
+        selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
+        assert increment_key("veilig_thuis") not in selected

@@ -20,15 +20,17 @@ import storefakes as fakes
 from store_linking import link_and_publish
 from test_store_publish import person_of, published
 
+from hub.store.decisions import decisions_for_matching
 from hub.store.ids import previous_assignments
 from hub.store.increment import (
     candidate_records,
     changed_records,
+    fitted_model,
     increment_generation,
     publish_increment,
 )
 from hub.store.versions import current_version_id
-from matching import LinkResult, link
+from matching import LinkResult, link, link_increment
 from schemas.store import confidential_addresses, id_events, runs, versions
 
 COMPARED = ("source_records", "persons", "households", "household_members", "registrations",
@@ -164,12 +166,60 @@ def test_redelivery_of_the_same_file_adds_nothing(store) -> None:
             assert delta.empty and not delta.disappeared
 
 
+STREAM = (22, 23, 25, 26, 28)
+"""Families known after each delivery of the stream test (20 before the first)."""
+
+
+def _with_repeat_reports(persons: pd.DataFrame, families: int) -> pd.DataFrame:
+    """Add, per delivery so far, a Veilig Thuis repeat report of a known family's child (first
+    name misspelled): the common case of a delivery."""
+    children = persons[(persons["role"] == "child") & (persons["source"] != "veilig_thuis")
+                       & ~persons["address_confidential"]]
+    repeats = []
+    for n, size in enumerate(s for s in STREAM if s <= families):
+        child = children.iloc[n * 3].copy()
+        child["first_names"] = child["first_names"][:-1] + child["first_names"][-1] * 2
+        child["source"], child["source_record_id"] = "veilig_thuis", f"VT-REPEAT-{size}"
+        child["source_household_ref"] = f"vei-REPEAT-{size}"
+        child["content_hash"] = f"repeat-{size}"
+        repeats.append(child)
+    return pd.concat([persons, pd.DataFrame(repeats)], ignore_index=True) if repeats else persons
+
+
+def _deliver_linked(store: sa.Engine, families: int, run_id: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The real incremental path: delta, candidates, ``link_increment`` with the full run's
+    model, publish. Each family's records also repeat an earlier family's child (a repeat
+    report with a misspelled first name)."""
+    persons = _with_repeat_reports(fakes.persons_frame(fakes.people(families)), families)
+    registrations = fakes.registrations_frame(persons)
+    with store.connect() as conn:
+        version = current_version_id(conn)
+        model = fitted_model(conn, version)
+        delta = [changed_records(conn, version, source, group,
+                                 registrations[registrations["source"] == source])
+                 for source, group in persons.groupby("source")]
+        new = pd.concat([d.persons for d in delta], ignore_index=True)
+        known = candidate_records(conn, version, new)
+    assert model is not None
+    result = link_increment(new, known, model, decisions=decisions_for_matching(store))
+    publish_increment(store, run_id, new, pd.concat([d.registrations for d in delta]), result,
+                      expected_version=version)
+    return persons, registrations
+
+
 def test_stream_of_deliveries_then_full_run_changes_no_id_without_an_event(store) -> None:
     persons = fakes.persons_frame(fakes.people(20))
     link_and_publish(store, "run-0", persons, fakes.registrations_frame(persons))
-    for n, families in enumerate((22, 23, 25, 26, 28), start=1):
-        grown, registrations = _deliver(store, families, f"inc-{n}")
+    first = person_of(store)
+    for n, families in enumerate(STREAM, start=1):
+        grown, registrations = _deliver_linked(store, families, f"inc-{n}")
+        now = person_of(store)
+        assert {k: now[k] for k in first} == first  # an increment never moves a known record
     incremental = person_of(store)
+    assert len(incremental) == len(grown)
+    joined = [incremental[("veilig_thuis", f"VT-REPEAT-{size}")] for size in STREAM]
+    assert all(p in first.values() for p in joined)  # repeat reports joined known persons
     link_and_publish(store, "run-full", grown, registrations)
     after = person_of(store)
     with store.connect() as conn:
