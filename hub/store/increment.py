@@ -81,19 +81,24 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
 
 
 def _published_hashes(conn: sa.Connection, table: sa.Table, version: int, source: str,
-                      key: str) -> dict[str, str]:
+                      key: str) -> pd.DataFrame:
     rows = conn.execute(sa.select(table.c[key], table.c.content_hash).where(
         table.c.version_id == version, table.c.source == source)).all()
-    return {str(k): str(h) for k, h in rows}
+    keys, hashes = (list(map(str, c)) for c in zip(*rows, strict=True)) if rows else ([], [])
+    return pd.DataFrame({key: pd.Series(keys, dtype="str"),
+                         "published_hash": pd.Series(hashes, dtype="str")})
 
 
-def _new_or_changed(staged: pd.DataFrame | None, published: dict[str, str], key: str
+def _new_or_changed(staged: pd.DataFrame | None, published: pd.DataFrame, key: str
                     ) -> pd.DataFrame:
     if staged is None or staged.empty:
         return pd.DataFrame() if staged is None else staged.iloc[0:0]
-    keys = staged[key].astype("str")
-    known = keys.map(published)
-    return staged.loc[known.isna() | (known != staged["content_hash"].astype("str"))]
+    mine = pd.DataFrame({key: staged[key].astype("str"),
+                         "content_hash": staged["content_hash"].astype("str")})
+    known = mine.merge(published, on=key, how="left", validate="many_to_one")
+    differs = (known["published_hash"].isna()
+               | (known["published_hash"] != known["content_hash"])).to_numpy()
+    return staged.loc[differs]
 
 
 def changed_records(conn: sa.Connection, version: int, source: str,
@@ -108,9 +113,10 @@ def changed_records(conn: sa.Connection, version: int, source: str,
     cases = _published_hashes(conn, s.registrations, version, source, "case_id")
     persons = _new_or_changed(staged_persons, people, "source_record_id")
     registrations = _new_or_changed(staged_registrations, cases, "case_id")
-    staged_ids = set(staged_persons["source_record_id"].astype("str"))
+    gone = (set(people["source_record_id"].tolist())
+            - set(staged_persons["source_record_id"].astype("str").tolist()))
     return Delta(persons.reset_index(drop=True), registrations.reset_index(drop=True),
-                 sorted(set(people) - staged_ids))
+                 sorted(gone))
 
 
 def _records(conn: sa.Connection, version: int, condition: sa.ColumnElement[bool]
@@ -129,27 +135,51 @@ def _values(frame: pd.DataFrame, column: str) -> list[Any]:
     return sorted({v for v in values.tolist() if v != ""})
 
 
-def _seed_condition(new: pd.DataFrame) -> sa.ColumnElement[bool] | None:
-    """Records sharing a BSN, a birth date, a surname and first initial, an address (postcode
-    and house number) or a dossier reference with ``new``.
+def _named(new: pd.DataFrame) -> list[tuple[str, str, str, str, int | None]]:
+    """(surname, first names, birth year, postcode area, house number) of the named rows,
+    lower-cased as the seed query compares them."""
+    out = []
+    for row in new.itertuples(index=False):
+        surname, first = getattr(row, "surname", None), getattr(row, "first_names", None)
+        if not isinstance(surname, str) or not isinstance(first, str) or not surname or not first:
+            continue
+        born = getattr(row, "birth_date", None)
+        postcode = getattr(row, "postcode", None)
+        number = getattr(row, "house_number", None)
+        out.append((surname.lower(), first.lower(), str(born)[:4] if isinstance(born, str)
+                    else "", str(postcode)[:4] if isinstance(postcode, str) else "",
+                    None if number is None or pd.isna(number) else int(number)))
+    return out
 
-    Every blocking rule of matching keys on one of these (the name rules on a surname and a
-    given name, whose first letter the seed asks for): a surname alone would select a few per
-    cent of a million records for 'Jansen' or 'Yilmaz'. A pair only a name rule finds through a
-    given-name variant of another initial ('Hans' for 'Johannes') with nothing else in common
-    is left to the full run.
+
+def _seed_condition(new: pd.DataFrame) -> sa.ColumnElement[bool] | None:
+    """Records sharing with ``new`` a BSN, a birth date, an address (postcode and house
+    number), a dossier reference, a surname with the first names, a surname with the initial
+    and birth year, or a postcode area, house number, surname and initial.
+
+    These mirror matching's blocking rules (matching/blocking.py), so the pairs a full run
+    compares are among the candidates; a surname alone would select a few per cent of a
+    million records for 'Jansen' or 'Yilmaz'. Compared exactly (lower-cased), not through
+    matching's standardisation: a pair only a name rule finds through a given-name variant
+    ('Mo' for 'Mohamed') or one part of a double surname, with no date, address or BSN in
+    common, is left to the full run.
     """
     t = s.source_records
     parts: list[sa.ColumnElement[bool]] = []
     for column in ("bsn", "birth_date"):
         parts += [t.c[column].in_(chunk) for chunk in _chunks(_values(new, column))]
-    if {"surname", "first_names"} <= set(new.columns):
-        named = new.dropna(subset=["surname", "first_names"])
-        names = sorted({(str(a).lower(), str(b)[:1].lower()) for a, b in zip(
-            named["surname"], named["first_names"], strict=True) if a and b})
-        initial = sa.func.lower(sa.func.substr(t.c.first_names, 1, 1))
-        parts += [sa.tuple_(sa.func.lower(t.c.surname), initial).in_(chunk)
-                  for chunk in _chunks(names)]
+    surname = sa.func.lower(t.c.surname)
+    first = sa.func.lower(t.c.first_names)
+    initial = sa.func.substr(first, 1, 1)
+    named = _named(new)
+    for columns, keys in (
+        ((surname, first), {(s_, f) for s_, f, _, _, _ in named}),
+        ((surname, initial, sa.func.substr(t.c.birth_date, 1, 4)),
+         {(s_, f[:1], y) for s_, f, y, _, _ in named if y}),
+        ((sa.func.substr(t.c.postcode, 1, 4), t.c.house_number, surname, initial),
+         {(p, n, s_, f[:1]) for s_, f, _, p, n in named if p and n is not None}),
+    ):
+        parts += [sa.tuple_(*columns).in_(chunk) for chunk in _chunks(sorted(keys))]
     if {"postcode", "house_number"} <= set(new.columns):
         homes = new.dropna(subset=["postcode", "house_number"])
         homes_at = sorted({(str(p), int(n)) for p, n in zip(homes["postcode"],
