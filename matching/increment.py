@@ -14,11 +14,13 @@ explanations. What differs, on purpose:
 * **Term-frequency adjustment off.** Its frequencies would come from the selected records, which
   share surnames and addresses with the new ones by construction: every surname would look
   common. (The lookup leaves it out for the same reason.)
-* **Published persons are fixed.** Each known person's records are tied together like a
-  steward's must_link, and two known persons that new records would bridge get a cannot_link
-  between them: an increment never merges or splits a published person. The bridging pair goes
-  to review ("would_merge_known_persons"); the next full run does the merge and records it as
-  an event.
+* **Published persons and households are fixed.** Each known person's records are tied
+  together like a steward's must_link, and a cluster in which new records would bridge two
+  known persons is rebuilt strongest link first without joining them (:func:`_split_bridges`):
+  an increment never merges or splits a published person. The skipped pair goes to review
+  ("would_merge_known_persons"); the next full run does the merge and records it as an event.
+  Published households are kept the same way (a new record showing that two are one family
+  joins one of them; the full run merges them).
 * **IDs as a full run would give them.** A new record joins the known person it links to (and
   that person's household); new records forming a person of their own get
   ``make_id("P", smallest member key)``, which is what a later full run with the increment's
@@ -36,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from foundation.errors import MappingError
 from matching.clustering import Clusters
 from matching.config import LinkConfig
 from matching.context import ContextPairs, context_pairs
@@ -161,6 +164,12 @@ def _combined(new: pd.DataFrame, known: pd.DataFrame | None
     ``new`` delivers it again (then it counts as new); and ``known`` (a frame even when None)."""
     known = known if known is not None and len(known) else pd.DataFrame(
         {c: pd.Series(dtype="str") for c in ["source", "source_record_id", *KNOWN_ID_COLUMNS]})
+    for name in ["source", "source_record_id", "person_id"]:
+        if name not in known.columns:
+            raise MappingError("known records lack a column", origin="known", field=name)
+    # a row without a published person is not published: it would pose as one shared person
+    person = known["person_id"]
+    known = known[(person.notna() & (person.astype("str") != "")).to_numpy()]
     new_keys = _key(new)
     again = _key(known).isin(set(new_keys)).to_numpy()
     frame = pd.concat([new.drop(columns=KNOWN_ID_COLUMNS, errors="ignore"),

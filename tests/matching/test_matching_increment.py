@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from foundation.errors import MappingError
 from hub.demo import generate_population
 from matching import LinkResult, link, link_increment
 from matching.increment import BRIDGE_REASON
 from matching.stable_ids import make_id
-from tests.matching.conftest import BASE
 
 KEYS = ["source", "source_record_id"]
 HOME = {"street": "Rosmolenstraat", "house_number": 12, "postcode": "1501AB", "city": "Zaandam"}
@@ -35,7 +35,9 @@ PIETER = {"first_names": "Pieter", "surname": "Smit", "birth_date": "1982-04-09"
 
 
 def _rows(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame([{**BASE, **row} for row in rows])
+    """Canonical person rows; fields not given are missing (a missing confidentiality flag
+    would count as confidential, so it is set)."""
+    return pd.DataFrame([{"address_confidential": False, **row} for row in rows])
 
 
 def _family() -> pd.DataFrame:
@@ -232,6 +234,20 @@ def test_without_known_records_every_new_person_is_new() -> None:
     assert result.stats["new_persons"] == result.assignments["person_id"].nunique() == 5
     assert set(result.events["id"]) == set(result.assignments["person_id"]) | set(
         result.assignments["household_id"])
+
+
+def test_known_rows_without_a_published_person_are_left_out_and_no_id_column_is_refused(
+) -> None:
+    known, model = _known()
+    new = _rows({**FATMA, "first_names": "Fatima", "bsn": None, "source": "wss",
+                 "source_record_id": "W-79", "source_household_ref": "W-D79"})
+    # every other row unpublished: they must not pose as one shared person
+    unpublished = known.assign(person_id=np.where(known["source_record_id"] == "VT-F1",
+                                                  known["person_id"], ""))
+    result = link_increment(new, unpublished, model)
+    assert result.assignments["person_id"].item() == _ids_of(known, "VT-F1")[0]
+    with pytest.raises(MappingError, match="lack a column"):
+        link_increment(new, known.drop(columns="person_id"), model)
 
 
 def _pair_f1(predicted: pd.Series, truth: pd.Series) -> float:
