@@ -135,9 +135,34 @@ def _values(frame: pd.DataFrame, column: str) -> list[Any]:
     return sorted({v for v in values.tolist() if v != ""})
 
 
+KEY_SEPARATOR = "\x1f"
+Criteria = tuple[tuple[tuple[sa.ColumnElement[Any], ...], set[tuple[str, ...]]], ...]
+"""Per seed criterion: the columns joined into one key, and the keys of the new records."""
+
+
+def _joined(*columns: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """One text key of several columns: ``key IN (...)`` of plain strings is a hash lookup per
+    row in PostgreSQL, where a row-value ``(a, b) IN (...)`` expands to an OR of ANDs (17 s
+    instead of about 1 s on a million records)."""
+    text = [sa.type_coerce(c, sa.String) for c in columns]
+    out: sa.ColumnElement[str] = text[0]
+    for column in text[1:]:
+        out = out + KEY_SEPARATOR + column
+    return out
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _rows_with(new: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    if not set(columns) <= set(new.columns):
+        return pd.DataFrame(columns=columns)
+    return new.dropna(subset=columns)
+
+
 def _named(new: pd.DataFrame) -> list[tuple[str, str, str, str, int | None]]:
-    """(surname, first names, birth year, postcode area, house number) of the named rows,
-    lower-cased as the seed query compares them."""
+    """(surname, first names, birth year, postcode area, house number) of the named rows."""
     out = []
     for row in new.itertuples(index=False):
         surname, first = getattr(row, "surname", None), getattr(row, "first_names", None)
@@ -146,7 +171,7 @@ def _named(new: pd.DataFrame) -> list[tuple[str, str, str, str, int | None]]:
         born = getattr(row, "birth_date", None)
         postcode = getattr(row, "postcode", None)
         number = getattr(row, "house_number", None)
-        out.append((surname.lower(), first.lower(), str(born)[:4] if isinstance(born, str)
+        out.append((surname, first, str(born)[:4] if isinstance(born, str)
                     else "", str(postcode)[:4] if isinstance(postcode, str) else "",
                     None if number is None or pd.isna(number) else int(number)))
     return out
@@ -171,28 +196,31 @@ def _seed_condition(new: pd.DataFrame) -> sa.ColumnElement[bool] | None:
     surname = sa.func.lower(t.c.surname)
     first = sa.func.lower(t.c.first_names)
     initial = sa.func.substr(first, 1, 1)
+    number = sa.cast(t.c.house_number, sa.String)
     named = _named(new)
-    for columns, keys in (
+    homes = _rows_with(new, ["postcode", "house_number"])
+    refs = _rows_with(new, ["source", "source_household_ref"])
+    by_name: Criteria = (
         ((surname, first), {(s_, f) for s_, f, _, _, _ in named}),
         ((surname, initial, sa.func.substr(t.c.birth_date, 1, 4)),
          {(s_, f[:1], y) for s_, f, y, _, _ in named if y}),
-        ((sa.func.substr(t.c.postcode, 1, 4), t.c.house_number, surname, initial),
-         {(p, n, s_, f[:1]) for s_, f, _, p, n in named if p and n is not None}),
-    ):
-        parts += [sa.tuple_(*columns).in_(chunk) for chunk in _chunks(sorted(keys))]
-    if {"postcode", "house_number"} <= set(new.columns):
-        homes = new.dropna(subset=["postcode", "house_number"])
-        homes_at = sorted({(str(p), int(n)) for p, n in zip(homes["postcode"],
-                                                             homes["house_number"], strict=True)})
-        parts += [sa.tuple_(t.c.postcode, t.c.house_number).in_(chunk)
-                  for chunk in _chunks(homes_at)]
-    if "source_household_ref" in new.columns:
-        refs = new.dropna(subset=["source_household_ref"])
-        pairs = sorted({(str(a), str(b)) for a, b in zip(refs["source"],
-                                                          refs["source_household_ref"],
-                                                          strict=True)})
-        parts += [sa.tuple_(t.c.source, t.c.source_household_ref).in_(chunk)
-                  for chunk in _chunks(pairs)]
+        ((sa.func.substr(t.c.postcode, 1, 4), number, surname, initial),
+         {(p, str(n), s_, f[:1]) for s_, f, _, p, n in named if p and n is not None}),
+    )
+    exact: Criteria = (
+        ((t.c.postcode, number), {(str(p), str(int(n))) for p, n in zip(
+            homes["postcode"], homes["house_number"], strict=True)}),
+        ((t.c.source, t.c.source_household_ref), {(str(a), str(b)) for a, b in zip(
+            refs["source"], refs["source_household_ref"], strict=True)}),
+    )
+    for columns, keys in by_name:
+        joined = {KEY_SEPARATOR.join(k) for k in keys}
+        # lower() of SQLite (and of a C-locale database) folds ASCII only: ask for both forms
+        texts = {j.lower() for j in joined} | {_ascii_lower(j) for j in joined}
+        parts += [_joined(*columns).in_(chunk) for chunk in _chunks(sorted(texts))]
+    for columns, keys in exact:
+        texts = {KEY_SEPARATOR.join(k) for k in keys}
+        parts += [_joined(*columns).in_(chunk) for chunk in _chunks(sorted(texts))]
     return sa.or_(*parts) if parts else None
 
 
