@@ -309,3 +309,18 @@ def test_sigkill_during_increment_keeps_previous_state(store, store_url: str,
     # The delivery is still new to the store: the next increment publishes it whole.
     publish_increment(store, "inc-2", new, cases, result)
     assert len(person_of(store)) == len(grown)
+
+
+def test_candidates_by_name_alone_fold_case_beyond_ascii(store) -> None:
+    persons = fakes.persons_frame(fakes.people(6))
+    first = persons.index[0]
+    persons.loc[first, ["surname", "surname_prefix", "content_hash"]] = ["Özdemir", None, "oz"]
+    link_and_publish(store, "run-1", persons, fakes.registrations_frame(persons))
+    known = persons.loc[first]
+    other = persons.loc[[first]].assign(
+        source="veilig_thuis", source_record_id="VT-NEW-OZ", surname="ÖZDEMIR", bsn=None,
+        birth_date="1999-09-09", postcode="9999ZZ", house_number=1, source_household_ref=None,
+        first_names=str(known["first_names"]).upper())
+    with store.connect() as conn:
+        found = candidate_records(conn, current_version_id(conn), other)
+    assert known["source_record_id"] in set(found["source_record_id"])
