@@ -175,3 +175,23 @@ def test_drop_folder_sensor_takes_the_incremental_path_once_a_version_is_publish
     for job in (INGEST_JOB, PUBLISH_JOB):  # the nightly full run stays a full re-link
         selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
         assert increment_key("veilig_thuis") not in selected
+
+
+@pytest.mark.parametrize(("outcome", "requested"), [("full_run", True), ("published", False)])
+def test_a_delivery_left_to_the_full_run_starts_publishing(
+        defs: dg.Definitions, outcome: str, requested: bool) -> None:
+    from pipelines.keys import increment_key
+
+    sensor = defs.resolve_sensor_def("full_run_after_large_delivery")
+    key = increment_key("veilig_thuis")
+    with dg.instance_for_test() as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            asset_key=key, metadata={"outcome": outcome, "new_records": 5000}))
+        context = dg.build_multi_asset_sensor_context(
+            monitored_assets=[increment_key(p) for p in PARTNERS], instance=instance,
+            definitions=defs)
+        requests = list(sensor(context) or [])
+    assert sensor.job_name == PUBLISH_JOB
+    assert len(requests) == int(requested)
+    if requested:
+        assert requests[0].tags["hub/trigger"] == "large_delivery"
