@@ -369,6 +369,34 @@ def _registration_people(conn: sa.Connection, version: int, case_people: pd.Data
     return out.drop(columns=["_found"])
 
 
+def _repoint(conn: sa.Connection, version: int, records: pd.DataFrame) -> None:
+    """Point rows that name a delivered record by key (cases of earlier deliveries, open review
+    items) at the record's person now, as a full build would. Rewritten, not updated, so their
+    ``row_hash`` stays the hash of what they hold (a later publish copies rows by it)."""
+    if records.empty:
+        return
+    person = dict(zip(zip(records["source"], records["source_record_id"], strict=True),
+                      records["person_id"], strict=True))
+    keys = sorted(person)
+    rp = s.registration_persons
+    sides = [(rp, rp.c.source, rp.c.source_record_id, "person_id")]
+    rq = s.review_queue
+    sides += [(rq, rq.c[f"{side}_source"], rq.c[f"{side}_record_id"], f"{side}_person_id")
+              for side in ("left", "right")]
+    for table, source, record, column in sides:
+        names = [c.name for c in table.columns]
+        rows = [r for chunk in _chunks(keys) for r in conn.execute(
+            sa.select(table).where(table.c.version_id == version,
+                                   sa.tuple_(source, record).in_(chunk))).all()]
+        if not rows:
+            continue
+        frame = pd.DataFrame(rows, columns=names).drop(columns=["version_id", s.ROW_HASH])
+        frame[column] = [person[(a, b)] for a, b in zip(frame[source.name], frame[record.name],
+                                                        strict=True)]
+        key = [c.name for c in table.primary_key.columns if c.name != "version_id"]
+        _replace(conn, table, version, frame, key)
+
+
 def _review_items(conn: sa.Connection, version: int, result: LinkResultLike,
                   assignments: pd.DataFrame) -> pd.DataFrame:
     review = result.review
@@ -462,6 +490,7 @@ def publish_increment(
                                            ["source", "case_id"])
         counts["registration_persons"] = _replace(conn, s.registration_persons, version,
                                                   case_people, ["source", "case_id"], cases)
+        _repoint(conn, version, records)
         review = _review_items(conn, version, result, records)
         counts["review_queue"] = _replace(conn, s.review_queue, version, review, ["item_id"])
         person_ids = sorted(set(records["person_id"].dropna())

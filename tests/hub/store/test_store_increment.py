@@ -324,3 +324,34 @@ def test_candidates_by_name_alone_fold_case_beyond_ascii(store) -> None:
     with store.connect() as conn:
         found = candidate_records(conn, current_version_id(conn), other)
     assert known["source_record_id"] in set(found["source_record_id"])
+
+
+def test_a_corrected_record_moves_its_cases_and_golden_records_like_a_full_build(store) -> None:
+    persons = fakes.persons_frame(fakes.people(12))
+    registrations = fakes.registrations_frame(persons)
+    link_and_publish(store, "run-1", persons, registrations)
+    # Veilig Thuis corrects a child's record into someone else: a new person of its own.
+    ids = person_of(store)
+    shared = pd.Series([ids[(a, b)] for a, b in zip(persons["source"],
+                                                    persons["source_record_id"], strict=True)])
+    several = shared.map(shared.value_counts()) > 1
+    vt = persons.index[(persons["source"] == "veilig_thuis") & several.to_numpy()][0]
+    corrected = persons.copy()
+    corrected.loc[vt, ["first_names", "surname", "birth_date", "bsn", "street", "postcode",
+                       "house_number", "content_hash"]] = [
+        "Quirijn", "Zwanenburg", "2015-05-05", None, "Kade", "1999ZZ", 7, "corrected"]
+    before = person_of(store)
+    with store.connect() as conn:
+        version = current_version_id(conn)
+        delta = changed_records(conn, version, "veilig_thuis",
+                                corrected[corrected["source"] == "veilig_thuis"],
+                                registrations[registrations["source"] == "veilig_thuis"])
+    assert list(delta.persons["source_record_id"]) == [corrected.loc[vt, "source_record_id"]]
+    full = link(corrected, previous=previous_assignments(store))
+    publish_increment(store, "inc-1", delta.persons, delta.registrations,
+                      increment_of(full, delta.persons))
+    key = ("veilig_thuis", corrected.loc[vt, "source_record_id"])
+    assert person_of(store)[key] != before[key]
+    incremental = _rows(store)
+    link_and_publish(store, "run-2", corrected, registrations)
+    assert _rows(store) == incremental
