@@ -355,3 +355,18 @@ def test_a_corrected_record_moves_its_cases_and_golden_records_like_a_full_build
     incremental = _rows(store)
     link_and_publish(store, "run-2", corrected, registrations)
     assert _rows(store) == incremental
+
+
+def test_the_amended_versions_snapshot_is_removed_not_left_stale(store, tmp_path: Path) -> None:
+    persons = fakes.persons_frame(fakes.people(8))
+    published_run = link_and_publish(store, "run-1", persons, fakes.registrations_frame(persons),
+                                     snapshots=tmp_path / "snapshots")
+    assert published_run.snapshot is not None and published_run.snapshot.exists()
+    grown = fakes.persons_frame(fakes.people(9))
+    with store.connect() as conn:
+        version = current_version_id(conn)
+        new = pd.concat([changed_records(conn, version, source, group).persons
+                         for source, group in grown.groupby("source")], ignore_index=True)
+    result = increment_of(link(grown, previous=previous_assignments(store)), new)
+    publish_increment(store, "inc-1", new, None, result, snapshots=tmp_path / "snapshots")
+    assert not published_run.snapshot.exists()
