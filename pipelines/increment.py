@@ -14,13 +14,9 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from hub.store.candidates import candidate_records
 from hub.store.decisions import decisions_for_matching
-from hub.store.increment import (
-    candidate_records,
-    changed_records,
-    fitted_model,
-    publish_increment,
-)
+from hub.store.increment import changed_records, fitted_model, publish_increment
 from hub.store.versions import current_version_id
 
 INCREMENT_LIMIT = 2_000

@@ -20,10 +20,10 @@ import storefakes as fakes
 from store_linking import link_and_publish
 from test_store_publish import person_of, published
 
+from hub.store.candidates import candidate_records
 from hub.store.decisions import decisions_for_matching
 from hub.store.ids import previous_assignments
 from hub.store.increment import (
-    candidate_records,
     changed_records,
     fitted_model,
     increment_generation,
