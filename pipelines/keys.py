@@ -16,6 +16,10 @@ MONITOR_GROUP = "monitor"
 FIXED_GUIDES = dg.AssetKey("fixed_guides")
 PROEFTUIN_MONITOR = dg.AssetKey("proeftuin_monitor")
 
+INCREMENT_GROUP = "increment"
+"""One asset per partner that publishes a delivery into the published version between full runs
+(neither in the ingest job nor in the nightly publish job)."""
+
 OWNER = "team:data-stewards"
 
 
@@ -40,3 +44,8 @@ def partner_pool(partner: str) -> str:
 
 STORE_POOL = "hub_store"
 """Publishing into the merged store runs one at a time."""
+
+
+def increment_key(partner: str) -> dg.AssetKey:
+    """``<partner>/increment``: the partner's new records linked and published between full runs."""
+    return dg.AssetKey([partner, "increment"])

@@ -1,13 +1,15 @@
 """The pipeline's calls into the merged store (``hub.store``), in one place."""
 
 import pandas as pd
+import sqlalchemy as sa
 
+from foundation.errors import StoreError
 from foundation.settings import Settings
 from hub.store.decisions import decisions_for_matching
-from hub.store.engine import open_store
+from hub.store.engine import make_engine, open_store
 from hub.store.fingerprint import input_hash
 from hub.store.ids import previous_assignments
-from hub.store.versions import built_from, current_version
+from hub.store.versions import built_from, current_version, current_version_id
 from pipelines.linkstore import saved_info
 
 
@@ -58,3 +60,19 @@ def output_is_published(settings: Settings) -> bool:
     """
     saved = saved_info(settings.linking)
     return saved is not None and is_published(settings, saved.get("input_hash"))
+
+
+def has_published_version(settings: Settings) -> bool:
+    """True when a full run published a version (then a delivery can be published
+    incrementally). Creates nothing: a missing or empty store is simply False."""
+    try:
+        engine = make_engine(settings.store_url, create=False)
+    except StoreError:
+        return False
+    try:
+        with engine.connect() as conn:
+            return current_version_id(conn) is not None
+    except sa.exc.SQLAlchemyError:  # no tables yet
+        return False
+    finally:
+        engine.dispose()

@@ -1,13 +1,21 @@
 """Sensors: a new delivery in a drop folder starts that partner's run, and the end of an ingest
-run (success or failure) starts publishing."""
+run (success or failure) starts publishing.
+
+Once a full run has published a version, a delivery takes the incremental path (extract,
+validate, ``<partner>/increment``: published within seconds); before that, the full path. A
+delivery the increment leaves to the full run (too large) starts the publish job."""
 
 import dagster as dg
 
+from foundation.settings import get_settings
 from pipelines.automation import sensor_status
 from pipelines.catalog import load_catalog
+from pipelines.defs.increment import OUTCOME
 from pipelines.defs.jobs import ingest_partners, publish_registration
 from pipelines.drops import scan_drop_folders
-from pipelines.keys import REGISTRATION_KEYS, extracted_key, staged_key
+from pipelines.increment import FULL_RUN
+from pipelines.keys import REGISTRATION_KEYS, extracted_key, increment_key, staged_key
+from pipelines.store_io import has_published_version
 
 
 @dg.sensor(
@@ -17,17 +25,21 @@ from pipelines.keys import REGISTRATION_KEYS, extracted_key, staged_key
     default_status=sensor_status(),
     description=(
         "Watches the inbox of every file-delivering partner. A new or re-delivered file starts a "
-        "run for that partner and everything downstream of it, once per file."
+        "run for that partner, once per file: read, validate and publish its new records "
+        "incrementally when a registration is published, else link and publish in full."
     ),
 )
 def partner_drop_folders(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     folders = {p.key: p.drop_folder for p in load_catalog() if p.drop_folder is not None}
     scan = scan_drop_folders(folders, context.cursor)
+    incremental = bool(scan.new_files) and has_published_version(get_settings())
     requests = [
         dg.RunRequest(
             run_key=scan.run_key(partner),
-            asset_selection=[extracted_key(partner), staged_key(partner), *REGISTRATION_KEYS],
-            tags={"hub/trigger": "drop_folder", "hub/partner": partner},
+            asset_selection=[extracted_key(partner), staged_key(partner),
+                             *([increment_key(partner)] if incremental else REGISTRATION_KEYS)],
+            tags={"hub/trigger": "drop_folder", "hub/partner": partner,
+                  "hub/path": "increment" if incremental else "full"},
         )
         for partner in sorted(scan.new_files)
     ]
@@ -68,6 +80,32 @@ def publish_after_partial_ingest(context: dg.RunStatusSensorContext) -> dg.RunRe
     return _publish_request(context)
 
 
+@dg.multi_asset_sensor(
+    name="full_run_after_large_delivery",
+    monitored_assets=[increment_key(p.key) for p in load_catalog()],
+    job=publish_registration,
+    default_status=sensor_status(),
+    description="A delivery the incremental path left to the full run (too large): link and "
+                "publish everything now instead of waiting for the night.",
+)
+def full_run_after_large_delivery(context: dg.MultiAssetSensorEvaluationContext
+                                  ) -> list[dg.RunRequest]:
+    requests = []
+    for key, record in context.latest_materialization_records_by_key().items():
+        if record is None:
+            continue
+        event = record.event_log_entry
+        materialization = event.asset_materialization
+        outcome = materialization.metadata.get(OUTCOME) if materialization else None
+        if outcome is not None and outcome.value == FULL_RUN:
+            requests.append(dg.RunRequest(
+                run_key=f"full-after-{event.run_id}",
+                tags={"hub/trigger": "large_delivery", "hub/partner": key.path[0]}))
+    context.advance_all_cursors()
+    return requests
+
+
 defs = dg.Definitions(
-    sensors=[partner_drop_folders, publish_after_ingest, publish_after_partial_ingest]
+    sensors=[partner_drop_folders, publish_after_ingest, publish_after_partial_ingest,
+             full_run_after_large_delivery]
 )

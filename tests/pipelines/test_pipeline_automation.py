@@ -139,3 +139,59 @@ def test_the_loaded_definitions_start_stopped_in_development(defs: dg.Definition
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
     for sensor in defs.sensors:
         assert sensor.default_status == dg.DefaultSensorStatus.STOPPED, sensor.name
+
+
+def _publish_a_version() -> None:
+    """A published (empty) version in the home's store, as a full run leaves one."""
+    from datetime import UTC
+
+    from foundation.settings import get_settings
+    from hub.store.engine import open_store
+    from schemas import store as s
+
+    engine = open_store(get_settings().store_url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(s.versions.insert().values(version_id=1, run_id="full", status="published",
+                                                created_at=now, published_at=now))
+        conn.execute(s.published_version.insert().values(id=1, version_id=1, published_at=now))
+    engine.dispose()
+
+
+def test_drop_folder_sensor_takes_the_incremental_path_once_a_version_is_published(
+        defs: dg.Definitions, demo_home: Path) -> None:
+    from pipelines.keys import increment_key
+
+    sensor = defs.resolve_sensor_def("partner_drop_folders")
+    _publish_a_version()
+    with dg.instance_for_test() as instance:
+        result = sensor(dg.build_sensor_context(instance=instance, cursor=None))
+    request = {r.tags["hub/partner"]: r for r in result.run_requests}["veilig_thuis"]
+    assert set(request.asset_selection) == {
+        extracted_key("veilig_thuis"), staged_key("veilig_thuis"), increment_key("veilig_thuis")}
+    assert request.tags["hub/path"] == "increment"
+    graph = defs.resolve_asset_graph()
+    assert graph.get(increment_key("veilig_thuis")).group_name == "increment"
+    for job in (INGEST_JOB, PUBLISH_JOB):  # the nightly full run stays a full re-link
+        selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
+        assert increment_key("veilig_thuis") not in selected
+
+
+@pytest.mark.parametrize(("outcome", "requested"), [("full_run", True), ("published", False)])
+def test_a_delivery_left_to_the_full_run_starts_publishing(
+        defs: dg.Definitions, outcome: str, requested: bool) -> None:
+    from pipelines.keys import increment_key
+
+    sensor = defs.resolve_sensor_def("full_run_after_large_delivery")
+    key = increment_key("veilig_thuis")
+    with dg.instance_for_test() as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            asset_key=key, metadata={"outcome": outcome, "new_records": 5000}))
+        context = dg.build_multi_asset_sensor_context(
+            monitored_assets=[increment_key(p) for p in PARTNERS], instance=instance,
+            definitions=defs)
+        requests = list(sensor(context) or [])
+    assert sensor.job_name == PUBLISH_JOB
+    assert len(requests) == int(requested)
+    if requested:
+        assert requests[0].tags["hub/trigger"] == "large_delivery"

@@ -4,9 +4,10 @@ The first build happens at start-up; afterwards a search checks the version poin
 few seconds and, when it moved, builds the new index in a background thread while the old one
 keeps answering, so a publish never makes searches slow or half-updated.
 
-An erasure changes rows of versions in place, so every search also compares the store's erasure
-generation (one indexed ``max()``) with the one its index was built at; when it moved, the index
-is rebuilt before that search answers: an erased person is not found any more at once.
+An erasure and an incremental publish change rows of versions in place, so every search also
+compares the store's generation (the erasure generation, one indexed ``max()``, and the count of
+published increments) with the one its index was built at; when it moved, the index is rebuilt
+before that search answers: an erased person is not found any more, a new record is found, at once.
 """
 
 import logging
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 
 from hub.store import query
 from hub.store.erasure import erasure_generation
+from hub.store.increment import increment_generation
 from hub.web.search.index import Query, Result, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ class SearchService:
         self._checked_at = 0.0
         self._lock = threading.Lock()
         self._building = False
-        self._generation: int | None = None
+        self._generation: tuple[int, int] | None = None
         self._erasure_lock = threading.Lock()
 
     def _build(self, version: int) -> SearchIndex:
@@ -46,9 +48,10 @@ class SearchService:
         with self._engine.connect() as conn:
             return query.current_version(conn)
 
-    def _erasure_generation(self) -> int:
+    def _erasure_generation(self) -> tuple[int, int]:
+        """Moves when rows of a version changed in place (an erasure or an increment)."""
         with self._engine.connect() as conn:
-            return erasure_generation(conn)
+            return erasure_generation(conn), increment_generation(conn)
 
     def _follow_erasures(self) -> None:
         """Rebuild now (blocking this search) when an erasure happened since the last build."""
