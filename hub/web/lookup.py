@@ -12,7 +12,6 @@ lookup is audited with its purpose; an entered BSN appears there masked only.
 """
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +27,7 @@ from hub.access import audit
 from hub.access.roles import Role, User
 from hub.store import query
 from hub.store.guides import guide_contacts
+from hub.store.increment import fitted_model
 from hub.web.i18n import N_
 from hub.web.labels import ACTIVE_STATUSES, label, partner
 from hub.web.search.parse import (
@@ -135,18 +135,6 @@ def parse_request(purpose: str, persons: list[dict[str, Any]], today: date | Non
         raise LookupFailed(N_("enter at least one person: a name, birth date, BSN or address"),
                            field="persons")
     return purpose, entered
-
-
-def last_model(conn: sa.Connection, version: int) -> dict[str, Any] | None:
-    """The model the full run that published ``version`` fitted (``runs.stats['model']``)."""
-    rows: Iterable[str] = conn.execute(sa.select(s.runs.c.stats).where(
-        s.runs.c.version_id == version, s.runs.c.stats.is_not(None))
-        .order_by(s.runs.c.started_at.desc())).scalars()
-    for text in rows:
-        model = json.loads(text).get("model")
-        if model:
-            return model
-    return None
 
 
 def _query_frame(entered: list[Entered]) -> tuple[pd.DataFrame, list[int]]:
@@ -269,7 +257,7 @@ def lookup(engine: sa.Engine, service: SearchService, user: User, purpose: str,
         raise
     with engine.connect() as conn:
         version = query.current_version(conn)
-        model = last_model(conn, version) if version is not None else None
+        model = fitted_model(conn, version) if version is not None else None
         if version is None or model is None:
             raise LookupFailed(N_("no full matching run has been published yet"))
         candidates = _candidates(conn, version, service, entered)
