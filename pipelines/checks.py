@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 from expectations import MergedInputs, data_docs
@@ -40,9 +41,16 @@ def _markdown(frame: pd.DataFrame) -> str:
         return "(none)"
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |"
+    body = ["| " + " | ".join(_cell(v) for v in row) + " |"
             for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+def _cell(value: Any) -> str:
+    """One table cell; a list (a case's person record ids) as its items, comma-separated."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(_cell(v) for v in value)
+    return "" if pd.isna(value) else str(value).replace("|", "/")
 
 
 def _sample(outcome, results) -> pd.DataFrame:  # noqa: ANN001 - expectations types, lazy import

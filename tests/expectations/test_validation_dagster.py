@@ -96,3 +96,19 @@ def test_merged_check_blocks_publishing(hub_settings) -> None:
     assert "counts_reconcile" in check.description
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey("published") not in materialized
+
+
+def test_a_case_naming_an_unstaged_person_is_quarantined_and_shown(hub_settings, stage) -> None:
+    """A case whose person was quarantined at extraction (an unknown role, say) fails a row rule;
+    its failing rows show the case's person record ids, and the partner's staging still
+    materialises (the check's table once broke on the list of ids)."""
+    stage(hub_settings.home, PARTNER, [person(0)],
+          [registration(0), registration(1, person_record_ids=["r0", "r9", "r8"])])
+    result = _run(hub_settings.home)
+    checks = _evaluations(result)
+    row_check = checks["registrations_row_level_rules"]
+    assert not row_check.passed
+    sample = row_check.metadata["failing_rows_masked"].value
+    assert "registration_persons_exist" in sample and "r0, r9, r8" in sample
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert STAGED in materialized
