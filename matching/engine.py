@@ -5,6 +5,7 @@ module only wires them and turns the arrays back into the frames of :class:`Link
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -235,13 +236,25 @@ def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
     context = context_pairs(p, clusters.labels, config.context_min_shared,
                             config.context_max_dossier, config.context_max_dossiers_per_person
                             ) if config.household_context else ContextPairs.empty()
+    return with_context(clusters, c, scores.weight, cannot, context, config, run)
+
+
+Recluster = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], Clusters]
+"""Clusters records from (left, right, weight, cannot) with a run's fixed constraints."""
+
+
+def with_context(clusters: Clusters, c: _Candidates, weight: np.ndarray, cannot: np.ndarray,
+                 context: ContextPairs, config: LinkConfig, run: Recluster) -> _Clustering:
+    """The household-context pairs appended to the candidates (at the match weight) and the
+    second clustering over both; the first clustering stands when there are none. Shared by
+    the full run and the increment, so both give context pairs the same weight."""
     if context.left.size == 0:
-        return _Clustering(clusters, c.left, c.right, scores.weight, context, cannot)
+        return _Clustering(clusters, c.left, c.right, weight, context, cannot)
     left = np.concatenate([c.left, context.left])
     right = np.concatenate([c.right, context.right])
-    weight = np.concatenate([scores.weight, np.full(context.left.size, config.match_weight)])
+    weights = np.concatenate([weight, np.full(context.left.size, config.match_weight)])
     every_cannot = np.concatenate([cannot, np.zeros(context.left.size, dtype=bool)])
-    return _Clustering(run(left, right, weight, every_cannot), left, right, weight, context,
+    return _Clustering(run(left, right, weights, every_cannot), left, right, weights, context,
                        every_cannot)
 
 

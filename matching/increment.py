@@ -55,6 +55,7 @@ from matching.engine import (
     _outputs,
     cluster_records,
     constraints,
+    with_context,
 )
 from matching.households import build_households
 from matching.lookup import model_from_dict, score_with_model
@@ -269,14 +270,7 @@ def _cluster(p: Prepared, c: _Candidates, scores: Scores, cannot: np.ndarray,
         keep = is_new[context.left] | is_new[context.right]
         context = ContextPairs(context.left[keep], context.right[keep], context.levels[keep],
                                context.shared[keep])
-    if context.left.size == 0:
-        return _Clustering(clusters, c.left, c.right, scores.weight, context, cannot)
-    left = np.concatenate([c.left, context.left])
-    right = np.concatenate([c.right, context.right])
-    weight = np.concatenate([scores.weight, np.full(context.left.size, config.match_weight)])
-    every_cannot = np.concatenate([cannot, np.zeros(context.left.size, dtype=bool)])
-    return _Clustering(run(left, right, weight, every_cannot), left, right, weight, context,
-                       every_cannot)
+    return with_context(clusters, c, scores.weight, cannot, context, config, run)
 
 
 def _majority(ids: pd.Series, groups: np.ndarray) -> pd.Series:
