@@ -59,6 +59,12 @@ def _ascii_lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
+def _folded(texts: set[str]) -> list[str]:
+    """Lower-cased texts in both forms: ``lower()`` of SQLite (and of a C-locale database)
+    folds ASCII only, so ask for the fully and the ASCII-only folded form."""
+    return sorted({t.lower() for t in texts} | {_ascii_lower(t) for t in texts})
+
+
 def _rows_with(new: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     if not set(columns) <= set(new.columns):
         return pd.DataFrame(columns=columns)
@@ -117,11 +123,16 @@ def _seed_condition(new: pd.DataFrame) -> sa.ColumnElement[bool] | None:
         ((t.c.source, t.c.source_household_ref), {(str(a), str(b)) for a, b in zip(
             refs["source"], refs["source_household_ref"], strict=True)}),
     )
+    name_parts: list[sa.ColumnElement[bool]] = []
     for columns, keys in by_name:
         joined = {KEY_SEPARATOR.join(k) for k in keys}
-        # lower() of SQLite (and of a C-locale database) folds ASCII only: ask for both forms
-        texts = {j.lower() for j in joined} | {_ascii_lower(j) for j in joined}
-        parts += [_joined(*columns).in_(chunk) for chunk in in_chunks(sorted(texts))]
+        name_parts += [_joined(*columns).in_(chunk) for chunk in in_chunks(_folded(joined))]
+    if name_parts:
+        # every name criterion needs the surname: one cheap test first spares the joined keys'
+        # string work on the rows of other surnames (most rows; 6.9 -> about 2 s at 1M records)
+        surnames = _folded({s_ for s_, _, _, _, _ in named})
+        parts.append(sa.and_(sa.or_(*[surname.in_(chunk) for chunk in in_chunks(surnames)]),
+                             sa.or_(*name_parts)))
     for columns, keys in exact:
         texts = {KEY_SEPARATOR.join(k) for k in keys}
         parts += [_joined(*columns).in_(chunk) for chunk in in_chunks(sorted(texts))]
