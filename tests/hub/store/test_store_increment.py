@@ -5,18 +5,12 @@ The matching result is built here from a full ``link()`` of everything, restrict
 records (what ``matching.link_increment`` returns for them): the store side is tested on its own.
 """
 
-import os
-import pickle
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 import storefakes as fakes
+from store_crash import killed_midway
 from store_linking import link_and_publish
 from test_store_publish import person_of, published
 
@@ -246,29 +240,6 @@ def test_search_index_finds_the_new_record_at_once(store) -> None:
     assert service.search(query).total >= 1
 
 
-CHILD = textwrap.dedent(
-    """
-    import pickle, time
-    from pathlib import Path
-    import hub.store.increment as increment
-    from hub.store.engine import make_engine
-
-    real_insert = increment.insert_frame
-
-    def insert_then_hang(conn, table, frame, **constants):
-        rows = real_insert(conn, table, frame, **constants)
-        if table.name == "persons":  # records and links written, golden records half done
-            Path({flag!r}).write_text("amending")
-            time.sleep(600)
-        return rows
-
-    increment.insert_frame = insert_then_hang
-    new, cases, result = pickle.loads(Path({inputs!r}).read_bytes())
-    increment.publish_increment(make_engine({url!r}), "inc-killed", new, cases, result)
-    """
-)
-
-
 def test_sigkill_during_increment_keeps_previous_state(store, store_url: str,
                                                       tmp_path: Path) -> None:
     persons = fakes.persons_frame(fakes.people(20))
@@ -284,22 +255,8 @@ def test_sigkill_during_increment_keeps_previous_state(store, store_url: str,
     new = pd.concat([d.persons for d in deltas], ignore_index=True)
     cases = pd.concat([d.registrations for d in deltas], ignore_index=True)
     result = increment_of(link(grown, previous=previous_assignments(store)), new)
-    inputs = tmp_path / "inputs.pickle"
-    inputs.write_bytes(pickle.dumps((new, cases, result)))
-    flag = tmp_path / "amending.flag"
-    script = CHILD.format(inputs=str(inputs), flag=str(flag), url=store_url)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[3],
-                             start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not flag.exists():
-            assert child.poll() is None, "the increment ended before it was killed"
-            assert time.monotonic() < deadline, "the increment never reached its middle"
-            time.sleep(0.1)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
-    assert child.returncode == -signal.SIGKILL
+    killed_midway("hub.store.increment", "publish_increment", "inc-killed",
+                  (new, cases, result), store_url, tmp_path)
 
     assert published(store) == before
     with store.connect() as conn:
