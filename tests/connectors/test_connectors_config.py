@@ -35,29 +35,33 @@ def test_env_and_hub_home_are_expanded(make_config, hub_settings):
     assert config.scope.postcode_ranges == ((1500, 1509),)
 
 
+ENV_PARTNERS = """
+    partners:
+      rvdk:
+        kind: sql
+        connection: {url: "${RVDK_DB_URL}"}
+        persons:
+          table: personen
+          fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
+      jbra:
+        kind: rest
+        connection: {base_url: "${JBRA_API_URL}", token: "${JBRA_API_TOKEN}"}
+        persons:
+          endpoint: /persons
+          fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
+"""
+"""Two partners whose connections come from environment variables only."""
+
+
 def test_demo_defaults_apply_only_when_env_is_unset(make_config, hub_settings):
-    text = """
-        partners:
-          rvdk:
-            kind: sql
-            connection: {url: "${RVDK_DB_URL}"}
-            persons:
-              table: personen
-              fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
-          jbra:
-            kind: rest
-            connection: {base_url: "${JBRA_API_URL}", token: "${JBRA_API_TOKEN}"}
-            persons:
-              endpoint: /persons
-              fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
-    """
-    demo = make_config(text)
+    demo = make_config(ENV_PARTNERS)
     assert demo.partners["rvdk"].connection["url"].startswith("sqlite:///")
     assert str(hub_settings.partner_systems) in demo.partners["rvdk"].connection["url"]
     assert demo.partners["jbra"].demo_api
     assert demo.partners["jbra"].connection["token"] == DEMO_API_TOKEN
-    real = make_config(text, environ={"JBRA_API_URL": "https://api.example", "JBRA_API_TOKEN": "s",
-                                      "RVDK_DB_URL": "postgresql+psycopg2://u@db/x"})
+    real = make_config(ENV_PARTNERS, environ={
+        "JBRA_API_URL": "https://api.example", "JBRA_API_TOKEN": "s",
+        "RVDK_DB_URL": "postgresql+psycopg2://u@db/x"})
     assert not real.partners["jbra"].demo_api
     assert real.partners["jbra"].connection["base_url"] == "https://api.example"
 
@@ -67,26 +71,11 @@ def test_demo_defaults_apply_only_when_env_is_unset(make_config, hub_settings):
 def test_without_hub_demo_an_unset_partner_setting_is_a_config_error(make_config, flag, unset,
                                                                      partner):
     """Issue 16, 4: a production hub with a typo never falls back to the demo systems."""
-    text = """
-        partners:
-          rvdk:
-            kind: sql
-            connection: {url: "${RVDK_DB_URL}"}
-            persons:
-              table: personen
-              fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
-          jbra:
-            kind: rest
-            connection: {base_url: "${JBRA_API_URL}", token: "${JBRA_API_TOKEN}"}
-            persons:
-              endpoint: /persons
-              fields: {source_record_id: {column: id}, address_confidential: {constant: false}}
-    """
     environ = {"HUB_DEMO": flag, "JBRA_API_URL": "https://api.example", "JBRA_API_TOKEN": "s",
                "RVDK_DB_URL": "sqlite:///x.sqlite"}
     del environ[unset]
     with pytest.raises(ConfigError) as caught:
-        make_config(text, environ=environ)
+        make_config(ENV_PARTNERS, environ=environ)
     assert caught.value.partner == partner and unset in str(caught.value)
     assert "HUB_DEMO=1" in str(caught.value)
 
