@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench.search_bench import fill_store, make_persons
+from bench.search_bench import fill_store, logged_in, make_persons, started_app
 from hub.demo.errors import typo
 
 PURPOSE = "benchmark: melding over een gezin, is het bekend?"
@@ -66,11 +66,8 @@ def run(persons_n: int, lookups_n: int, seed: int) -> dict:
     from fastapi.testclient import TestClient
 
     from hub.access.roles import Role, User
-    from hub.access.users import create_user
     from hub.demo import generate_population
     from hub.store.engine import make_engine
-    from hub.web.app import create_app
-    from hub.web.config import WebConfig
     from hub.web.lookup import lookup
     from matching import link
     from schemas import store as s
@@ -89,12 +86,7 @@ def run(persons_n: int, lookups_n: int, seed: int) -> dict:
             run_id="bench", kind="publish", status="published", version_id=1,
             started_at=datetime.now(UTC), stats=json.dumps({"model": model})))
     setup = time.perf_counter() - t
-    create_user(engine, "bench", "bench-password-123", "staff")
-    app = create_app(engine, WebConfig(index_check_seconds=3600))
-    service = app.state.hub.search
-    t = time.perf_counter()
-    service.start()
-    index_seconds = time.perf_counter() - t
+    app, service, index_seconds = started_app(engine)
     user = User(id=0, username="bench", display_name="bench", role=Role.STAFF)
     cases = make_lookups(persons, lookups_n, seed)
     lookup(engine, service, user, PURPOSE, cases[0][0])  # warm-up (household groups, caches)
@@ -107,11 +99,7 @@ def run(persons_n: int, lookups_n: int, seed: int) -> dict:
         first += bool(answer.households) and answer.households[0]["household_id"] == wanted
     endpoint_ms = []
     with TestClient(app) as client:
-        page = client.get("/login")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        client.post("/login", data={"username": "bench", "password": "bench-password-123",
-                                    "csrf_token": token})
-        csrf = client.get("/api/me").json()["csrf_token"]
+        csrf = logged_in(client)
         for entered, _wanted in cases[: max(20, len(cases) // 2)]:
             t = time.perf_counter()
             response = client.post("/api/match", json={"purpose": PURPOSE, "persons": entered},

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,14 +150,39 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
         "max": round(float(values.max()), 1)}
 
 
+BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-123"
+
+
+def started_app(engine: Any) -> tuple[Any, Any, float]:
+    """The web app on ``engine`` with a staff user for the benchmarks, its search index built:
+    the app, its search service and the seconds the index took to build."""
+    from hub.access.users import create_user
+    from hub.web.app import create_app
+    from hub.web.config import WebConfig
+
+    create_user(engine, BENCH_USER, BENCH_PASSWORD, "staff")
+    app = create_app(engine, WebConfig(index_check_seconds=3600))
+    service = app.state.hub.search
+    t = time.perf_counter()
+    service.start()
+    return app, service, time.perf_counter() - t
+
+
+def logged_in(client: Any) -> str:
+    """Log the benchmark user in through the login form; the session's API CSRF token."""
+    page = client.get("/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/login", data={"username": BENCH_USER, "password": BENCH_PASSWORD,
+                                "csrf_token": token})
+    csrf: str = client.get("/api/me").json()["csrf_token"]
+    return csrf
+
+
 def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
         reuse: Path | None = None) -> dict:
     from fastapi.testclient import TestClient
 
-    from hub.access.users import create_user
     from hub.store.engine import make_engine
-    from hub.web.app import create_app
-    from hub.web.config import WebConfig
     from hub.web.routes.pages import build_query
 
     folder = Path(tempfile.mkdtemp(prefix="search_bench_"))
@@ -181,12 +207,7 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copy(folder / "hub.sqlite", keep)
-    create_user(engine, "bench", "bench-password-123", "staff")
-    app = create_app(engine, WebConfig(index_check_seconds=3600))
-    service = app.state.hub.search
-    t = time.perf_counter()
-    service.start()
-    index_seconds = time.perf_counter() - t
+    app, service, index_seconds = started_app(engine)
     queries = make_queries(persons, queries_n, seed)
     function_ms, endpoint_ms, found = [], [], {}
     function_cpu_ms: list[float] = []
@@ -205,11 +226,7 @@ def run(persons_n: int, queries_n: int, seed: int, keep: Path | None,
         hit = any(h.person_id == wanted for h in result.hits)
         found.setdefault(kind, []).append(hit or result.total > len(result.hits))
     with TestClient(app) as client:
-        page = client.get("/login")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        client.post("/login", data={"username": "bench", "password": "bench-password-123",
-                                    "csrf_token": token})
-        csrf = client.get("/api/me").json()["csrf_token"]
+        csrf = logged_in(client)
         for _kind, body, _wanted in queries:
             t, c = time.perf_counter(), time.process_time()
             response = client.post("/api/search", json=body, headers={"X-CSRF-Token": csrf})
