@@ -16,7 +16,6 @@ and reports how often the household was found first.
 import argparse
 import json
 import os
-import secrets
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -72,8 +71,6 @@ def run(persons_n: int, lookups_n: int, seed: int) -> dict:
     from matching import link
     from schemas import store as s
 
-    # a throw-away store: its audit entries are signed with a throw-away key
-    os.environ.setdefault("HUB_AUDIT_KEY", secrets.token_hex(32))
     folder = Path(tempfile.mkdtemp(prefix="lookup_bench_"))
     url = f"sqlite:///{folder / 'hub.sqlite'}"
     t = time.perf_counter()

@@ -15,6 +15,7 @@ else runs on the machine, so CPU time per query and the load average are reporte
 import argparse
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -160,6 +161,9 @@ def started_app(engine: Any) -> tuple[Any, Any, float]:
     from hub.web.app import create_app
     from hub.web.config import WebConfig
 
+    # a throw-away store: its audit entries are signed with a throw-away key (without one the
+    # web app refuses to start, as in production)
+    os.environ.setdefault("HUB_AUDIT_KEY", secrets.token_hex(32))
     create_user(engine, BENCH_USER, BENCH_PASSWORD, "staff")
     app = create_app(engine, WebConfig(index_check_seconds=3600))
     service = app.state.hub.search
