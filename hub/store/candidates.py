@@ -12,15 +12,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from hub.store.build import RECORD_KEY
+from hub.store.chunks import in_chunks
 from schemas import store as s
 from schemas.canonical import PERSON_COLUMNS
-
-IN_CHUNK = 500
-"""Values per ``IN (...)`` list: well under every backend's bound-parameter limit."""
-
-
-def in_chunks(values: list[Any]) -> list[list[Any]]:
-    return [values[i:i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
 
 
 def _records(conn: sa.Connection, version: int, condition: sa.ColumnElement[bool]

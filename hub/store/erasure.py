@@ -17,7 +17,7 @@ import getpass
 import json
 import shutil
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from foundation.erasure import Criterion, criterion, origin_names
 from foundation.settings import Settings
 from hub.store import households as hh
 from hub.store.bulk import insert_frame
+from hub.store.chunks import in_chunks
 from hub.store.snapshots import export_version, remove_leftovers, snapshot_folder
 from hub.store.survivorship import golden_records
 from hub.store.versions import live_version_ids, now
@@ -51,7 +52,6 @@ from schemas.store import (
     versions,
 )
 
-IN_CHUNK = 500
 __all__ = ["Criterion", "ErasureResult", "criterion", "erase", "erasure_generation", "find_ids",
            "unknown_record_ids"]
 
@@ -139,12 +139,6 @@ def _cases_left_empty(settings: Settings, engine: sa.Engine, source: str,
 # --- Store -------------------------------------------------------------------------------------
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    items = sorted(values)
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start:start + IN_CHUNK]
-
-
 def _delete(conn: sa.Connection, table: sa.Table,
             condition_for: Callable[..., sa.ColumnExpressionArgument[bool]],
             ids: set[str]) -> int:
@@ -154,7 +148,7 @@ def _delete(conn: sa.Connection, table: sa.Table,
     cannot express.)
     """
     count = 0
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(sorted(ids)):
         count += conn.execute(table.delete().where(condition_for(chunk))).rowcount or 0
     return count
 
@@ -173,7 +167,8 @@ def _rebuild(conn: sa.Connection, affected: pd.DataFrame) -> None:
         records = pd.concat(
             [_frame(conn, sa.select(sr).where(sr.c.version_id == int(version_id),
                                               sr.c.person_id.in_(chunk)), sr)
-             for chunk in _chunks(person_ids)] or [pd.DataFrame(columns=[c.name for c in sr.c])],
+             for chunk in in_chunks(sorted(person_ids))]
+            or [pd.DataFrame(columns=[c.name for c in sr.c])],
             ignore_index=True,
         )
         _delete(conn, persons, lambda c, v=int(version_id): sa.and_(
@@ -183,7 +178,8 @@ def _rebuild(conn: sa.Connection, affected: pd.DataFrame) -> None:
         home = pd.concat(
             [_frame(conn, sa.select(sr).where(sr.c.version_id == int(version_id),
                                               sr.c.household_id.in_(chunk)), sr)
-             for chunk in _chunks(household_ids)] or [pd.DataFrame(columns=[c.name for c in sr.c])],
+             for chunk in in_chunks(sorted(household_ids))]
+            or [pd.DataFrame(columns=[c.name for c in sr.c])],
             ignore_index=True,
         )
         for table in (household_members, households):
@@ -206,7 +202,7 @@ def erase_from_store(conn: sa.Connection, crit: Criterion, record_ids: set[str],
             sa.select(sr.c.version_id, sr.c.person_id, sr.c.household_id)
             .where(sr.c.source == s, sr.c.source_record_id.in_(chunk))).all(),
             columns=["version_id", "person_id", "household_id"])
-         for chunk in _chunks(record_ids)] or [pd.DataFrame(
+         for chunk in in_chunks(sorted(record_ids))] or [pd.DataFrame(
             columns=["version_id", "person_id", "household_id"])],
         ignore_index=True,
     )
@@ -292,7 +288,7 @@ def unknown_record_ids(settings: Settings, engine: sa.Engine, crit: Criterion) -
             for table, column in ((source_records, source_records.c.source_record_id),
                                   (quarantine, quarantine.c.source_record_id)):
                 source = table.c.source if "source" in table.c else table.c.partner
-                for chunk in _chunks(missing):
+                for chunk in in_chunks(sorted(missing)):
                     missing -= set(conn.execute(sa.select(column).where(
                         source == crit.source, column.in_(chunk)).distinct()).scalars())
     folder = settings.quarantine / crit.source

@@ -39,9 +39,11 @@ from hub.store.build import (
     split_confidential,
 )
 from hub.store.bulk import insert_frame
-from hub.store.candidates import household_persons, in_chunks, records_of_persons
+from hub.store.candidates import household_persons, records_of_persons
+from hub.store.chunks import in_chunks
 from hub.store.columns import row_hashes, typed
 from hub.store.engine import driver_cursor
+from hub.store.publish import stats_json
 from hub.store.snapshots import remove_snapshots
 from hub.store.survivorship import golden_records
 from schemas import store as s
@@ -306,11 +308,6 @@ def increment_generation(conn: sa.Connection) -> int:
         s.runs.c.kind == INCREMENT, s.runs.c.status == "published")).scalar() or 0)
 
 
-def _stats_text(stats: dict[str, Any]) -> str:
-    return json.dumps(stats, sort_keys=True, default=lambda v: v.tolist()
-                      if hasattr(v, "tolist") else str(v))
-
-
 def publish_increment(
     engine: sa.Engine,
     run_id: str,
@@ -388,7 +385,7 @@ def publish_increment(
         conn.execute(s.runs.insert().values(
             run_id=run_id, kind=INCREMENT, status="published", started_at=started_at,
             finished_at=ver.now(), version_id=version, input_hash=None,
-            config_version=result.config_version, stats=_stats_text(stats),
+            config_version=result.config_version, stats=stats_json(stats),
             message=f"{len(records)} records and {len(cases)} cases added to version {version}"))
     if snapshots is not None:
         remove_snapshots(snapshots, [version])

@@ -78,7 +78,8 @@ class PublishResult:
     seconds: float = 0.0
 
 
-def _stats_json(stats: dict[str, Any] | None) -> str | None:
+def stats_json(stats: dict[str, Any] | None) -> str | None:
+    """A run's statistics as JSON for ``runs.stats`` (numpy values as plain numbers)."""
     if not stats:
         return None
     return json.dumps(stats, sort_keys=True, default=lambda v: v.tolist()
@@ -104,7 +105,7 @@ def _record_run(
         "kind": kind, "status": status, "started_at": started_at,
         "finished_at": ver.now() if finished else None, "version_id": version_id,
         "input_hash": fingerprint, "config_version": config_version,
-        "stats": _stats_json(stats), "message": message,
+        "stats": stats_json(stats), "message": message,
     }
     exists = conn.execute(sa.select(runs.c.run_id).where(runs.c.run_id == run_id)).first()
     if exists:
