@@ -32,7 +32,7 @@ from connectors.mapping import (
 from connectors.rest import read_rest
 from connectors.scope import persons_in_scope, registrations_in_scope
 from connectors.sql import read_sql
-from connectors.staging import read_staging, write_staging
+from connectors.staging import staged_keys, write_staging
 from connectors.state import load_state, save_state
 from foundation.errors import HubError, ParseError, SourceUnavailableError
 from foundation.files import private_dir
@@ -203,7 +203,7 @@ def extract_partner(partner_key: str, config: HubConfig, settings: Settings, run
         out_ids = set()
     registrations = empty("registrations")
     if "registrations" in reads:
-        staged_ids = set(read_staging(settings, partner_key, "persons")["source_record_id"])
+        staged_ids = staged_keys(settings, partner_key, "persons")
         quarantined_ids = {i for q in reads.get("persons", _Read()).quarantine
                            for i in q["source_record_id"].dropna()}
         registrations, dropped = _scope_registrations(

@@ -42,6 +42,16 @@ def read_staging(settings: Settings, partner: str, dataset: str) -> pd.DataFrame
     return table_to_frame(pq.read_table(path, schema=SCHEMAS[dataset]))
 
 
+def staged_keys(settings: Settings, partner: str, dataset: str) -> set[str]:
+    """The keys of a partner's staged rows, read from the key column alone (a whole staging
+    of 400,000 persons as a DataFrame took half a second more)."""
+    path = staging_path(settings, partner, dataset)
+    if not path.exists():
+        return set()
+    keys = pq.read_table(path, columns=[KEYS[dataset]])[KEYS[dataset]]
+    return {k for k in keys.to_pylist() if k is not None}
+
+
 def write_staging(settings: Settings, partner: str, dataset: str, rows: pd.DataFrame,
                   replace: bool = False, remove_keys: Iterable[str] = ()) -> Path:
     """Upsert ``rows`` into staging (or replace it wholly); returns the file written.
@@ -160,7 +170,8 @@ def _keep_unchanged(old: pa.Table, new: pa.Table, key: str) -> pa.Table:
 
 
 def _last_per_key(table: pa.Table, key: str) -> pa.Table:
-    if table.num_rows == 0:
+    if table.num_rows == 0 or pc.count_distinct(table[key], mode="all").as_py() == (
+            table.num_rows):
         return table
     keys = table[key].to_pylist()
     last = {k: i for i, k in enumerate(keys)}

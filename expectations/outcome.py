@@ -22,6 +22,8 @@ class RuleResult:
     failed_rows: tuple[int, ...]
     error: str | None = None
     """Set when GX could not evaluate the rule (e.g. a missing column): counted as blocking."""
+    scope: str = "row"
+    """The rule's scope (:data:`expectations.rules.ROW_SCOPE` or ``SET_SCOPE``)."""
 
     @property
     def failed(self) -> int:
@@ -48,6 +50,14 @@ class ValidationOutcome:
     """The validated rows as given (original index), without derived columns."""
     rules: list[RuleResult]
     gx_results: list[Any] = field(default_factory=list)
+    kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per row, True where its row-rule verdicts were kept from an earlier validation because
+    its content did not change (:func:`expectations.validate.validate_persons` with
+    ``earlier``); GX judged the other rows, and every row for the set rules. Empty: none kept."""
+
+    @property
+    def kept_rows(self) -> int:
+        return int(self.kept.sum())
 
     @property
     def blocking_failures(self) -> list[RuleResult]:
@@ -116,4 +126,4 @@ def rule_result(rule: Rule, gx_result: Any | None, evaluated: int, error: str | 
             if not failed:
                 error = "failed without naming rows"
     return RuleResult(rule=rule.name, severity=rule.severity, field=rule.field, reason=rule.reason,
-                      evaluated=evaluated, failed_rows=failed, error=error)
+                      evaluated=evaluated, failed_rows=failed, error=error, scope=rule.scope)

@@ -19,6 +19,12 @@ from schemas.canonical import CASE_STATUSES, SEXES
 Severity = Literal["blocking", "row"]
 BLOCKING: Severity = "blocking"
 ROW: Severity = "row"
+Scope = Literal["row", "set"]
+ROW_SCOPE: Scope = "row"
+SET_SCOPE: Scope = "set"
+"""A rule's scope: a ``row`` rule's verdict on a row depends on that row's content alone (and on
+the rules, the vocabulary and the date), so it holds as long as the row is unchanged; a ``set``
+rule's verdict depends on other rows too (uniqueness, references) and is decided over all rows."""
 
 MAX_AGE_YEARS = 110
 HOUSE_NUMBER_RANGE = (1, 99999)
@@ -38,6 +44,10 @@ class Rule:
     reason: str
     build: Callable[[], Any]
     """Returns the GX expectation; called lazily so importing this module does not import GX."""
+    scope: Scope = ROW_SCOPE
+    inputs: tuple[str, ...] = ()
+    """The canonical columns a ``set`` rule reads: only these are derived when it is decided over
+    every row while the row rules look at the changed rows only."""
 
     def expectation(self) -> Any:
         """The GX expectation, tagged with this rule's name and severity in its ``meta``."""
@@ -81,7 +91,8 @@ def person_rules(partner: str, today: date) -> list[Rule]:
         Rule("source_record_id_unique", ROW, "source_record_id",
              "source_record_id occurs more than once for this partner",
              lambda: _gxe().ExpectCompoundColumnsToBeUnique(
-                 column_list=["_hub_source", "_hub_source_record_id"])),
+                 column_list=["_hub_source", "_hub_source_record_id"]),
+             SET_SCOPE, ("source", "source_record_id")),
         Rule("name_present", ROW, "surname",
              "neither surname nor first_names is filled",
              lambda: _gxe().ExpectColumnValuesToNotBeNull(column="_hub_name")),
@@ -133,7 +144,8 @@ def registration_rules(partner: str, case_types: Sequence[str]) -> list[Rule]:
         Rule("case_id_present", ROW, "case_id", "case_id is empty",
              lambda: _gxe().ExpectColumnValuesToNotBeNull(column="_hub_case_id")),
         Rule("case_id_unique", ROW, "case_id", "case_id occurs more than once for this partner",
-             lambda: _gxe().ExpectColumnValuesToBeUnique(column="_hub_case_id")),
+             lambda: _gxe().ExpectColumnValuesToBeUnique(column="_hub_case_id"),
+             SET_SCOPE, ("case_id",)),
         Rule("case_type_in_partner_vocabulary", ROW, "case_type",
              "case_type is not in this partner's case types",
              lambda: _gxe().ExpectColumnValuesToBeInSet(column="_hub_case_type",
@@ -154,7 +166,8 @@ def registration_rules(partner: str, case_types: Sequence[str]) -> list[Rule]:
         Rule("registration_persons_exist", ROW, "person_record_ids",
              "the case refers to a person record that is not in this partner's staging",
              lambda: _gxe().ExpectColumnValuesToBeBetween(column="_hub_unknown_person_refs",
-                                                          max_value=0)),
+                                                          max_value=0),
+             SET_SCOPE, ("person_record_ids",)),
     ]
 
 

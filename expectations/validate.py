@@ -2,9 +2,15 @@
 
 No Dagster and no files here: DataFrames in, :class:`~expectations.outcome.ValidationOutcome` out.
 Writing quarantine, building Data Docs and reporting to Dagster are done by the callers.
+
+A partner's staging changes by a few rows between runs (a drop-folder delivery of 50 records
+into 400,000). With the :class:`RowVerdicts` of the last validation, GX judges the row rules on
+the changed rows only and keeps the verdicts of the rows whose content is unchanged; the set
+rules (uniqueness, references) are always decided over every row. The outcome is the one a
+validation of every row gives (tests/expectations/test_validation_changes.py checks this).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,16 +21,72 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from expectations import derived
-from expectations.outcome import ValidationOutcome, rule_result
-from expectations.rules import Rule, merged_rules, person_rules, registration_rules
+from expectations.outcome import RuleResult, ValidationOutcome, rule_result
+from expectations.rules import (
+    ROW_SCOPE,
+    SET_SCOPE,
+    Rule,
+    merged_rules,
+    person_rules,
+    registration_rules,
+)
 from expectations.runtime import run_suite
 from foundation.ids import has_id_arrow
 from schemas.canonical import CASE_TYPES
 
+CONTENT_HASH = "content_hash"
+"""The staging column that says whether a row's content changed (connectors.mapping computes it:
+the hub's one rule for "unchanged")."""
+
+Prepare = Callable[[pd.DataFrame], pd.DataFrame]
+"""Adds the derived columns a suite reads to canonical rows (positional index)."""
+
+
+@dataclass(frozen=True)
+class RowVerdicts:
+    """The row rules' verdicts of one validation, by row content: ``hashes`` are the validated
+    rows' content hashes, ``failed`` says per row rule which of those rows failed it (aligned
+    with ``hashes``). No row values, so it may be kept beside the validation's evidence."""
+
+    hashes: pa.Array
+    failed: dict[str, np.ndarray]
+
+    def covers(self, rules: Sequence[Rule]) -> bool:
+        """True when it holds a verdict for every row rule of ``rules``."""
+        return all(r.name in self.failed for r in rules if r.scope == ROW_SCOPE)
+
+    def to_table(self) -> pa.Table:
+        """One row per validated row: its hash and one failed/passed column per row rule."""
+        return pa.table({CONTENT_HASH: self.hashes,
+                         **{rule: pa.array(mask) for rule, mask in self.failed.items()}})
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> "RowVerdicts":
+        return cls(table[CONTENT_HASH].combine_chunks(),
+                   {name: table[name].to_numpy().astype(bool)
+                    for name in table.column_names if name != CONTENT_HASH})
+
+
+def row_verdicts(outcome: ValidationOutcome) -> RowVerdicts | None:
+    """What an outcome lets a later validation keep; None when a rule could not be evaluated or
+    the rows carry no content hash (then the next validation judges every row)."""
+    if CONTENT_HASH not in outcome.frame.columns or any(r.error for r in outcome.rules):
+        return None
+    failed = {}
+    for result in outcome.rules:
+        if result.scope == ROW_SCOPE:
+            mask = np.zeros(len(outcome.frame), dtype=bool)
+            mask[list(result.failed_rows)] = True
+            failed[result.rule] = mask
+    return RowVerdicts(_text(outcome.frame[CONTENT_HASH]), failed)
+
 
 def _validate(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame,
-              prepared: pd.DataFrame, rules: Sequence[Rule]) -> ValidationOutcome:
-    positional = prepared.reset_index(drop=True)
+              prepare: Prepare, rules: Sequence[Rule],
+              earlier: RowVerdicts | None = None) -> ValidationOutcome:
+    if earlier is not None and earlier.covers(rules) and CONTENT_HASH in frame.columns:
+        return _validate_changes(suite, dataset, partner, frame, prepare, rules, earlier)
+    positional = prepare(frame.reset_index(drop=True))
     result = run_suite(suite, rules, positional)
     by_rule = {r.expectation_config.meta.get("rule"): r for r in result.results}
     verdicts = [rule_result(rule, by_rule.get(rule.name), len(positional)) for rule in rules]
@@ -32,16 +94,71 @@ def _validate(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame
                              rules=verdicts, gx_results=[result])
 
 
-def validate_persons(frame: pd.DataFrame, partner: str, today: date | None = None
-                     ) -> ValidationOutcome:
-    """Run the identity suite on one partner's canonical person rows."""
+def _judged(suite: str, rules: Sequence[Rule], rows: pd.DataFrame) -> tuple[Any, dict[str,
+                                                                                  RuleResult]]:
+    result = run_suite(suite, rules, rows)
+    by_rule = {r.expectation_config.meta.get("rule"): r for r in result.results}
+    return result, {rule.name: rule_result(rule, by_rule.get(rule.name), len(rows))
+                    for rule in rules}
+
+
+def _validate_changes(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame,
+                      prepare: Prepare, rules: Sequence[Rule],
+                      earlier: RowVerdicts) -> ValidationOutcome:
+    """Row rules on the rows whose content hash the earlier validation did not see, their
+    earlier verdicts on the others; set rules on every row (only the columns they read)."""
+    positional = frame.reset_index(drop=True)
+    hashes = _text(positional[CONTENT_HASH])
+    # one hash lookup per row: where the earlier validation saw this content, if it did
+    where = pc.index_in(hashes, value_set=earlier.hashes)
+    kept = pc.fill_null(pc.and_(pc.is_valid(where), pc.not_equal(hashes, "")), False
+                        ).to_numpy(zero_copy_only=False).astype(bool)
+    earlier_row = pc.fill_null(where, 0).to_numpy().astype(np.int64)
+    changed = np.flatnonzero(~kept)
+    row_rules = [r for r in rules if r.scope == ROW_SCOPE]
+    set_rules = [r for r in rules if r.scope == SET_SCOPE]
+    results: list[Any] = []
+    judged: dict[str, RuleResult] = {}
+    if len(changed) and row_rules:
+        result, judged = _judged(suite, row_rules, prepare(
+            positional.iloc[changed].reset_index(drop=True)))
+        results.append(result)
+    if set_rules:
+        inputs = [c for c in dict.fromkeys(i for r in set_rules for i in r.inputs)
+                  if c in positional.columns]
+        result, on_all = _judged(suite, set_rules, prepare(positional[inputs]))
+        results.append(result)
+        judged |= on_all
+    verdicts = []
+    for rule in rules:
+        verdict = judged.get(rule.name)
+        if rule.scope == SET_SCOPE and verdict is not None:
+            verdicts.append(verdict)
+            continue
+        still = kept & earlier.failed[rule.name][earlier_row]
+        failed = set(np.flatnonzero(still).tolist())
+        if verdict is not None:
+            failed |= {int(changed[p]) for p in verdict.failed_rows}
+        verdicts.append(RuleResult(
+            rule=rule.name, severity=rule.severity, field=rule.field, reason=rule.reason,
+            evaluated=len(positional), failed_rows=tuple(sorted(failed)),
+            error=verdict.error if verdict is not None else None, scope=rule.scope))
+    return ValidationOutcome(suite=suite, dataset=dataset, partner=partner, frame=frame,
+                             rules=verdicts, gx_results=results, kept=kept)
+
+
+def validate_persons(frame: pd.DataFrame, partner: str, today: date | None = None,
+                     earlier: RowVerdicts | None = None) -> ValidationOutcome:
+    """Run the identity suite on one partner's canonical person rows (``earlier``: keep the
+    row verdicts of unchanged rows, see the module docs)."""
     rules = person_rules(partner, today or date.today())
-    return _validate(f"{partner}.persons", "persons", partner, frame,
-                     derived.derive_persons(frame.reset_index(drop=True)), rules)
+    return _validate(f"{partner}.persons", "persons", partner, frame, derived.derive_persons,
+                     rules, earlier)
 
 
 def validate_registrations(frame: pd.DataFrame, partner: str, person_ids: Iterable[str],
-                           case_types: Sequence[str] | None = None) -> ValidationOutcome:
+                           case_types: Sequence[str] | None = None,
+                           earlier: RowVerdicts | None = None) -> ValidationOutcome:
     """Run the registrations suite; ``person_ids`` are the partner's staged source_record_ids.
 
     ``case_types`` is the partner's vocabulary (see
@@ -49,8 +166,9 @@ def validate_registrations(frame: pd.DataFrame, partner: str, person_ids: Iterab
     the canonical list applies when it is not given.
     """
     rules = registration_rules(partner, case_types or CASE_TYPES)
+    known = derived.person_id_set(person_ids)
     return _validate(f"{partner}.registrations", "registrations", partner, frame,
-                     derived.derive_registrations(frame.reset_index(drop=True), person_ids), rules)
+                     lambda rows: derived.derive_registrations(rows, known), rules, earlier)
 
 
 @dataclass(frozen=True)
@@ -190,13 +308,17 @@ def _leaks(inputs: MergedInputs) -> pd.Series:
     return pd.Series(leak.tolist(), index=persons.index, dtype="object")
 
 
+def _as_is(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
 def validate_merged(inputs: MergedInputs) -> list[ValidationOutcome]:
     """Run the merged-output suite; every rule is blocking (see :func:`merged_rules`)."""
     frames = merged_frames(inputs)
     outcomes = []
     for name, rules in merged_rules().items():
         frame = frames[name]
-        outcomes.append(_validate(f"merged.{name}", name, None, frame, frame, rules))
+        outcomes.append(_validate(f"merged.{name}", name, None, frame, _as_is, rules))
     return outcomes
 
 

@@ -35,7 +35,8 @@ def _is_missing(value: object) -> bool:
 
 
 def write_quarantine(
-    root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame, *, replace: bool = False
+    root: Path, partner: str, run_id: str, stage: str, rows: pd.DataFrame, *, replace: bool = False,
+    masked: pd.DataFrame | None = None,
 ) -> Path | None:
     """Append quarantined rows for one partner, run and stage; returns the file written.
 
@@ -46,16 +47,22 @@ def write_quarantine(
     ``rows`` must have the columns of :data:`QUARANTINE_SCHEMA` except partner, run_id, stage and
     quarantined_at, which are filled in here. With ``replace`` the rows replace what this run and
     stage held before (an empty ``rows`` then clears it), so a repeated validation does not double.
+    ``masked``: rows as an earlier file of this partner stored them (masked already), written
+    again with this run's id and time.
     """
     path = root / partner / f"{run_id}-{stage}.parquet"
     if replace:
         path.unlink(missing_ok=True)
-    if rows.empty:
+    if rows.empty and (masked is None or masked.empty):
         return None
     frame = rows.copy()
     frame["record"] = masked_records(frame) if "record" in frame.columns else None
     if "reason" in frame.columns:
         frame["reason"] = frame["reason"].map(lambda v: mask_text(v) if isinstance(v, str) else v)
+    if masked is not None and len(masked):
+        carried = masked.drop(columns=["partner", "run_id", "stage", "quarantined_at"],
+                              errors="ignore")
+        frame = pd.concat([frame, carried], ignore_index=True) if len(frame) else carried.copy()
     frame["partner"] = partner
     frame["run_id"] = run_id
     frame["stage"] = stage

@@ -146,7 +146,17 @@ source_records = sa.Table(
     *_lineage_columns(),
     _row_hash_column(),
     sa.Index("ix_source_records_person", "version_id", "person_id"),
+    # the candidate indexes (migration 0008): an incremental run asks for the published records
+    # sharing a blocking key with its new records (hub/store/candidates.py)
+    sa.Index("ix_source_records_bsn", "version_id", "bsn"),
+    sa.Index("ix_source_records_birth_date", "version_id", "birth_date"),
+    sa.Index("ix_source_records_address", "version_id", "postcode", "house_number"),
+    sa.Index("ix_source_records_household_ref", "version_id", "source_household_ref"),
 )
+# MariaDB and MySQL 5 index no expressions: there the surname criterion reads the version's rows
+sa.Index("ix_source_records_surname", source_records.c.version_id,
+         sa.func.lower(source_records.c.surname)).ddl_if(
+    dialect=("sqlite", "postgresql"))  # type: ignore[arg-type]  # documented: names as a tuple
 
 confidential_addresses = sa.Table(
     "confidential_addresses",

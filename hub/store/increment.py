@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from foundation.errors import StoreError
@@ -80,8 +82,8 @@ class IncrementResult:
 
 
 def _published_hashes(conn: sa.Connection, table: sa.Table, version: int, source: str,
-                      key: str) -> pd.DataFrame:
-    """Key and content hash of the partner's published rows, through the driver's cursor:
+                      key: str) -> tuple[pa.Array, pa.Array]:
+    """Keys and content hashes of the partner's published rows, through the driver's cursor:
     a partner's few hundred thousand rows through SQLAlchemy's result objects cost seconds."""
     query = sa.select(table.c[key], table.c.content_hash).where(
         table.c.version_id == sa.literal(int(version), literal_execute=True),
@@ -93,20 +95,27 @@ def _published_hashes(conn: sa.Connection, table: sa.Table, version: int, source
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    frame = pd.DataFrame(rows, columns=[key, "published_hash"])
-    return frame.astype({key: "str", "published_hash": "str"})
+    frame = pd.DataFrame(rows, columns=[key, "content_hash"], dtype="str")
+    return _arrow_text(frame[key]), _arrow_text(frame["content_hash"])
 
 
-def _new_or_changed(staged: pd.DataFrame | None, published: pd.DataFrame, key: str
+def _arrow_text(values: pd.Series) -> pa.Array:
+    array = pa.array(values.astype("str"), from_pandas=True)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array.cast(pa.string())
+
+
+def _new_or_changed(staged: pd.DataFrame | None, published: tuple[pa.Array, pa.Array], key: str
                     ) -> pd.DataFrame:
+    """Staged rows whose key and content hash are not a published pair (Arrow's hash join:
+    a pandas merge of 400,000 keys took most of a second)."""
     if staged is None or staged.empty:
         return pd.DataFrame() if staged is None else staged.iloc[0:0]
-    mine = pd.DataFrame({key: staged[key].astype("str"),
-                         "content_hash": staged["content_hash"].astype("str")})
-    known = mine.merge(published, on=key, how="left", validate="many_to_one")
-    differs = (known["published_hash"].isna()
-               | (known["published_hash"] != known["content_hash"])).to_numpy()
-    return staged.loc[differs]
+    mine = pc.binary_join_element_wise(_arrow_text(staged[key]),
+                                       _arrow_text(staged["content_hash"]), "\x1f")
+    theirs = pc.binary_join_element_wise(*published, "\x1f")
+    known = pc.fill_null(pc.is_in(mine, value_set=theirs), False)
+    return staged.loc[~known.to_numpy(zero_copy_only=False)]
 
 
 def changed_records(conn: sa.Connection, version: int, source: str,
@@ -121,10 +130,11 @@ def changed_records(conn: sa.Connection, version: int, source: str,
     cases = _published_hashes(conn, s.registrations, version, source, "case_id")
     persons = _new_or_changed(staged_persons, people, "source_record_id")
     registrations = _new_or_changed(staged_registrations, cases, "case_id")
-    gone = (set(people["source_record_id"].tolist())
-            - set(staged_persons["source_record_id"].astype("str").tolist()))
+    staged_ids = _arrow_text(staged_persons["source_record_id"])
+    gone = people[0].filter(pc.invert(pc.fill_null(pc.is_in(people[0], value_set=staged_ids),
+                                                   False)))
     return Delta(persons.reset_index(drop=True), registrations.reset_index(drop=True),
-                 sorted(gone))
+                 sorted(gone.to_pylist()))
 
 
 # --- Publishing ---------------------------------------------------------------------------------

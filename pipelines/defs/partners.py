@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 
 from connectors.extract import extract_partner
+from expectations.runtime import import_in_background
 from foundation.errors import HubError, SourceUnavailableError
 from hub.demo.services import demo_services
 from pipelines.catalog import PartnerEntry, hub_config, load_catalog
@@ -59,6 +60,7 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
         settings = hub.settings()
+        import_in_background()  # the staged step validates with GX; import it while we read
         try:
             config = hub_config(settings)
             # Starts the local demo API when the partner is the demo's (no URL configured).
@@ -110,6 +112,7 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
     def staged(context: dg.AssetExecutionContext, hub: HubResource
                ) -> Iterator[dg.Output[Validated | None] | dg.AssetCheckResult]:
         settings = hub.settings()
+        import_in_background()  # while the staging is read
         # Pages only: the Data Docs index is rebuilt once per run (hub run after ingesting, the
         # merged check when publishing), not once per partner.
         # skip_unchanged: a partner whose staging, rules and date are those of its last
@@ -131,6 +134,8 @@ def build_staged(partner: PartnerEntry) -> dg.AssetsDefinition:
             metadata[f"{outcome.dataset}_staged"] = int(len(outcome.frame))
             metadata[f"{outcome.dataset}_passed"] = int(len(outcome.passed))
             metadata[f"{outcome.dataset}_quarantined"] = int(len(outcome.quarantined_positions))
+            # rows whose content did not change keep their row verdicts (pipelines/validation.py)
+            metadata[f"{outcome.dataset}_verdicts_kept"] = int(outcome.kept_rows)
         metadata["blocked"] = validation.blocked
         if validation.reused_from:
             metadata["verdicts_reused_from_run"] = validation.reused_from

@@ -327,3 +327,33 @@ def test_the_amended_versions_snapshot_is_removed_not_left_stale(store, tmp_path
     result = increment_of(link(grown, previous=previous_assignments(store)), new)
     publish_increment(store, "inc-1", new, None, result, snapshots=tmp_path / "snapshots")
     assert not published_run.snapshot.exists()
+
+
+def test_every_candidate_criterion_is_an_index_lookup_on_sqlite(tmp_path: Path) -> None:
+    """A delivery's candidates are found through the version's candidate indexes, one query per
+    criterion, never by reading every published record (SQLite's query plan says which)."""
+    from hub.store.candidates import _seed_conditions
+    from hub.store.engine import make_engine, upgrade
+    from schemas.store import source_records
+
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    upgrade(url)
+    new = pd.DataFrame([{"source": "veilig_thuis", "source_record_id": "VT-1", "bsn": "111222333",
+                         "first_names": "Daan", "surname": "Yılmaz", "birth_date": "2019-05-02",
+                         "postcode": "1501AB", "house_number": 12,
+                         "source_household_ref": "M-1"}])
+    conditions = _seed_conditions(new)
+    assert len(conditions) == 5  # BSN, birth date, names, address, dossier reference
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            for condition in conditions:
+                query = sa.select(source_records.c.source_record_id).where(
+                    source_records.c.version_id == 1, condition)
+                sql = str(query.compile(dialect=conn.dialect,
+                                        compile_kwargs={"literal_binds": True}))
+                plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {sql}"))
+                assert "USING INDEX" in plan and "SCAN" not in plan, plan
+    finally:
+        engine.dispose()
