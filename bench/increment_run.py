@@ -10,16 +10,34 @@ asks the drop-folder sensor for its run, and executes that run in this process, 
 sensor's run would (extract, validate, ``<partner>/increment``). It prints the seconds from
 the run's start to its end, per step, and the increment's own counts.
 
+With ``--search`` the web app's search service is built on the hub first (as ``hub web`` does
+at start-up), and after each run the seconds of the first search (which layers the increment's
+persons over the index instead of rebuilding it) and of the next one are printed.
+
+With ``--daemon`` the runs are the Dagster daemon's: ``dagster-daemon run`` starts with the
+automation on (``HUB_AUTOMATION=on``), its drop-folder sensor finds each file (it ticks at most
+once a minute) and the run launcher starts a run worker process per run, as in production. It
+prints per round the seconds from the run's start (Dagster's ``start_time``, once its worker
+has loaded the definitions) to its end, and from the run's creation (the sensor's request,
+before the worker process starts) to its end.
+
     .venv/bin/python -m bench.run_pipeline --households 235000 --keep   # prints the HUB_HOME
     .venv/bin/python -m bench.increment_run /tmp/hub-bench-pipeline-XXXX --rounds 2
+    .venv/bin/python -m bench.increment_run /tmp/hub-bench-pipeline-XXXX --rounds 3 --daemon
 """
 
 import argparse
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 PARTNER = "veilig_thuis"
 REPEATS, FAMILIES = 30, 5
@@ -56,6 +74,44 @@ def delivery(export: Path, seed: int) -> tuple[str, list[str]]:
     return header, out
 
 
+def drop(home: Path, seed: int) -> None:
+    """Write one delivery of 50 records into the partner's inbox."""
+    folder = home / "partners" / PARTNER
+    header, rows = delivery(sorted((folder / "archive").glob("VT_export_*.csv"))[0], seed)
+    (folder / "inbox" / f"VT_export_bench_{seed:03d}.csv").write_text(
+        "\r\n".join([header, *rows]) + "\r\n", encoding="cp1252")
+
+
+def search_service(home: Path) -> object:
+    """The web app's search service on the hub's store, built (timed)."""
+    from foundation.settings import get_settings
+    from hub.store.engine import open_store
+    from hub.web.search.service import SearchService
+
+    clock = time.perf_counter()
+    service = SearchService(open_store(get_settings(home).store_url), check_seconds=3600)
+    service.start()
+    print(f"search index built in {time.perf_counter() - clock:.1f} s")
+    return service
+
+
+def first_searches(service: object, seed: int) -> None:
+    """The first search after an increment (it layers the increment) and the next one."""
+    from hub.web.search.index import Query
+    from hub.web.search.service import SearchService
+
+    assert isinstance(service, SearchService)
+    times = []
+    for _ in range(2):
+        clock = time.perf_counter()
+        service.search(Query(name="Jansen", limit=25))
+        times.append(time.perf_counter() - clock)
+    index = service.current_index()
+    print(f"    search after round {seed}: first {times[0] * 1000:.0f} ms, next "
+          f"{times[1] * 1000:.0f} ms ({type(index).__name__}, {getattr(index, 'size', 0)} "
+          "persons)")
+
+
 def one_round(home: Path, seed: int) -> None:
     """Write one delivery, let the sensor ask for its run, execute it and print the figures."""
     import dagster as dg
@@ -63,10 +119,7 @@ def one_round(home: Path, seed: int) -> None:
     from pipelines.keys import increment_key
     from pipelines.runner import load_definitions
 
-    folder = home / "partners" / PARTNER
-    header, rows = delivery(sorted((folder / "archive").glob("VT_export_*.csv"))[0], seed)
-    (folder / "inbox" / f"VT_export_bench_{seed:03d}.csv").write_text(
-        "\r\n".join([header, *rows]) + "\r\n", encoding="cp1252")
+    drop(home, seed)
     with dg.DagsterInstance.get() as instance:
         defs = load_definitions()
         tick = defs.resolve_sensor_def("partner_drop_folders")(
@@ -88,11 +141,72 @@ def one_round(home: Path, seed: int) -> None:
     print("    increment: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def daemon_rounds(home: Path, seeds: range, log: Path) -> None:
+    """Start the Dagster daemon, drop one delivery per round and time the run it launches."""
+    import dagster as dg
+
+    from pipelines.keys import increment_key
+
+    env = {**os.environ, "HUB_AUTOMATION": "on"}
+    daemon_cli = Path(sys.executable).parent / "dagster-daemon"
+    with log.open("w") as out:
+        daemon = subprocess.Popen([str(daemon_cli), "run", "-m", "pipelines.definitions"],
+                                  env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            for seed in seeds:
+                seen = {r.run_id for r in instance.get_runs()}
+                drop(home, seed)
+                dropped = time.time()
+                record = _finished_run(instance, seen, daemon, timeout=300)
+                run = record.dagster_run
+                if run.tags.get("hub/path") != "increment":
+                    raise SystemExit(f"the sensor asked for a {run.tags.get('hub/path')} run")
+                created = record.create_timestamp.timestamp()
+                steps = {e.step_key: e.dagster_event.event_specific_data.duration_ms / 1000
+                         for e in instance.all_logs(run.run_id)
+                         if e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"}
+                counts = {k: v.value for e in instance.all_logs(run.run_id)
+                          if e.dagster_event and e.dagster_event.is_step_materialization
+                          for m in [e.dagster_event.step_materialization_data.materialization]
+                          if m.asset_key == increment_key(PARTNER)
+                          for k, v in m.metadata.items()
+                          if k in ("outcome", "new_records", "joined_existing_persons",
+                                   "new_persons", "review_items")}
+                end, start = record.end_time or 0.0, record.start_time or 0.0
+                print(f"round {seed}: {run.status.value}; run start to end {end - start:.1f} s, "
+                      f"created to end {end - created:.1f} s (worker start "
+                      f"{start - created:.1f} s), file written to end {end - dropped:.1f} s; "
+                      + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+                print("    increment: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
+
+
+def _finished_run(instance: "dg.DagsterInstance", seen: set[str], daemon: subprocess.Popen,
+                  timeout: float) -> "dg.RunRecord":
+    """The first run not in ``seen``, once it has finished."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if daemon.poll() is not None:
+            raise SystemExit("the Dagster daemon stopped: see its log")
+        for record in instance.get_run_records():
+            if record.dagster_run.run_id not in seen and record.dagster_run.is_finished:
+                return record
+        time.sleep(0.5)
+    raise SystemExit(f"no finished run within {timeout:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("home", type=Path, help="a HUB_HOME filled by bench.run_pipeline --keep")
     parser.add_argument("--rounds", type=int, default=1, help="deliveries, one run each")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--search", action="store_true",
+                        help="time the web app's first search after each run")
+    parser.add_argument("--daemon", action="store_true",
+                        help="the Dagster daemon's sensor and run launcher run each delivery")
     args = parser.parse_args()
     if not (args.home / "store").is_dir():
         parser.error(f"{args.home} holds no store: fill it with bench.run_pipeline --keep")
@@ -101,8 +215,15 @@ def main() -> None:
     (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     os.environ.update(HUB_HOME=str(args.home), HUB_DEMO="1", DAGSTER_HOME=str(dagster_home))
     os.environ.pop("HUB_STORE_URL", None)
-    for seed in range(args.seed, args.seed + args.rounds):
+    seeds = range(args.seed, args.seed + args.rounds)
+    if args.daemon:
+        daemon_rounds(args.home, seeds, dagster_home / "daemon.log")
+        return
+    service = search_service(args.home) if args.search else None
+    for seed in seeds:
         one_round(args.home, seed)
+        if service is not None:
+            first_searches(service, seed)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ def row_verdicts(outcome: ValidationOutcome) -> RowVerdicts | None:
 def _validate(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame,
               prepare: Prepare, rules: Sequence[Rule],
               earlier: RowVerdicts | None = None) -> ValidationOutcome:
-    if earlier is not None and earlier.covers(rules) and CONTENT_HASH in frame.columns:
+    if (earlier is not None and len(earlier.hashes) and earlier.covers(rules)
+            and CONTENT_HASH in frame.columns):
         return _validate_changes(suite, dataset, partner, frame, prepare, rules, earlier)
     positional = prepare(frame.reset_index(drop=True))
     result = run_suite(suite, rules, positional)

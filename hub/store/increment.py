@@ -311,6 +311,29 @@ def fitted_model(conn: sa.Connection, version: int) -> dict[str, Any] | None:
     return None
 
 
+PERSON_IDS = "person_ids"
+"""Key in an increment's ``runs.stats``: the persons it wrote (ids only)."""
+
+
+def increment_persons(conn: sa.Connection, version: int, skip: int = 0
+                      ) -> tuple[int, list[str] | None]:
+    """How many increments amended ``version``, and the persons those after the first ``skip``
+    of them (in publishing order) wrote: what a copy of the version made after ``skip``
+    increments must read again. None when one of them did not record its persons (published by
+    a hub from before they were recorded): then only a whole new copy is right."""
+    r = s.runs.c
+    stats: list[str | None] = list(conn.execute(sa.select(r.stats).where(
+        r.kind == INCREMENT, r.status == "published", r.version_id == version)
+        .order_by(r.finished_at, r.run_id)).scalars())
+    persons: set[str] = set()
+    for text in stats[skip:]:
+        written = json.loads(text or "{}").get(PERSON_IDS)
+        if written is None:
+            return len(stats), None
+        persons.update(written)
+    return len(stats), sorted(persons)
+
+
 def increment_generation(conn: sa.Connection) -> int:
     """How many increments were published: a reader holding copies of store rows (the web
     app's search index) compares it, like the erasure generation, and rebuilds when it moved."""
@@ -391,7 +414,10 @@ def publish_increment(
         stats = {**(result.stats or {}), "records": int(len(records)),
                  "registrations": int(len(cases)), "review_items": int(len(review)),
                  "persons_recomputed": len(person_ids), "households_recomputed":
-                 len(household_ids)}
+                 len(household_ids),
+                 # the persons whose rows this increment wrote: the web app's search index
+                 # reads these again instead of rebuilding (increment_persons)
+                 PERSON_IDS: person_ids}
         conn.execute(s.runs.insert().values(
             run_id=run_id, kind=INCREMENT, status="published", started_at=started_at,
             finished_at=ver.now(), version_id=version, input_hash=None,

@@ -21,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from foundation.errors import StoreError
+from hub.store.chunks import in_chunks
 from hub.store.versions import current_version_id
 from schemas import store as s
 from schemas.store import (
@@ -181,18 +182,36 @@ SEARCH_COLUMNS = ("person_id", "household_id", "bsn", "first_names", "surname_pr
                   "has_confidential_address", "sources")
 
 
-def search_frames(conn: sa.Connection, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Golden persons and every source record's BSN (a mistyped one still finds the person).
+def search_frames(conn: sa.Connection, version: int, person_ids: list[str] | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Golden persons and every source record's BSN (a mistyped one still finds the person),
+    of the whole version or of ``person_ids`` only.
 
     Read as plain tuples in batches: a million persons as dicts would cost gigabytes.
     """
-    p = s.persons.c
-    query = sa.select(*(p[name] for name in SEARCH_COLUMNS)).where(p.version_id == version)
-    persons = _frame(conn, query, SEARCH_COLUMNS)
-    r = s.source_records.c
-    bsns = _frame(conn, sa.select(r.person_id, r.bsn).where(
-        r.version_id == version, r.bsn.is_not(None)), ("person_id", "bsn"))
-    return persons, bsns
+    p, r = s.persons.c, s.source_records.c
+    if person_ids is not None:
+        # the records by person through their index; ``bsn IS NOT NULL`` in SQL would let
+        # SQLite's planner pick the BSN index and read every record with a BSN
+        frames = [_search_frames_where(conn, version, p.person_id.in_(chunk),
+                                      r.person_id.in_(chunk)) for chunk in in_chunks(person_ids)]
+        if not frames:
+            frames = [_search_frames_where(conn, version, sa.false(), sa.false())]
+        bsns = pd.concat([f[1] for f in frames], ignore_index=True)
+        return (pd.concat([f[0] for f in frames], ignore_index=True),
+                bsns[bsns["bsn"].notna()].reset_index(drop=True))
+    return _search_frames_where(conn, version, sa.true(), r.bsn.is_not(None))
+
+
+def _search_frames_where(conn: sa.Connection, version: int, persons: sa.ColumnElement[bool],
+                         records: sa.ColumnElement[bool]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    p, r = s.persons.c, s.source_records.c
+    query = sa.select(*(p[name] for name in SEARCH_COLUMNS)).where(p.version_id == version,
+                                                                     persons)
+    golden = _frame(conn, query, SEARCH_COLUMNS)
+    bsns = _frame(conn, sa.select(r.person_id, r.bsn).where(r.version_id == version, records),
+                  ("person_id", "bsn"))
+    return golden, bsns
 
 
 def _frame(conn: sa.Connection, query: sa.Select[Any], columns: tuple[str, ...],

@@ -146,3 +146,11 @@ def test_unusable_kept_verdicts_mean_a_full_validation(tmp_path: Path, damage: s
                              skip_unchanged=True)
     assert again.persons.kept_rows == 0
     assert again.persons.quarantined_positions == [1]
+
+
+def test_verdicts_of_an_empty_staging_keep_nothing() -> None:
+    first = validate_persons(frame(hashed([person(0)])).iloc[0:0], PARTNER, today=TODAY)
+    rows = hashed([person(0), person(1, sex="F")])
+    again = validate_persons(frame(rows), PARTNER, today=TODAY, earlier=_earlier(first))
+    assert again.kept_rows == 0
+    assert _failures(again)["sex_in_vocabulary"] == (1,)

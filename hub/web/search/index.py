@@ -96,12 +96,31 @@ def _distinct_map(values: pd.Series, func) -> tuple[np.ndarray, list]:  # noqa: 
     return codes, [func(v) for v in uniques]
 
 
+def best(rows: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``limit`` best-scored rows (unordered)."""
+    if len(rows) <= limit:
+        return rows, scores
+    top = np.argpartition(-scores, limit - 1)[:limit]
+    return rows[top], scores[top]
+
+
+def widen(rows: np.ndarray, relatives: np.ndarray, limit: int) -> np.ndarray:
+    """``rows`` and, up to ``limit`` rows in all, ``relatives``: the rows found themselves
+    always stay, their household members fill up."""
+    others = np.setdiff1d(relatives.astype(np.int64), rows)
+    if not others.size:
+        return rows
+    return np.union1d(rows, others[:max(0, limit - rows.size)])
+
+
 class SearchIndex:
     """Build once per published version with :meth:`build`; :meth:`search` is thread-safe."""
 
     def __init__(self, persons: pd.DataFrame, extra_bsns: pd.DataFrame | None = None,
-                 version_id: int | None = None) -> None:
+                 version_id: int | None = None, increments: int = 0) -> None:
         self.version_id = version_id
+        self.increments = increments
+        """How many of the version's increments (``hub.store.increment``) the index holds."""
         frame = persons.reset_index(drop=True)
         self.size = len(frame)
         self._show = {name: frame[name].astype(object).where(frame[name].notna(), None)
@@ -159,6 +178,7 @@ class SearchIndex:
         address = address.where(_text(frame["postcode"]) != "", "")
         self._address = ExactIndex(address.to_numpy(dtype=object), rows)
         self._household_groups: dict | None = None
+        self._person_rows: pd.Index | None = None
 
     # --- criteria -------------------------------------------------------------------------
 
@@ -274,26 +294,49 @@ class SearchIndex:
     def household_rows(self, rows: np.ndarray, limit: int = 200) -> np.ndarray:
         """``rows`` and the rows of the other members of their households (these at most up to
         ``limit`` rows in all)."""
+        return widen(rows, self.rows_of_households(self.household_ids(rows)), limit)
+
+    def household_ids(self, rows: np.ndarray) -> set[str]:
+        """The households of ``rows``."""
+        return {self._show["household_id"][r] for r in rows.tolist()} - {None}
+
+    def rows_of_households(self, household_ids: set[str]) -> np.ndarray:
+        """Every row of these households."""
         households = self._household_groups
         if households is None:
             ids = pd.Series(self._show["household_id"], dtype=object)
             households = ids.dropna().groupby(ids.dropna()).indices
             self._household_groups = households  # built once per index, on first lookup
-        wanted = {self._show["household_id"][r] for r in rows.tolist()} - {None}
-        extra = [households[h] for h in wanted if h in households]
-        if not extra:
-            return rows
-        others = np.setdiff1d(np.concatenate(extra).astype(np.int64), rows)
-        # the rows found themselves always stay; their relatives fill up to the limit
-        return np.union1d(rows, others[:max(0, limit - rows.size)])
+        found = [households[h] for h in household_ids if h in households]
+        return (np.concatenate(found).astype(np.int64) if found
+                else np.zeros(0, dtype=np.int64))
 
     def person_ids(self, rows: np.ndarray) -> list[str]:
         return [str(v) for v in self._show["person_id"][rows]]
+
+    def all_person_ids(self) -> np.ndarray:
+        """The person id of every row, by row."""
+        return self._show["person_id"]
+
+    def rows_of_persons(self, person_ids: np.ndarray | list[str]) -> np.ndarray:
+        """The rows of these persons (those the index holds), through a hash index of the ids
+        built on first use (a sorted comparison of a million ids took seconds)."""
+        if self._person_rows is None:
+            self._person_rows = pd.Index(self._show["person_id"])
+        found = self._person_rows.get_indexer(pd.Index(person_ids, dtype=object))
+        return found[found >= 0].astype(np.int64)
 
     # --- search ---------------------------------------------------------------------------
 
     def search(self, query: Query) -> Result:
         """Run a query; hits best first (by name score, then name), at most ``query.limit``."""
+        rows, scores = self.matched(query)
+        total = len(rows)
+        rows, scores = best(rows, scores, query.limit)
+        return Result(self.hits(rows, scores), total, query.criteria())
+
+    def matched(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """Every row the query finds, with its score (unordered)."""
         filters: list[np.ndarray] = []
         if query.bsn:
             filters.append(self._bsn.get(query.bsn))
@@ -307,15 +350,15 @@ class SearchIndex:
             rows = np.unique(filters.pop())
             scores = np.full(len(rows), 100.0)
         else:
-            return Result([], 0, query.criteria())
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         for allowed in filters:
             keep = np.isin(rows, allowed)
             rows, scores = rows[keep], scores[keep]
-        total = len(rows)
-        if total > query.limit:
-            top = np.argpartition(-scores, query.limit - 1)[:query.limit]
-            rows, scores = rows[top], scores[top]
-        return Result(self._hits(rows, scores), total, query.criteria())
+        return rows.astype(np.int64), scores
+
+    def hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
+        """The hits of ``rows``, best score first."""
+        return self._hits(rows, scores)
 
     def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
         show = self._show

@@ -225,19 +225,39 @@ def test_stream_of_deliveries_then_full_run_changes_no_id_without_an_event(store
     assert len(after) == len(grown)
 
 
-def test_search_index_finds_the_new_record_at_once(store) -> None:
+def test_search_index_finds_the_new_record_at_once(store, monkeypatch) -> None:
+    """Without rebuilding the version's index: the increment's persons are layered over it."""
     from hub.web.search.index import Query
+    from hub.web.search.layered import LayeredIndex
     from hub.web.search.service import SearchService
 
     persons = fakes.persons_frame(fakes.people(12))
     link_and_publish(store, "run-1", persons, fakes.registrations_frame(persons))
     service = SearchService(store, check_seconds=3600)
     service.start()
+    builds = []
+    build = service._build
+    monkeypatch.setattr(service, "_build", lambda version: builds.append(version) or build(
+        version))
     newcomer = fakes.people(13)[-1]
     query = Query(name=f"{newcomer['first_names']} {newcomer['surname']}")
     assert service.search(query).total == 0
+    surnames = sorted({p["surname"] for p in fakes.people(12)})
+
+    def found() -> set[str]:
+        return {h.person_id for n in surnames for h in service.search(Query(name=n)).hits}
+
+    before = found()
+    assert len(before) >= 12
     _deliver(store, 13, "inc-1")
     assert service.search(query).total >= 1
+    assert isinstance(service.current_index(), LayeredIndex) and builds == []
+    ids = [h.person_id for h in service.search(Query(name=newcomer["surname"])).hits]
+    assert len(ids) == len(set(ids))  # each person once, also those the increment rewrote
+    _deliver(store, 14, "inc-2")  # a second increment adds to the layer
+    assert service.search(Query(name=fakes.people(14)[-1]["surname"])).total >= 1
+    assert builds == [] and service.current_index().increments == 2
+    assert before <= found()  # the known persons are still found
 
 
 def test_sigkill_during_increment_keeps_previous_state(store, store_url: str,
