@@ -16,7 +16,7 @@ persons over the index instead of rebuilding it) and of the next one are printed
 
 With ``--daemon`` the runs are the Dagster daemon's: ``dagster-daemon run`` starts with the
 automation on (``HUB_AUTOMATION=on``), its drop-folder sensor finds each file (it ticks at most
-once a minute) and the run launcher starts a run worker process per run, as in production. It
+every 15 s) and the run launcher starts a run worker process per run, as in production. It
 prints per round the seconds from the run's start (Dagster's ``start_time``, once its worker
 has loaded the definitions) to its end, and from the run's creation (the sensor's request,
 before the worker process starts) to its end.

@@ -60,7 +60,6 @@ def build_extracted(partner: PartnerEntry, retry_policy: dg.RetryPolicy) -> dg.A
     )
     def extracted(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
         settings = hub.settings()
-        import_in_background()  # the staged step validates with GX; import it while we read
         try:
             config = hub_config(settings)
             # Starts the local demo API when the partner is the demo's (no URL configured).

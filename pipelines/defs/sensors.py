@@ -17,10 +17,15 @@ from pipelines.increment import FULL_RUN
 from pipelines.keys import REGISTRATION_KEYS, extracted_key, increment_key, staged_key
 from pipelines.store_io import has_published_version
 
+DROP_FOLDER_SECONDS = 15
+"""How often the drop folders are looked at: a repeat report is published within seconds of its
+run starting, so a minute of waiting for the sensor would be most of the delay; a look is a
+directory listing and a hash of each new file."""
+
 
 @dg.sensor(
     name="partner_drop_folders",
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=DROP_FOLDER_SECONDS,
     target=dg.AssetSelection.all(),
     default_status=sensor_status(),
     description=(
