@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from expectations.outcome import ValidationOutcome
 from expectations.rules import ROW_SCOPE
+from foundation.arrow import text_array
 from foundation.quarantine import record_json, write_quarantine
 
 STAGE = "validate"
@@ -55,19 +56,13 @@ def carried_entries(outcome: ValidationOutcome, earlier: pd.DataFrame) -> pd.Dat
     if not covered.any() or earlier.empty:
         return earlier.iloc[0:0]
     id_column = ID_COLUMNS.get(outcome.dataset, "source_record_id")
-    ids = _arrow_text(outcome.frame[id_column]).filter(pa.array(covered))
+    ids = text_array(outcome.frame[id_column]).filter(pa.array(covered))
     row_rules = [r.rule for r in outcome.rules if r.scope == ROW_SCOPE]
     # Arrow's hash lookups: pandas' isin on Arrow strings went through Python (2 s for 10,000)
-    keep = pc.and_(pc.and_(pc.equal(_arrow_text(earlier["dataset"]), outcome.dataset),
-                           pc.is_in(_arrow_text(earlier["rule"]), value_set=pa.array(row_rules))),
-                   pc.is_in(_arrow_text(earlier["source_record_id"]), value_set=ids))
+    keep = pc.and_(pc.and_(pc.equal(text_array(earlier["dataset"]), outcome.dataset),
+                           pc.is_in(text_array(earlier["rule"]), value_set=pa.array(row_rules))),
+                   pc.is_in(text_array(earlier["source_record_id"]), value_set=ids))
     return earlier.loc[pc.fill_null(keep, False).to_numpy(zero_copy_only=False)]
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype("str"), from_pandas=True)
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    return array.cast(pa.string())
 
 
 def quarantine_rows(outcome: ValidationOutcome, carried: bool = False) -> pd.DataFrame:

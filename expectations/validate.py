@@ -31,6 +31,7 @@ from expectations.rules import (
     registration_rules,
 )
 from expectations.runtime import run_suite
+from foundation.arrow import text_array
 from foundation.ids import has_id_arrow
 from schemas.canonical import CASE_TYPES
 
@@ -78,7 +79,7 @@ def row_verdicts(outcome: ValidationOutcome) -> RowVerdicts | None:
             mask = np.zeros(len(outcome.frame), dtype=bool)
             mask[list(result.failed_rows)] = True
             failed[result.rule] = mask
-    return RowVerdicts(_text(outcome.frame[CONTENT_HASH]), failed)
+    return RowVerdicts(text_array(outcome.frame[CONTENT_HASH]), failed)
 
 
 def _validate(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame,
@@ -109,7 +110,7 @@ def _validate_changes(suite: str, dataset: str, partner: str | None, frame: pd.D
     """Row rules on the rows whose content hash the earlier validation did not see, their
     earlier verdicts on the others; set rules on every row (only the columns they read)."""
     positional = frame.reset_index(drop=True)
-    hashes = _text(positional[CONTENT_HASH])
+    hashes = text_array(positional[CONTENT_HASH])
     # one hash lookup per row: where the earlier validation saw this content, if it did
     where = pc.index_in(hashes, value_set=earlier.hashes)
     kept = pc.fill_null(pc.and_(pc.is_valid(where), pc.not_equal(hashes, "")), False
@@ -193,21 +194,10 @@ class MergedInputs:
     members: pd.DataFrame | None = None
 
 
-def _text(series: pd.Series) -> pa.Array:
-    """A column as one Arrow string array (missing stays null), without a trip through Python.
-
-    (Wrapping it in ``pa.chunked_array`` cost seconds per million rows; a plain array does not.)
-    """
-    values = pa.array(series.astype("str"), from_pandas=True)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.cast(pa.string())
-
-
 def _record_keys(frame: pd.DataFrame) -> pa.Array:
     """``source \x1f source_record_id`` per row: one hashable key for a record."""
-    return pc.binary_join_element_wise(_text(frame["source"]),
-                                       _text(frame["source_record_id"]), "\x1f")
+    return pc.binary_join_element_wise(text_array(frame["source"]),
+                                       text_array(frame["source_record_id"]), "\x1f")
 
 
 def _present(values: pa.Array) -> pa.Array:
@@ -248,10 +238,10 @@ def merged_frames(inputs: MergedInputs) -> dict[str, pd.DataFrame]:
     if members is None:
         members = inputs.assignments[["household_id", "person_id"]]
     pairs = pa.table({
-        "household_id": pa.concat_arrays([_text(members["household_id"]),
-                                          _text(inputs.assignments["household_id"])]),
-        "person_id": pa.concat_arrays([_text(members["person_id"]),
-                                       _text(inputs.assignments["person_id"])]),
+        "household_id": pa.concat_arrays([text_array(members["household_id"]),
+                                          text_array(inputs.assignments["household_id"])]),
+        "person_id": pa.concat_arrays([text_array(members["person_id"]),
+                                       text_array(inputs.assignments["person_id"])]),
     })
     pairs = pairs.filter(pc.and_(_present(pairs["household_id"]), _present(pairs["person_id"])))
     memberships = (pairs.group_by(["person_id", "household_id"]).aggregate([])
@@ -260,12 +250,12 @@ def merged_frames(inputs: MergedInputs) -> dict[str, pd.DataFrame]:
                    .to_pandas().sort_values("person_id", ignore_index=True))
     memberships["_hub_household_count"] = memberships["_hub_household_count"].astype("int64")
 
-    given = pa.table({"household_id": _text(members["household_id"]),
-                      "person_id": _text(members["person_id"])})
+    given = pa.table({"household_id": text_array(members["household_id"]),
+                      "person_id": text_array(members["person_id"])})
     given = given.filter(pc.and_(_present(given["household_id"]), _present(given["person_id"])))
     per_household = given.group_by("household_id").aggregate([("person_id", "count_distinct")])
     households = inputs.households[["household_id"]].copy()
-    where = pc.index_in(_text(households["household_id"]),
+    where = pc.index_in(text_array(households["household_id"]),
                         value_set=per_household["household_id"].combine_chunks())
     households["_hub_member_count"] = pc.fill_null(
         pc.take(per_household["person_id_count_distinct"], where), 0).to_numpy().astype("int64")
@@ -299,10 +289,10 @@ def _leaks(inputs: MergedInputs) -> pd.Series:
                          "key": derived.address_key(secret)}).dropna()
     links = inputs.assignments[["source", "source_record_id", "person_id"]].astype("str")
     linked = keys.merge(links, on=["source", "source_record_id"])
-    secret_keys = pc.binary_join_element_wise(_text(linked["person_id"]), _text(linked["key"]),
-                                              "\x1f")
-    person_keys = pc.binary_join_element_wise(_text(persons["person_id"]),
-                                              _text(derived.address_key(persons)), "\x1f")
+    secret_keys = pc.binary_join_element_wise(text_array(linked["person_id"]),
+                                              text_array(linked["key"]), "\x1f")
+    person_keys = pc.binary_join_element_wise(text_array(persons["person_id"]),
+                                              text_array(derived.address_key(persons)), "\x1f")
     shown = pc.fill_null(pc.is_in(person_keys, value_set=secret_keys), False)
     open_rows = ~derived.is_confidential(persons).to_numpy()
     leak = open_rows & shown.to_numpy(zero_copy_only=False)

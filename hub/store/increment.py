@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from foundation.arrow import text_array
 from foundation.errors import StoreError
 from hub.store import households as hh
 from hub.store import versions as ver
@@ -96,13 +97,7 @@ def _published_hashes(conn: sa.Connection, table: sa.Table, version: int, source
     finally:
         cursor.close()
     frame = pd.DataFrame(rows, columns=[key, "content_hash"], dtype="str")
-    return _arrow_text(frame[key]), _arrow_text(frame["content_hash"])
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype("str"), from_pandas=True)
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    return array.cast(pa.string())
+    return text_array(frame[key]), text_array(frame["content_hash"])
 
 
 def _new_or_changed(staged: pd.DataFrame | None, published: tuple[pa.Array, pa.Array], key: str
@@ -111,8 +106,8 @@ def _new_or_changed(staged: pd.DataFrame | None, published: tuple[pa.Array, pa.A
     a pandas merge of 400,000 keys took most of a second)."""
     if staged is None or staged.empty:
         return pd.DataFrame() if staged is None else staged.iloc[0:0]
-    mine = pc.binary_join_element_wise(_arrow_text(staged[key]),
-                                       _arrow_text(staged["content_hash"]), "\x1f")
+    mine = pc.binary_join_element_wise(text_array(staged[key]),
+                                       text_array(staged["content_hash"]), "\x1f")
     theirs = pc.binary_join_element_wise(*published, "\x1f")
     known = pc.fill_null(pc.is_in(mine, value_set=theirs), False)
     return staged.loc[~known.to_numpy(zero_copy_only=False)]
@@ -130,7 +125,7 @@ def changed_records(conn: sa.Connection, version: int, source: str,
     cases = _published_hashes(conn, s.registrations, version, source, "case_id")
     persons = _new_or_changed(staged_persons, people, "source_record_id")
     registrations = _new_or_changed(staged_registrations, cases, "case_id")
-    staged_ids = _arrow_text(staged_persons["source_record_id"])
+    staged_ids = text_array(staged_persons["source_record_id"])
     gone = people[0].filter(pc.invert(pc.fill_null(pc.is_in(people[0], value_set=staged_ids),
                                                    False)))
     return Delta(persons.reset_index(drop=True), registrations.reset_index(drop=True),
