@@ -11,12 +11,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import sqlalchemy as sa
 
 from hub.store.candidates import candidate_records
 from hub.store.decisions import decisions_for_matching
-from hub.store.increment import changed_records, fitted_model, publish_increment
+from hub.store.increment import Staged, changed_records, fitted_model, publish_increment
 from hub.store.versions import current_version_id
 
 INCREMENT_LIMIT = 2_000
@@ -43,8 +42,8 @@ def run_increment(
     engine: sa.Engine,
     run_id: str,
     source: str,
-    persons: pd.DataFrame,
-    registrations: pd.DataFrame | None,
+    persons: Staged,
+    registrations: Staged | None,
     *,
     snapshots: Path | None = None,
     limit: int = INCREMENT_LIMIT,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from connectors.mapping import to_table
@@ -38,10 +39,16 @@ def write_validated(settings: Settings, partner: str, dataset: str, rows: pd.Dat
 
 def read_validated(settings: Settings, partner: str, dataset: str) -> pd.DataFrame | None:
     """A partner's last validated rows, or None when it never passed validation."""
+    table = read_validated_table(settings, partner, dataset)
+    return None if table is None else table.to_pandas()
+
+
+def read_validated_table(settings: Settings, partner: str, dataset: str) -> pa.Table | None:
+    """:func:`read_validated` as an Arrow table (what a reader that needs a few rows filters)."""
     path = validated_path(settings, partner, dataset)
     if not path.exists():
         return None
-    return pq.read_table(path, schema=SCHEMAS[dataset]).to_pandas()
+    return pq.read_table(path, schema=SCHEMAS[dataset])
 
 
 def write_held_back(settings: Settings, partner: str, rows: pd.DataFrame) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -100,22 +100,37 @@ def _published_hashes(conn: sa.Connection, table: sa.Table, version: int, source
     return text_array(frame[key]), text_array(frame["content_hash"])
 
 
-def _new_or_changed(staged: pd.DataFrame | None, published: tuple[pa.Array, pa.Array], key: str
+Staged: TypeAlias = pd.DataFrame | pa.Table
+"""A partner's staged rows: a DataFrame, or the Arrow table the pipeline hands over (of which
+only the changed rows become a DataFrame)."""
+
+
+def _column(staged: Staged, name: str) -> pa.Array:
+    if isinstance(staged, pa.Table):
+        return staged[name].combine_chunks().cast(pa.string())
+    return text_array(staged[name])
+
+
+def _new_or_changed(staged: Staged | None, published: tuple[pa.Array, pa.Array], key: str
                     ) -> pd.DataFrame:
     """Staged rows whose key and content hash are not a published pair (Arrow's hash join:
     a pandas merge of 400,000 keys took most of a second)."""
-    if staged is None or staged.empty:
-        return pd.DataFrame() if staged is None else staged.iloc[0:0]
-    mine = pc.binary_join_element_wise(text_array(staged[key]),
-                                       text_array(staged["content_hash"]), "\x1f")
+    if staged is None:
+        return pd.DataFrame()
+    if len(staged) == 0:
+        return staged.to_pandas() if isinstance(staged, pa.Table) else staged.iloc[0:0]
+    mine = pc.binary_join_element_wise(_column(staged, key), _column(staged, "content_hash"),
+                                       "\x1f")
     theirs = pc.binary_join_element_wise(*published, "\x1f")
-    known = pc.fill_null(pc.is_in(mine, value_set=theirs), False)
-    return staged.loc[~known.to_numpy(zero_copy_only=False)]
+    new = pc.invert(pc.fill_null(pc.is_in(mine, value_set=theirs), False))
+    if isinstance(staged, pa.Table):
+        return staged.filter(new).to_pandas()
+    return staged.loc[new.to_numpy(zero_copy_only=False)]
 
 
 def changed_records(conn: sa.Connection, version: int, source: str,
-                    staged_persons: pd.DataFrame,
-                    staged_registrations: pd.DataFrame | None = None) -> Delta:
+                    staged_persons: Staged,
+                    staged_registrations: Staged | None = None) -> Delta:
     """The partner's staged rows that are new or changed against the published version.
 
     Rows compare by key and ``content_hash`` (the staging hash of the canonical content), so a
@@ -125,7 +140,7 @@ def changed_records(conn: sa.Connection, version: int, source: str,
     cases = _published_hashes(conn, s.registrations, version, source, "case_id")
     persons = _new_or_changed(staged_persons, people, "source_record_id")
     registrations = _new_or_changed(staged_registrations, cases, "case_id")
-    staged_ids = text_array(staged_persons["source_record_id"])
+    staged_ids = _column(staged_persons, "source_record_id")
     gone = people[0].filter(pc.invert(pc.fill_null(pc.is_in(people[0], value_set=staged_ids),
                                                    False)))
     return Delta(persons.reset_index(drop=True), registrations.reset_index(drop=True),

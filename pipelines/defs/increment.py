@@ -35,13 +35,14 @@ def build_increment(partner: str) -> dg.AssetsDefinition:
     def increment(context: dg.AssetExecutionContext, hub: HubResource,
                   rows: ValidatedRows | None) -> dg.MaterializeResult:
         settings = hub.settings()
-        if rows is None or rows.persons is None:
+        if rows is None:
             return dg.MaterializeResult(metadata={OUTCOME: "unchanged",
                                                   "reason": "no validated rows"})
         engine = open_store(settings.store_url)
         try:
-            outcome = run_increment(engine, context.run.run_id, partner, rows.persons,
-                                    rows.registrations, snapshots=settings.snapshots)
+            # the tables: only the changed rows become a DataFrame
+            outcome = run_increment(engine, context.run.run_id, partner, rows.persons_table,
+                                    rows.registrations_table, snapshots=settings.snapshots)
         finally:
             engine.dispose()
         if outcome.status == FULL_RUN:
