@@ -223,6 +223,27 @@ def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
                                     np.maximum(given, surname)))
 
 
+BSN_DIGITS = 9
+
+
+def rule_bsn_typo(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The BSN with one digit left out, each digit in turn (a deletion neighbourhood): two
+    identifiers one typing error apart (a digit changed, two neighbouring digits swapped, one
+    digit dropped or added) share a key. A mistyped valid BSN always fails the elfproef, so
+    only records with an invalid identifier are paired with their blocks (anchors); a run of
+    equal digits gives one key, not one per digit."""
+    rows = np.flatnonzero(p.bsn >= 0)
+    number = p.bsn[rows].astype(np.int64)
+    owners, keys = [], []
+    for position in range(BSN_DIGITS):
+        scale = 10**position
+        digit = (number // scale) % 10
+        keep = (digit != (number // (scale * 10)) % 10) | (position == BSN_DIGITS - 1)
+        owners.append(rows[keep])
+        keys.append((number[keep] // (scale * 10)) * scale + number[keep] % scale)
+    return np.concatenate(owners), np.concatenate(keys)
+
+
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Reporter rows only: same surname and first initial. A professional reports in many
     meldingen, often without a work address and with initials only; other persons are never
@@ -250,6 +271,7 @@ RULES: dict[str, KeyRule] = {
     "surname_day_initial": rule_surname_day_initial,
     "surname_initial": rule_surname_initial,
     "birth_date_name_initials": rule_birth_date_name_initials,
+    "bsn_typo": rule_bsn_typo,
 }
 
 
@@ -265,6 +287,10 @@ def _without_surname(p: Prepared) -> np.ndarray:
     return p.sn < 0
 
 
+def _invalid_bsn(p: Prepared) -> np.ndarray:
+    return (p.bsn >= 0) & ~p.bsn_valid
+
+
 def _initials_only(p: Prepared) -> np.ndarray:
     return (p.fn_variant < 0) & (p.fn_initial >= 0)
 
@@ -277,6 +303,7 @@ ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "first_name_birth_month_day": _without_surname,
     "surname_initial": _without_full_date,
     "surname_day_initial": _initials_only,
+    "bsn_typo": _invalid_bsn,
 }
 """Broad rules pair only these records (those lacking what the narrow rules need) with their
 block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
@@ -290,11 +317,18 @@ def _one_side_initials(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     return either
 
 
+def _other_bsn(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    other: np.ndarray = p.bsn[left] != p.bsn[right]
+    return other
+
+
 PAIR_FILTERS: dict[str, Callable[[Prepared, np.ndarray, np.ndarray], np.ndarray]] = {
     "surname_initial": _one_side_initials,
+    "bsn_typo": _other_bsn,
 }
 """Pairs a rule keeps: ``surname_initial`` exists for initials against a given name; two given
-names meet in the given-name rules (at a million records this drops most of its pairs)."""
+names meet in the given-name rules (at a million records this drops most of its pairs);
+``bsn_typo`` exists for other identifiers (equal ones meet in ``bsn``)."""
 
 
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -317,6 +351,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "surname_day_initial": ("surname", "birth_date", "first_name"),
     "surname_initial": ("surname", "first_name"),
     "birth_date_name_initials": ("birth_date", "first_name", "surname"),
+    "bsn_typo": ("bsn",),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
