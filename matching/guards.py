@@ -108,7 +108,8 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
     Among candidate pairs that share surname and address, count those that are certainly two
     people, in two ways: clearly different given names and identifiers at least
     ``SECOND_PERSON_DIGITS`` digits apart (of the pairs where both carry one), and clearly
-    different given names and birth dates 3+ years apart (of the pairs with both). Families
+    different given names and birth dates 3+ years apart (of the pairs with both), and all three
+    at once (of the pairs with identifiers and dates: a parent and child). Families
     (parents, siblings, twins) give many: 16-21 % and 9-10 % on the synthetic Dutch population,
     5-27 % already in files of 300 to 1,000 records. In data of unrelated individuals (FEBRL's
     generator draws every person independently) a record that shares surname and address but
@@ -117,8 +118,9 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
 
     The decision rests on the Wilson bounds of each share (:func:`share_bounds`), not on the
     size of the file: True when a measure's lower bound reaches ``RELATIVES_MIN_SHARE``, False
-    when both measures' upper bounds stay below it, None (too little to tell: a small file,
-    data without identifiers or addresses) otherwise. A thousand-record file of unrelated
+    when the first two measures' upper bounds stay below it (or the third's does while neither
+    other share reaches it), None (too little to tell: a small file, data without identifiers
+    or addresses) otherwise. A thousand-record file of unrelated
     people decides as well as a large one; thirty pairs do not. ``config.family_guards`` True
     or False overrides this.
     """
@@ -131,16 +133,26 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
                             & (levels[:, fn_i] != MISSING))
     names_differ = levels[family, fn_i] == level_code("first_name", "different")
     with_ids = (p.bsn[left[family]] >= 0) & (p.bsn[right[family]] >= 0)
-    other_id = digit_differences(p.bsn[left[family[with_ids]]], p.bsn[right[family[with_ids]]],
-                                 3) >= SECOND_PERSON_DIGITS
+    other_id = np.zeros(family.size, dtype=bool)
+    other_id[with_ids] = digit_differences(p.bsn[left[family[with_ids]]],
+                                           p.bsn[right[family[with_ids]]], 3) >= SECOND_PERSON_DIGITS
     with_dates = levels[family, bd_i] != MISSING
     far_dates = levels[family, bd_i] == level_code("birth_date", "different_far")
-    bounds = [share_bounds(int(two_people.sum()), int(measured.sum()))
-              for measured, two_people in ((with_ids, names_differ[with_ids] & other_id),
-                                           (with_dates, (names_differ & far_dates)[with_dates]))]
+    with_both = with_ids & with_dates
+    counts = [(int(two_people[measured].sum()), int(measured.sum()))
+              for measured, two_people in ((with_ids, names_differ & other_id),
+                                           (with_dates, names_differ & far_dates),
+                                           (with_both, names_differ & other_id & far_dates))]
+    bounds = [share_bounds(*count) for count in counts]
     if any(lower >= RELATIVES_MIN_SHARE for lower, _ in bounds):
         return True
-    if all(upper < RELATIVES_MIN_SHARE for _, upper in bounds):
+    if all(upper < RELATIVES_MIN_SHARE for _, upper in bounds[:2]):
+        return False
+    # a parent and child differ in all three at once; a duplicate with errors almost never
+    # does (FEBRL: none in thousands of pairs), so that sharpest measure may decide alone
+    # while neither other share shows relatives
+    if bounds[2][1] < RELATIVES_MIN_SHARE and all(
+            hits < RELATIVES_MIN_SHARE * pairs for hits, pairs in counts[:2]):
         return False
     return None
 
