@@ -288,7 +288,8 @@ def _without_surname(p: Prepared) -> np.ndarray:
 
 
 def _invalid_bsn(p: Prepared) -> np.ndarray:
-    return (p.bsn >= 0) & ~p.bsn_valid
+    invalid: np.ndarray = (p.bsn >= 0) & ~p.bsn_valid
+    return invalid
 
 
 def _initials_only(p: Prepared) -> np.ndarray:

@@ -134,8 +134,9 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
     names_differ = levels[family, fn_i] == level_code("first_name", "different")
     with_ids = (p.bsn[left[family]] >= 0) & (p.bsn[right[family]] >= 0)
     other_id = np.zeros(family.size, dtype=bool)
-    other_id[with_ids] = digit_differences(p.bsn[left[family[with_ids]]],
-                                           p.bsn[right[family[with_ids]]], 3) >= SECOND_PERSON_DIGITS
+    pairs_with_ids = family[with_ids]
+    other_id[with_ids] = digit_differences(p.bsn[left[pairs_with_ids]],
+                                           p.bsn[right[pairs_with_ids]], 3) >= SECOND_PERSON_DIGITS
     with_dates = levels[family, bd_i] != MISSING
     far_dates = levels[family, bd_i] == level_code("birth_date", "different_far")
     with_both = with_ids & with_dates
