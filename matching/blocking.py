@@ -233,15 +233,20 @@ def rule_bsn_typo(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     only records with an invalid identifier are paired with their blocks (anchors); a run of
     equal digits gives one key, not one per digit."""
     rows = np.flatnonzero(p.bsn >= 0)
-    number = p.bsn[rows].astype(np.int64)
-    owners, keys = [], []
-    for position in range(BSN_DIGITS):
-        scale = 10**position
-        digit = (number // scale) % 10
-        keep = (digit != (number // (scale * 10)) % 10) | (position == BSN_DIGITS - 1)
-        owners.append(rows[keep])
-        keys.append((number[keep] // (scale * 10)) * scale + number[keep] % scale)
-    return np.concatenate(owners), np.concatenate(keys)
+    high = p.bsn[rows].astype(np.int64)
+    low = np.zeros(rows.size, dtype=np.int64)
+    below = np.full(rows.size, -1, dtype=np.int64)
+    keys = np.empty((BSN_DIGITS, rows.size), dtype=np.int64)
+    keep = np.empty((BSN_DIGITS, rows.size), dtype=bool)
+    scale = 1
+    for position in range(BSN_DIGITS):  # scalar divisors: numpy's fast integer division
+        high, digit = np.divmod(high, 10)
+        keys[position] = high * scale + low
+        keep[position] = digit != below  # deleting either of two equal digits: one key
+        low += digit * scale
+        scale *= 10
+        below = digit
+    return np.broadcast_to(rows, keep.shape)[keep], keys[keep]
 
 
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -387,6 +392,26 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
     return left[same], right[same], windowed, windowed_records
 
 
+ANCHOR_TABLE_BITS = 24
+
+
+def _near_anchors(keys: np.ndarray, rows: np.ndarray, anchor: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The (keys, rows) whose key may be an anchor's: only blocks holding an anchor give pairs.
+
+    A table indexed by the low bits of the anchors' keys (at most 2**24 slots, 16 MB) drops
+    keys that surely meet no anchor before the sort; a slot shared by chance keeps a few keys
+    too many, never too few. ``bsn_typo`` has nine keys per record and about one record in ten
+    anchored: at a million records this turns a 0.5 s sort of 6.5 million keys into 0.1 s.
+    """
+    bits = min(ANCHOR_TABLE_BITS, max(10, int(np.count_nonzero(anchor)).bit_length() + 4))
+    mask = (1 << bits) - 1
+    table = np.zeros(mask + 1, dtype=bool)
+    table[keys[anchor] & mask] = True
+    wanted = table[keys & mask]
+    return keys[wanted], rows[wanted]
+
+
 def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
                        max_block_size: int, window: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Pairs (left < right) of rows sharing a key of which at least one is an anchor.
@@ -395,13 +420,18 @@ def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
     lack what the narrow rules need (a usable birth date, a given name, a surname): only such
     records, the anchors, are paired with their block, so the rule costs work in proportion to
     them, not to the population. An anchor in an oversized block meets its ``window`` neighbours
-    on either side.
+    on either side. Blocks without an anchor are dropped first (:func:`_near_anchors`), so the
+    windowed blocks counted are those that may hold an anchor.
     """
-    order = np.lexsort((rows, keys))
-    keys, rows, anchor = keys[order], rows[order], anchor[order]
     empty = np.zeros(0, dtype=np.int64)
     if keys.size == 0 or not anchor.any():
         return empty, empty, 0, 0
+    # anchoring is a property of the record: look it up by row after one packed sort, which is
+    # several times faster than a lexsort of millions of keys (bsn_typo has nine per record)
+    anchor_of_row = np.zeros(int(rows.max()) + 1, dtype=bool)
+    anchor_of_row[rows[anchor]] = True
+    keys, rows = sort_pairs(*_near_anchors(keys, rows, anchor))
+    anchor = anchor_of_row[rows]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, keys.size])
     big = sizes > max_block_size
