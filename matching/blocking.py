@@ -223,6 +223,32 @@ def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
                                     np.maximum(given, surname)))
 
 
+BSN_DIGITS = 9
+
+
+def rule_bsn_typo(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The BSN with one digit left out, each digit in turn (a deletion neighbourhood): two
+    identifiers one typing error apart (a digit changed, two neighbouring digits swapped, one
+    digit dropped or added) share a key. A mistyped valid BSN always fails the elfproef, so
+    only records with an invalid identifier are paired with their blocks (anchors); a run of
+    equal digits gives one key, not one per digit."""
+    rows = np.flatnonzero(p.bsn >= 0)
+    high = p.bsn[rows].astype(np.int64)
+    low = np.zeros(rows.size, dtype=np.int64)
+    below = np.full(rows.size, -1, dtype=np.int64)
+    keys = np.empty((BSN_DIGITS, rows.size), dtype=np.int64)
+    keep = np.empty((BSN_DIGITS, rows.size), dtype=bool)
+    scale = 1
+    for position in range(BSN_DIGITS):  # scalar divisors: numpy's fast integer division
+        high, digit = np.divmod(high, 10)
+        keys[position] = high * scale + low
+        keep[position] = digit != below  # deleting either of two equal digits: one key
+        low += digit * scale
+        scale *= 10
+        below = digit
+    return np.broadcast_to(rows, keep.shape)[keep], keys[keep]
+
+
 def rule_reporter_surname_initial(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Reporter rows only: same surname and first initial. A professional reports in many
     meldingen, often without a work address and with initials only; other persons are never
@@ -250,6 +276,7 @@ RULES: dict[str, KeyRule] = {
     "surname_day_initial": rule_surname_day_initial,
     "surname_initial": rule_surname_initial,
     "birth_date_name_initials": rule_birth_date_name_initials,
+    "bsn_typo": rule_bsn_typo,
 }
 
 
@@ -265,6 +292,11 @@ def _without_surname(p: Prepared) -> np.ndarray:
     return p.sn < 0
 
 
+def _invalid_bsn(p: Prepared) -> np.ndarray:
+    invalid: np.ndarray = (p.bsn >= 0) & ~p.bsn_valid
+    return invalid
+
+
 def _initials_only(p: Prepared) -> np.ndarray:
     return (p.fn_variant < 0) & (p.fn_initial >= 0)
 
@@ -277,6 +309,7 @@ ANCHORS: dict[str, Callable[[Prepared], np.ndarray]] = {
     "first_name_birth_month_day": _without_surname,
     "surname_initial": _without_full_date,
     "surname_day_initial": _initials_only,
+    "bsn_typo": _invalid_bsn,
 }
 """Broad rules pair only these records (those lacking what the narrow rules need) with their
 block (:func:`pairs_with_anchors`): a rule on a name pair alone would give every 'Jan de Vries'
@@ -290,11 +323,18 @@ def _one_side_initials(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     return either
 
 
+def _other_bsn(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    other: np.ndarray = p.bsn[left] != p.bsn[right]
+    return other
+
+
 PAIR_FILTERS: dict[str, Callable[[Prepared, np.ndarray, np.ndarray], np.ndarray]] = {
     "surname_initial": _one_side_initials,
+    "bsn_typo": _other_bsn,
 }
 """Pairs a rule keeps: ``surname_initial`` exists for initials against a given name; two given
-names meet in the given-name rules (at a million records this drops most of its pairs)."""
+names meet in the given-name rules (at a million records this drops most of its pairs);
+``bsn_typo`` exists for other identifiers (equal ones meet in ``bsn``)."""
 
 
 BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -317,6 +357,7 @@ BLOCKED_FIELDS: dict[str, tuple[str, ...]] = {
     "surname_day_initial": ("surname", "birth_date", "first_name"),
     "surname_initial": ("surname", "first_name"),
     "birth_date_name_initials": ("birth_date", "first_name", "surname"),
+    "bsn_typo": ("bsn",),
 }
 """Compared fields each rule's pairs agree on by construction, wholly or in part (a birth year,
 a day and month): excluded from its EM session, whose pairs would show a biased picture of them."""
@@ -351,6 +392,26 @@ def pairs_in_blocks(rows: np.ndarray, keys: np.ndarray, max_block_size: int, win
     return left[same], right[same], windowed, windowed_records
 
 
+ANCHOR_TABLE_BITS = 24
+
+
+def _near_anchors(keys: np.ndarray, rows: np.ndarray, anchor: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The (keys, rows) whose key may be an anchor's: only blocks holding an anchor give pairs.
+
+    A table indexed by the low bits of the anchors' keys (at most 2**24 slots, 16 MB) drops
+    keys that surely meet no anchor before the sort; a slot shared by chance keeps a few keys
+    too many, never too few. ``bsn_typo`` has nine keys per record and about one record in ten
+    anchored: at a million records this turns a 0.5 s sort of 6.5 million keys into 0.1 s.
+    """
+    bits = min(ANCHOR_TABLE_BITS, max(10, int(np.count_nonzero(anchor)).bit_length() + 4))
+    mask = (1 << bits) - 1
+    table = np.zeros(mask + 1, dtype=bool)
+    table[keys[anchor] & mask] = True
+    wanted = table[keys & mask]
+    return keys[wanted], rows[wanted]
+
+
 def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
                        max_block_size: int, window: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Pairs (left < right) of rows sharing a key of which at least one is an anchor.
@@ -359,13 +420,18 @@ def pairs_with_anchors(rows: np.ndarray, keys: np.ndarray, anchor: np.ndarray,
     lack what the narrow rules need (a usable birth date, a given name, a surname): only such
     records, the anchors, are paired with their block, so the rule costs work in proportion to
     them, not to the population. An anchor in an oversized block meets its ``window`` neighbours
-    on either side.
+    on either side. Blocks without an anchor are dropped first (:func:`_near_anchors`), so the
+    windowed blocks counted are those that may hold an anchor.
     """
-    order = np.lexsort((rows, keys))
-    keys, rows, anchor = keys[order], rows[order], anchor[order]
     empty = np.zeros(0, dtype=np.int64)
     if keys.size == 0 or not anchor.any():
         return empty, empty, 0, 0
+    # anchoring is a property of the record: look it up by row after one packed sort, which is
+    # several times faster than a lexsort of millions of keys (bsn_typo has nine per record)
+    anchor_of_row = np.zeros(int(rows.max()) + 1, dtype=bool)
+    anchor_of_row[rows[anchor]] = True
+    keys, rows = sort_pairs(*_near_anchors(keys, rows, anchor))
+    anchor = anchor_of_row[rows]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, keys.size])
     big = sizes > max_block_size

@@ -247,15 +247,38 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     return lv
 
 
+BSN_DIGITS = 9
+
+
+def adjacent_swap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per element: do a and b differ only by two neighbouring digits swapped (1234 / 1324)?
+
+    A transposition is one typing error, like a changed digit (Damerau); the elfproef catches
+    both in a valid BSN, so the mistyped copy is always an invalid one.
+    """
+    x, y = a.astype(np.int64), b.astype(np.int64)
+    out = np.zeros(x.shape[0], dtype=bool)
+    for position in range(BSN_DIGITS - 1):
+        scale = 10**position
+        pair_x, pair_y = (x // scale) % 100, (y // scale) % 100
+        rest_equal = (x - pair_x * scale) == (y - pair_y * scale)
+        swapped = (pair_x // 10 == pair_y % 10) & (pair_x % 10 == pair_y // 10)
+        out |= rest_equal & swapped & (pair_x != pair_y)
+    return out
+
+
 def compare_bsn(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """BSN levels: only two valid equal BSNs are strong evidence; one digit apart is a typo."""
+    """BSN levels: only two valid equal BSNs are strong evidence; one digit changed, or two
+    neighbouring digits swapped, is a typo ('one_digit')."""
     ba, bb = p.bsn[left], p.bsn[right]
     va, vb = p.bsn_valid[left], p.bsn_valid[right]
     lv = np.full(left.shape[0], level_code("bsn", "different"), dtype=np.int8)
     present = (ba >= 0) & (bb >= 0)
     unequal = np.flatnonzero(present & (ba != bb))  # digits are counted only where they differ
-    lv[unequal[digit_differences(ba[unequal], bb[unequal], 3) == 1]] = level_code("bsn",
-                                                                                   "one_digit")
+    differing = digit_differences(ba[unequal], bb[unequal], 3)
+    lv[unequal[differing == 1]] = level_code("bsn", "one_digit")
+    two = unequal[differing == 2]
+    lv[two[adjacent_swap(ba[two], bb[two])]] = level_code("bsn", "one_digit")
     lv[present & va & vb & (ba != bb)] = level_code("bsn", "both_valid_different")
     equal = present & (ba == bb)
     lv[equal] = level_code("bsn", "equal_invalid")

@@ -30,6 +30,7 @@ DEFAULT_BLOCKING_RULES = (
     "surname_day_initial",
     "surname_initial",
     "birth_date_name_initials",
+    "bsn_typo",
 )
 """Blocking rules of :mod:`matching.blocking`; their union gives the candidate pairs."""
 

@@ -81,6 +81,24 @@ def given_name_replaced(p: Prepared, left: np.ndarray, right: np.ndarray,
 
 RELATIVES_MIN_SHARE = 0.03
 """Share of family pairs that must be clearly two people for the family guards to apply."""
+CONFIDENCE_Z = 1.645
+"""One-sided 95 % normal quantile of the Wilson bounds on that share (:func:`share_bounds`)."""
+
+
+def share_bounds(hits: int, pairs: int, z: float = CONFIDENCE_Z) -> tuple[float, float]:
+    """Wilson score interval (Wilson 1927) of a share of ``hits`` in ``pairs``: (lower, upper).
+
+    Unlike the plain share it says how much a count can tell: 0 of 100 pairs bounds the share
+    below 2.7 %, 0 of 30 only below 8.3 %, so a small file decides when its pairs suffice and
+    stays undecided when they do not. No pairs: (0, 1).
+    """
+    if pairs <= 0:
+        return 0.0, 1.0
+    share, z2 = hits / pairs, z * z
+    centre = share + z2 / (2 * pairs)
+    spread = z * np.sqrt(share * (1 - share) / pairs + z2 / (4 * pairs * pairs))
+    scale = 1 + z2 / pairs
+    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
 
 
 def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,
@@ -90,20 +108,24 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
     Among candidate pairs that share surname and address, count those that are certainly two
     people, in two ways: clearly different given names and identifiers at least
     ``SECOND_PERSON_DIGITS`` digits apart (of the pairs where both carry one), and clearly
-    different given names and birth dates 3+ years apart (of the pairs with both). Families
-    (parents, siblings, twins) give many: 16-21 % and 9-10 % on the synthetic Dutch population.
-    In data of unrelated individuals (FEBRL's generator draws every person independently) a
-    record that shares surname and address but not the given name is a duplicate with errors,
-    and both shares stay below 1 %: there the guards would only keep duplicates apart.
+    different given names and birth dates 3+ years apart (of the pairs with both), and all three
+    at once (of the pairs with identifiers and dates: a parent and child). Families
+    (parents, siblings, twins) give many: 16-21 % and 9-10 % on the synthetic Dutch population,
+    5-27 % already in files of 300 to 1,000 records. In data of unrelated individuals (FEBRL's
+    generator draws every person independently) a record that shares surname and address but
+    not the given name is a duplicate with errors, and both shares stay below 1 % (up to 2.5 %
+    in files of 500 to 1,000 records): there the guards would only keep duplicates apart.
 
-    Returns True (families), False (both measures have enough pairs and stay below
-    ``RELATIVES_MIN_SHARE``) or None: too little to tell (a small file, data without
-    identifiers or addresses). ``config.family_guards`` True or False overrides this.
+    The decision rests on the Wilson bounds of each share (:func:`share_bounds`), not on the
+    size of the file: True when a measure's lower bound reaches ``RELATIVES_MIN_SHARE``, False
+    when the first two measures' upper bounds stay below it (or the third's does while neither
+    other share reaches it), None (too little to tell: a small file, data without identifiers
+    or addresses) otherwise. A thousand-record file of unrelated
+    people decides as well as a large one; thirty pairs do not. ``config.family_guards`` True
+    or False overrides this.
     """
     if config.family_guards is not None:
         return config.family_guards
-    if p.n < config.min_records_to_estimate:
-        return None
     fn_i, sn_i = FIELD_INDEX["first_name"], FIELD_INDEX["surname"]
     bd_i, ad_i = FIELD_INDEX["birth_date"], FIELD_INDEX["address"]
     family = np.flatnonzero((levels[:, sn_i] >= level_code("surname", "double_name_part"))
@@ -111,18 +133,29 @@ def families_in_data(p: Prepared, left: np.ndarray, right: np.ndarray, levels: n
                             & (levels[:, fn_i] != MISSING))
     names_differ = levels[family, fn_i] == level_code("first_name", "different")
     with_ids = (p.bsn[left[family]] >= 0) & (p.bsn[right[family]] >= 0)
-    other_id = digit_differences(p.bsn[left[family[with_ids]]], p.bsn[right[family[with_ids]]],
-                                 3) >= SECOND_PERSON_DIGITS
+    other_id = np.zeros(family.size, dtype=bool)
+    pairs_with_ids = family[with_ids]
+    other_id[with_ids] = digit_differences(p.bsn[left[pairs_with_ids]],
+                                           p.bsn[right[pairs_with_ids]], 3) >= SECOND_PERSON_DIGITS
     with_dates = levels[family, bd_i] != MISSING
     far_dates = levels[family, bd_i] == level_code("birth_date", "different_far")
-    undecided = False
-    for measured, two_people in ((with_ids, names_differ[with_ids] & other_id),
-                                 (with_dates, (names_differ & far_dates)[with_dates])):
-        if measured.sum() < config.em_min_pairs:
-            undecided = True
-        elif two_people.mean() >= RELATIVES_MIN_SHARE:
-            return True
-    return None if undecided else False
+    with_both = with_ids & with_dates
+    counts = [(int(two_people[measured].sum()), int(measured.sum()))
+              for measured, two_people in ((with_ids, names_differ & other_id),
+                                           (with_dates, names_differ & far_dates),
+                                           (with_both, names_differ & other_id & far_dates))]
+    bounds = [share_bounds(*count) for count in counts]
+    if any(lower >= RELATIVES_MIN_SHARE for lower, _ in bounds):
+        return True
+    if all(upper < RELATIVES_MIN_SHARE for _, upper in bounds[:2]):
+        return False
+    # a parent and child differ in all three at once; a duplicate with errors almost never
+    # does (FEBRL: none in thousands of pairs), so that sharpest measure may decide alone
+    # while neither other share shows relatives
+    if bounds[2][1] < RELATIVES_MIN_SHARE and all(
+            hits < RELATIVES_MIN_SHARE * pairs for hits, pairs in counts[:2]):
+        return False
+    return None
 
 
 def holds_families(p: Prepared, left: np.ndarray, right: np.ndarray, levels: np.ndarray,

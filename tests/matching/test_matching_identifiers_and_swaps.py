@@ -1,6 +1,7 @@
 """Identifiers that fail the elfproef, swapped given name and surname, and postcodes abroad."""
 
 import numpy as np
+import pytest
 
 from matching import link
 from matching.compare import compare, level_code
@@ -79,3 +80,53 @@ def test_records_abroad_link_on_identifier_and_foreign_postcode(make_persons) ->
     assert _person_of(result, "4") != _person_of(result, "1")
     p = prepare(persons)
     assert (p.address >= 0).all()  # the 4-digit postcode is kept as address evidence
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "swap"),
+    [(123456782, 123456728, True),  # last two digits swapped
+     (4086030, 4086300, True),  # a 7-digit identifier (FEBRL), inner swap
+     (123456782, 213456782, True),  # first two digits of nine
+     (123456782, 124456783, False),  # two digits changed, not neighbours swapped
+     (123456782, 132456872, False),  # two swaps
+     (112, 112, False)],  # equal: no typo at all
+    ids=["last", "short-identifier", "first", "two-changed", "two-swaps", "equal"],
+)
+def test_a_swap_of_neighbouring_digits_is_recognised(a, b, swap) -> None:
+    from matching.compare import adjacent_swap
+
+    assert adjacent_swap(np.array([a]), np.array([b])).tolist() == [swap]
+
+
+def test_a_transposed_identifier_is_one_typo_not_another_person(make_persons) -> None:
+    persons = make_persons(
+        dict(source="a", source_record_id="1", bsn="111222333", first_names="Noor"),
+        dict(source="b", source_record_id="1", bsn="111223233", first_names="Noor"),  # swap
+        dict(source="c", source_record_id="1", bsn="111224433", first_names="Noor"),  # 2 changed
+    )
+    p = prepare(persons)
+    levels = compare(p, np.array([0, 0]), np.array([1, 2]))[:, 3].tolist()
+    assert levels[0] == level_code("bsn", "one_digit")
+    assert levels[1] in (level_code("bsn", "different"), level_code("bsn", "both_valid_different"))
+
+
+def test_identifiers_one_typo_apart_are_compared(make_persons) -> None:
+    """'Phoebe Dixon' and 'Tro Dixn': both names wrong, only the identifier (one digit off, or
+    two neighbouring digits swapped, or one digit dropped) still brings them together."""
+    from matching.blocking import block
+
+    persons = make_persons(
+        dict(source="a", source_record_id="1", bsn="9639024", first_names="Phoebe",
+             surname="Dixon"),
+        dict(source="a", source_record_id="2", bsn="9659024", first_names="Tro", surname="Dixn"),
+        dict(source="a", source_record_id="3", bsn="9369024", first_names="Ffion", surname="Xu"),
+        dict(source="a", source_record_id="4", bsn="969024", first_names="Yara", surname="Lim"),
+        dict(source="a", source_record_id="5", bsn="9631111", first_names="Ole", surname="Berg"),
+    )
+    p = prepare(persons)
+    left, right, _, _ = block(p, ("bsn_typo",), max_block_size=40)
+    record = np.array([str(k).split("\x1f")[1] for k in p.keys])
+    found = {tuple(sorted(pair)) for pair in zip(record[left], record[right], strict=True)}
+    # changed digit (1-2), swap (1-3), dropped digit (1-4, 2-4, 3-4); 2-3 share '969024' too;
+    # 5 is three digits off everyone
+    assert found == {("1", "2"), ("1", "3"), ("1", "4"), ("2", "3"), ("2", "4"), ("3", "4")}

@@ -204,9 +204,91 @@ def test_the_family_guards_follow_the_data(make_persons) -> None:
     with_families = make_persons(*_individuals(1200), *_families(300))
     assert _guards_apply(with_families)
     assert not _guards_apply(with_families, LinkConfig(family_guards=False))
-    assert _guards_apply(make_persons(*_individuals(100)))  # too few records to tell
+    assert _guards_apply(make_persons(*_individuals(30)))  # too few pairs to tell
     # families whose members carry no BSN still show by their birth dates
     assert _guards_apply(make_persons(*_individuals(1200), *_families(300, bsn=False)))
+
+
+@pytest.mark.parametrize(
+    ("individuals", "families", "decided"),
+    [(150, 0, False),  # 150 unrelated duplicates (300 records) suffice to rule families out
+     (30, 0, None),  # 30 pairs bound the share of relatives only below 8 %: cannot tell
+     (150, 20, True),  # 20 families of three among them (360 records): relatives
+     (150, 3, True)],  # even three families show in a file this small
+    ids=["small-unrelated", "too-few", "small-families", "three-families"],
+)
+def test_a_small_file_decides_on_families_by_its_evidence(make_persons, individuals, families,
+                                                          decided) -> None:
+    """The decision rests on how sure the shares are, not on the file's size: a FEBRL-like
+    file of a few hundred unrelated duplicates is no family data, a Dutch extract of that size
+    with a few families is."""
+    from matching.blocking import block
+    from matching.config import LinkConfig
+    from matching.guards import families_in_data
+
+    config = LinkConfig()
+    p = prepare(make_persons(*_individuals(individuals), *_families(families)))
+    left, right, _, _ = block(p, config.blocking_rules, config.max_block_size,
+                              config.block_window)
+    assert families_in_data(p, left, right, compare(p, left, right), config) is decided
+
+
+def _corrupted_twice(n: int, start: int) -> list[dict]:
+    """n unrelated people whose duplicate has another given name and a birth date decades off
+    (first half) or another given name and another identifier (second half): each looks like
+    a relative on one measure, none on all three at once."""
+    rows = []
+    for i in range(start, start + n):
+        person = dict(first_names=_word(i + 5000, 3), surname=_word(i), bsn=_valid_bsn(i),
+                      birth_date="1980-03-03", postcode=f"{1000 + i % 8000}AB", house_number=2)
+        other = dict(person, first_names=_word(i + 5005, 3))
+        if i < start + n // 2:
+            other["birth_date"] = "1931-03-03"
+        else:
+            other["bsn"] = _valid_bsn(i + 90_000)
+        rows += [{**person, "source": "a", "source_record_id": f"q{i}"},
+                 {**other, "source": "b", "source_record_id": f"q{i}"}]
+    return rows
+
+
+def test_no_pair_differing_in_name_identifier_and_date_at_once_rules_families_out(
+        make_persons) -> None:
+    """Each of the two single measures sees about 2.5 % "relatives" (duplicates corrupted twice),
+    too close to 3 % to tell in 158 pairs; none differs in all three, which a parent and child
+    do: no families."""
+    from matching.blocking import block
+    from matching.config import LinkConfig
+    from matching.guards import families_in_data
+
+    config = LinkConfig()
+    p = prepare(make_persons(*_individuals(150), *_corrupted_twice(8, 2000)))
+    left, right, _, _ = block(p, config.blocking_rules, config.max_block_size,
+                              config.block_window)
+    assert families_in_data(p, left, right, compare(p, left, right), config) is False
+    with_families = prepare(make_persons(*_individuals(150), *_corrupted_twice(8, 2000),
+                                         *_families(3)))
+    left, right, _, _ = block(with_families, config.blocking_rules, config.max_block_size,
+                              config.block_window)
+    assert families_in_data(with_families, left, right, compare(with_families, left, right),
+                            config) is True
+
+
+@pytest.mark.parametrize(
+    ("hits", "pairs", "lower_above", "upper_below"),
+    [(0, 100, 0.0, 0.03),  # none of 100: the share is surely below 3 %
+     (2, 200, 0.002, 0.03),  # 1 % of 200 (a FEBRL-like file of 1,000 records): below 3 %
+     (22, 81, 0.18, 0.37),  # a Dutch file of 300 records: 27 % are two people
+     (0, 30, 0.0, 0.09)],  # none of 30: it could still be 8 %
+    ids=["none-of-100", "two-of-200", "dutch-300-records", "none-of-30"],
+)
+def test_share_bounds_say_how_much_a_count_tells(hits, pairs, lower_above, upper_below) -> None:
+    from matching.guards import RELATIVES_MIN_SHARE, share_bounds
+
+    lower, upper = share_bounds(hits, pairs)
+    assert lower_above <= lower <= hits / pairs <= upper < upper_below
+    assert share_bounds(0, 0) == (0.0, 1.0)
+    # thirty pairs without a relative are not yet enough to rule relatives out
+    assert (upper < RELATIVES_MIN_SHARE) == (pairs >= 100)
 
 
 def test_without_families_a_replaced_name_or_birth_date_is_an_error(make_persons) -> None:
