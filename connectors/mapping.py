@@ -507,6 +507,16 @@ def table_to_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def _id_lists(column: pd.Series, list_type: pa.DataType) -> pa.Array:
+    """Each row's ids (a list, tuple or array) as an Arrow list; anything else as no ids.
+    Converted by Arrow in one go: a Python list per row took a third of a second per 150,000."""
+    values = column.to_numpy(dtype=object)
+    listed = np.fromiter((isinstance(v, list | tuple | np.ndarray) for v in values), dtype=bool,
+                         count=len(values))
+    ids = pa.array(np.where(listed, values, None), type=list_type, from_pandas=True)
+    return pc.if_else(pc.is_null(ids), pa.scalar([], type=list_type), ids)
+
+
 def to_table(frame: pd.DataFrame, kind: str) -> pa.Table:
     """Convert canonical rows to a pyarrow Table with the canonical schema (raises on mismatch)."""
     frame = _complete(frame.copy(), kind)
@@ -514,8 +524,7 @@ def to_table(frame: pd.DataFrame, kind: str) -> pa.Table:
     for schema_field in SCHEMAS[kind]:
         column = frame[schema_field.name]
         if schema_field.name == "person_record_ids":
-            values = [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in column]
-            arrays.append(pa.array(values, type=schema_field.type))
+            arrays.append(_id_lists(column, schema_field.type))
             continue
         if column.dtype == object:
             column = column.where(column.notna(), None)

@@ -1,6 +1,7 @@
 """What a validation produced: per-rule counts, failing rows, passed rows and the GX result."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -71,9 +72,12 @@ class ValidationOutcome:
     def _row_failures(self) -> set[int]:
         return {i for r in self.rules if r.severity != BLOCKING for i in r.failed_rows}
 
-    @property
+    @cached_property
     def passed(self) -> pd.DataFrame:
-        """Rows that failed no row-level rule (blocking rules decide publishing, not rows)."""
+        """Rows that failed no row-level rule (blocking rules decide publishing, not rows).
+
+        Computed once: the pipeline asks several times, and at 400,000 rows each answer copied
+        them anew (an outcome is not changed after it is made)."""
         keep = np.ones(len(self.frame), dtype=bool)
         keep[self.quarantined_positions] = False
         return self.frame.iloc[keep]
@@ -81,7 +85,7 @@ class ValidationOutcome:
     def _blocking_rows(self) -> set[int]:
         return {i for r in self.rules if r.severity == BLOCKING for i in r.failed_rows}
 
-    @property
+    @cached_property
     def quarantined_positions(self) -> list[int]:
         """Positions of every row held back by any rule."""
         return sorted(self._row_failures() | self._blocking_rows())
