@@ -14,13 +14,23 @@ from connectors.erasure import erase_partner_files
 from foundation.erasure import Criterion, scrub_parquet_tree
 from foundation.settings import Settings
 from hub.store.erasure import ErasureResult, erase, find_ids
+from pipelines.validation import rows_path
 
 
 def erase_pipeline_files(settings: Settings, crit: Criterion, record_ids: set[str],
                          case_ids: set[str]) -> int:
-    """Rows removed from ``validated/`` and ``linking/`` under HUB_HOME."""
-    return sum(scrub_parquet_tree(folder, crit, record_ids, case_ids)
-               for folder in (settings.validated, settings.linking))
+    """Rows removed from ``validated/`` and ``linking/`` under HUB_HOME, and the partner's kept
+    row verdicts dropped: they name rows by content hash, a pseudonym of the erased record, so
+    the partner's next validation judges every row again (files dropped count one each)."""
+    removed = sum(scrub_parquet_tree(folder, crit, record_ids, case_ids)
+                  for folder in (settings.validated, settings.linking))
+    if record_ids or case_ids:
+        for dataset in ("persons", "registrations"):
+            path = rows_path(settings, crit.source, dataset)
+            if path.exists():
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def erase_everywhere(settings: Settings, engine: sa.Engine, crit: Criterion,

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from foundation.settings import Settings
 from hub.cli import app
 from hub.store.erasure import criterion
 from pipelines.erasure import erase_everywhere
+from pipelines.validation import rows_path
 from schemas.store import erasures, quarantine, runs, versions
 
 runner = CliRunner()
@@ -96,8 +98,15 @@ def test_erasure_reaches_leftovers_archive_and_the_case_quarantine_row(
     (rejected / "VT_export_2020.csv").write_bytes(delivered.encode("cp1252"))
     (rejected / "VT_export_2021.csv").write_bytes(b"\x00\xff binary \x00")
 
+    # The validation's kept row verdicts name rows by content hash (a pseudonym of the record).
+    kept = {p: rows_path(hub_settings, p, "persons") for p in ("veilig_thuis", "rvdk")}
+    for path in kept.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"content_hash": ["0" * 64]}), path)
+
     result = erase_everywhere(hub_settings, published, criterion("veilig_thuis", ["VT-ERASE-ME"]))
 
+    assert not kept["veilig_thuis"].exists() and kept["rvdk"].exists()
     assert CASE in result.case_ids
     assert not leftover.exists()
     for name in ("VT_export_2019.csv", "VT_export_2019.0123456789ab.csv"):
