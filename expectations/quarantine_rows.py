@@ -49,10 +49,10 @@ def _carried_rows(outcome: ValidationOutcome) -> np.ndarray:
     return outcome.kept & ids.notna().to_numpy() & ~ids.duplicated(keep=False).to_numpy()
 
 
-def carried_entries(outcome: ValidationOutcome, earlier: pd.DataFrame) -> pd.DataFrame:
+def carried_entries(outcome: ValidationOutcome, earlier: pd.DataFrame, covered: np.ndarray
+                    ) -> pd.DataFrame:
     """The entries of the earlier validation's quarantine (``earlier``, as stored) that hold
-    for this outcome: row rules' entries of rows :func:`_carried_rows` covers."""
-    covered = _carried_rows(outcome)
+    for this outcome: row rules' entries of the ``covered`` rows (:func:`_carried_rows`)."""
     if not covered.any() or earlier.empty:
         return earlier.iloc[0:0]
     id_column = ID_COLUMNS.get(outcome.dataset, "source_record_id")
@@ -65,12 +65,14 @@ def carried_entries(outcome: ValidationOutcome, earlier: pd.DataFrame) -> pd.Dat
     return earlier.loc[pc.fill_null(keep, False).to_numpy(zero_copy_only=False)]
 
 
-def quarantine_rows(outcome: ValidationOutcome, carried: bool = False) -> pd.DataFrame:
-    """The quarantine entries of one outcome (without partner, run, stage, timestamp); with
-    ``carried``, not those :func:`carried_entries` takes from the earlier file."""
+def quarantine_rows(outcome: ValidationOutcome, carried: np.ndarray | None = None
+                    ) -> pd.DataFrame:
+    """The quarantine entries of one outcome (without partner, run, stage, timestamp); not the
+    row rules' entries of the ``carried`` rows, which :func:`carried_entries` takes from the
+    earlier file."""
     frame = outcome.frame
     id_column = ID_COLUMNS.get(outcome.dataset, "source_record_id")
-    skip = _carried_rows(outcome) if carried else np.zeros(len(frame), dtype=bool)
+    skip = carried if carried is not None else np.zeros(len(frame), dtype=bool)
     failing = {result.rule: [p for p in result.failed_rows
                              if result.scope != ROW_SCOPE or not skip[p]]
                for result in outcome.rules}
@@ -105,8 +107,12 @@ def write_outcomes(root: Path, partner: str, run_id: str, outcomes: list[Validat
                    earlier: pd.DataFrame | None = None) -> Path | None:
     """Replace the partner's validation quarantine of this run with the outcomes' failures;
     ``earlier``: the stored entries of the validation whose row verdicts the outcomes kept."""
-    carry = earlier is not None
-    rows = pd.concat([quarantine_rows(o, carried=carry) for o in outcomes], ignore_index=True)
-    kept = (pd.concat([carried_entries(o, earlier) for o in outcomes], ignore_index=True)
-            if earlier is not None else None)
+    kept = None
+    if earlier is None:
+        rows = pd.concat([quarantine_rows(o) for o in outcomes], ignore_index=True)
+    else:
+        covered = [(o, _carried_rows(o)) for o in outcomes]
+        rows = pd.concat([quarantine_rows(o, c) for o, c in covered], ignore_index=True)
+        kept = pd.concat([carried_entries(o, earlier, c) for o, c in covered],
+                         ignore_index=True)
     return write_quarantine(root, partner, run_id, STAGE, rows, replace=True, masked=kept)

@@ -88,16 +88,14 @@ def _validate(suite: str, dataset: str, partner: str | None, frame: pd.DataFrame
     if (earlier is not None and len(earlier.hashes) and earlier.covers(rules)
             and CONTENT_HASH in frame.columns):
         return _validate_changes(suite, dataset, partner, frame, prepare, rules, earlier)
-    positional = prepare(frame.reset_index(drop=True))
-    result = run_suite(suite, rules, positional)
-    by_rule = {r.expectation_config.meta.get("rule"): r for r in result.results}
-    verdicts = [rule_result(rule, by_rule.get(rule.name), len(positional)) for rule in rules]
+    result, judged = _judged(suite, rules, prepare(frame.reset_index(drop=True)))
     return ValidationOutcome(suite=suite, dataset=dataset, partner=partner, frame=frame,
-                             rules=verdicts, gx_results=[result])
+                             rules=[judged[rule.name] for rule in rules], gx_results=[result])
 
 
 def _judged(suite: str, rules: Sequence[Rule], rows: pd.DataFrame) -> tuple[Any, dict[str,
                                                                                   RuleResult]]:
+    """GX's result of the rules on ``rows`` (positional index) and each rule's verdict."""
     result = run_suite(suite, rules, rows)
     by_rule = {r.expectation_config.meta.get("rule"): r for r in result.results}
     return result, {rule.name: rule_result(rule, by_rule.get(rule.name), len(rows))

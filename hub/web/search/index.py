@@ -358,9 +358,6 @@ class SearchIndex:
 
     def hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
         """The hits of ``rows``, best score first."""
-        return self._hits(rows, scores)
-
-    def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
         show = self._show
         hits = []
         order = sorted(zip(rows.tolist(), scores.tolist(), strict=True), key=lambda rs: -rs[1])
