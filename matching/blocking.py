@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from foundation.bsn import BSN_LENGTH
 from matching.arrays import sort_pairs, unique_sorted
 from matching.parallel import run_all
 from matching.standardise import Prepared
@@ -223,8 +224,6 @@ def rule_birth_date_name_initials(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
                                     np.maximum(given, surname)))
 
 
-BSN_DIGITS = 9
-
 
 def rule_bsn_typo(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """The BSN with one digit left out, each digit in turn (a deletion neighbourhood): two
@@ -236,10 +235,10 @@ def rule_bsn_typo(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     high = p.bsn[rows].astype(np.int64)
     low = np.zeros(rows.size, dtype=np.int64)
     below = np.full(rows.size, -1, dtype=np.int64)
-    keys = np.empty((BSN_DIGITS, rows.size), dtype=np.int64)
-    keep = np.empty((BSN_DIGITS, rows.size), dtype=bool)
+    keys = np.empty((BSN_LENGTH, rows.size), dtype=np.int64)
+    keep = np.empty((BSN_LENGTH, rows.size), dtype=bool)
     scale = 1
-    for position in range(BSN_DIGITS):  # scalar divisors: numpy's fast integer division
+    for position in range(BSN_LENGTH):  # scalar divisors: numpy's fast integer division
         high, digit = np.divmod(high, 10)
         keys[position] = high * scale + low
         keep[position] = digit != below  # deleting either of two equal digits: one key

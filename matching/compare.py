@@ -13,6 +13,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from foundation.bsn import BSN_LENGTH
 from matching.arrays import isin, unique_inverse
 from matching.parallel import run_all
 from matching.standardise import Prepared
@@ -247,8 +248,6 @@ def compare_birth_date(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.n
     return lv
 
 
-BSN_DIGITS = 9
-
 
 def adjacent_swap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per element: do a and b differ only by two neighbouring digits swapped (1234 / 1324)?
@@ -258,7 +257,7 @@ def adjacent_swap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     x, y = a.astype(np.int64), b.astype(np.int64)
     out = np.zeros(x.shape[0], dtype=bool)
-    for position in range(BSN_DIGITS - 1):
+    for position in range(BSN_LENGTH - 1):
         scale = 10**position
         pair_x, pair_y = (x // scale) % 100, (y // scale) % 100
         rest_equal = (x - pair_x * scale) == (y - pair_y * scale)
